@@ -1,0 +1,22 @@
+"""Cross-validated evaluation of configurations: metrics, splits, and time-limited trials."""
+
+from ._cv import COMPLETE, FAILED, TIMEOUT, TrialResult, evaluate_config, make_splits
+from ._metrics import DEFAULT_METRIC, METRICS, Metric, ScorerMetric, default_metrics, get_metric
+from ._runner import TrialRunner, default_n_threads
+
+__all__ = [
+    "COMPLETE",
+    "DEFAULT_METRIC",
+    "FAILED",
+    "METRICS",
+    "TIMEOUT",
+    "Metric",
+    "ScorerMetric",
+    "TrialResult",
+    "TrialRunner",
+    "default_metrics",
+    "default_n_threads",
+    "evaluate_config",
+    "get_metric",
+    "make_splits",
+]

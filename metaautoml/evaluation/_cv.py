@@ -1,0 +1,159 @@
+"""Cross-validated evaluation of one configuration, in the calling process."""
+
+from __future__ import annotations
+
+import time
+import traceback
+import warnings
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import KFold, StratifiedKFold
+
+from ..space import ColumnTypes, Config, get_space
+from ._metrics import Metric, ScorerMetric, clipped_probabilities
+
+COMPLETE, FAILED, TIMEOUT = "complete", "failed", "timeout"
+
+
+@dataclass
+class TrialResult:
+    """The outcome of evaluating one configuration.
+
+    Attributes
+    ----------
+    state : {"complete", "failed", "timeout"}
+    scores : dict
+        Mean cross-validated score per metric name, greater is better; NaN where a secondary
+        metric was undefined (the trial still completes if its primary metric is defined).
+    score_std : float
+        Standard deviation of the primary metric over folds.
+    fit_time : float
+        Seconds spent fitting, summed over folds.
+    duration : float
+        Wall-clock seconds of the whole evaluation.
+    error : str or None
+        Why a failed or timed-out trial ended.
+    """
+
+    state: str
+    scores: dict[str, float] = field(default_factory=dict)
+    score_std: float = float("nan")
+    fit_time: float = 0.0
+    duration: float = 0.0
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.state == COMPLETE
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def make_splits(y: np.ndarray, task: str, cv, random_state: int | None = 0) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Train/test index pairs: stratified for classification with folds clipped to the smallest
+    class, shuffled K-fold for regression, or the splits of a scikit-learn CV splitter.
+
+    Raises
+    ------
+    ValueError
+        When there are too few rows (or members of the smallest class) for two folds.
+    """
+    y = np.asarray(y)
+    n = len(y)
+    if isinstance(cv, (int, np.integer)) and not isinstance(cv, bool):
+        if cv < 2:
+            raise ValueError(f"cv must be at least 2, got {cv}")
+        if task == "classification":
+            _, counts = np.unique(y, return_counts=True)
+            n_splits = int(min(cv, counts.min()))
+            if n_splits < 2:
+                raise ValueError(
+                    "the smallest class has a single member; cross-validation needs at least 2 "
+                    "rows per class"
+                )
+            splitter = StratifiedKFold(n_splits, shuffle=True, random_state=random_state)
+        else:
+            if n < 2 * 2:
+                raise ValueError(f"{n} rows are too few for cross-validation (at least 4 needed)")
+            splitter = KFold(int(min(cv, n // 2)), shuffle=True, random_state=random_state)
+        return [(tr, te) for tr, te in splitter.split(np.zeros((n, 1)), y)]
+    if hasattr(cv, "split"):
+        return [(np.asarray(tr), np.asarray(te)) for tr, te in cv.split(np.zeros((n, 1)), y)]
+    raise TypeError(f"cv must be an int >= 2 or a scikit-learn splitter, got {cv!r}")
+
+
+def _full_proba(model, X, n_classes: int) -> np.ndarray:
+    """predict_proba with a column for every class, also when a fold lacked some class."""
+    proba = model.predict_proba(X)
+    classes = np.asarray(model.classes_)
+    if proba.shape[1] == n_classes and np.array_equal(classes, np.arange(n_classes)):
+        return proba
+    full = np.zeros((proba.shape[0], n_classes))
+    full[:, classes.astype(int)] = proba
+    return full
+
+
+def evaluate_config(config: Config, X: pd.DataFrame, y: np.ndarray, *, task: str,
+                    columns: ColumnTypes, splits, metrics: list, random_state: int | None = 0,
+                    ) -> TrialResult:
+    """Cross-validate ``config``; the first metric is primary. Never raises for model errors.
+
+    For classification, ``y`` must hold integer codes ``0..K-1`` (the estimator encodes labels).
+    """
+    start = time.perf_counter()
+    space = get_space(task)
+    fold_scores: dict[str, list[float]] = {m.name: [] for m in metrics}
+    fit_time = 0.0
+    n_classes = int(y.max()) + 1 if task == "classification" else 0
+    labels = np.arange(n_classes) if task == "classification" else None
+    try:
+        with warnings.catch_warnings():
+            # Convergence and similar warnings of candidate models are expected during search.
+            warnings.simplefilter("ignore")
+            for train, test in splits:
+                model = space.build_pipeline(config, columns, len(train), random_state)
+                t0 = time.perf_counter()
+                model.fit(X.iloc[train], y[train])
+                fit_time += time.perf_counter() - t0
+                X_test, y_test = X.iloc[test], y[test]
+                predictions = {}
+                for metric in metrics:
+                    if isinstance(metric, ScorerMetric):
+                        fold_scores[metric.name].append(_safe(lambda m=metric: m.score(model, X_test, y_test)))
+                        continue
+                    key = "proba" if metric.needs_proba else "predict"
+                    if key not in predictions:
+                        predictions[key] = (clipped_probabilities(_full_proba(model, X_test, n_classes))
+                                            if key == "proba" else model.predict(X_test))
+                    fold_scores[metric.name].append(
+                        _safe(lambda m=metric, p=predictions[key]: m(y_test, p, labels)))
+    except Exception as exc:  # noqa: BLE001 -- any model error is a failed trial, not a crash
+        return TrialResult(FAILED, fit_time=fit_time, duration=time.perf_counter() - start,
+                           error=_describe(exc))
+    scores = {name: float(np.mean(v)) if v and np.all(np.isfinite(v)) else float("nan")
+              for name, v in fold_scores.items()}
+    primary = metrics[0].name
+    duration = time.perf_counter() - start
+    if not np.isfinite(scores[primary]):
+        return TrialResult(FAILED, scores=scores, fit_time=fit_time, duration=duration,
+                           error=f"metric {primary!r} is undefined on at least one fold")
+    return TrialResult(COMPLETE, scores=scores, score_std=float(np.std(fold_scores[primary])),
+                       fit_time=fit_time, duration=duration)
+
+
+def _safe(compute) -> float:
+    try:
+        return float(compute())
+    except (ValueError, ZeroDivisionError, IndexError):
+        return float("nan")
+
+
+def _describe(exc: BaseException) -> str:
+    """One line naming the exception, plus where in the library it came from."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" (in {frames[-1].name}, {frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno})" if frames else ""
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {message}{where}"[:500]

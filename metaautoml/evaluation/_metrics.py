@@ -1,0 +1,130 @@
+"""Metrics by name. Every score is "greater is better", as scikit-learn's scorers are.
+
+Losses are negated: ``log_loss`` is reported as ``-log_loss``; ``neg_root_mean_squared_error``
+and ``neg_mean_absolute_error`` are negative by name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn import metrics as skm
+from sklearn.metrics import get_scorer
+
+#: Default metric of each task type.
+DEFAULT_METRIC = {"classification": "accuracy", "regression": "r2"}
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A named metric computed from labels (or class probabilities) in one pass per fold.
+
+    ``func(y_true, prediction, labels)`` gets class probabilities when ``needs_proba`` and
+    predicted labels (or values) otherwise, and returns a "greater is better" score.
+    """
+
+    name: str
+    task: str
+    needs_proba: bool
+    func: Callable
+
+    def __call__(self, y_true, prediction, labels=None) -> float:
+        return float(self.func(y_true, prediction, labels))
+
+
+def _roc_auc(y, proba, labels):
+    if proba.shape[1] == 2:
+        return skm.roc_auc_score(y, proba[:, 1])
+    return skm.roc_auc_score(y, proba, multi_class="ovr", labels=labels)
+
+
+def _log_loss(y, proba, labels):
+    return -skm.log_loss(y, proba, labels=labels)
+
+
+_CLASSIFICATION = (
+    Metric("accuracy", "classification", False, lambda y, p, labels: skm.accuracy_score(y, p)),
+    Metric("balanced_accuracy", "classification", False,
+           lambda y, p, labels: skm.balanced_accuracy_score(y, p)),
+    Metric("roc_auc", "classification", True, _roc_auc),
+    Metric("log_loss", "classification", True, _log_loss),
+    Metric("f1_macro", "classification", False,
+           lambda y, p, labels: skm.f1_score(y, p, average="macro", labels=labels, zero_division=0)),
+)
+_REGRESSION = (
+    Metric("r2", "regression", False, lambda y, p, labels: skm.r2_score(y, p)),
+    Metric("neg_root_mean_squared_error", "regression", False,
+           lambda y, p, labels: -skm.root_mean_squared_error(y, p)),
+    Metric("neg_mean_absolute_error", "regression", False,
+           lambda y, p, labels: -skm.mean_absolute_error(y, p)),
+)
+METRICS: dict[str, dict[str, Metric]] = {
+    "classification": {m.name: m for m in _CLASSIFICATION},
+    "regression": {m.name: m for m in _REGRESSION},
+}
+_ALIASES = {
+    "neg_log_loss": "log_loss",
+    "roc_auc_ovr": "roc_auc",
+    "rmse": "neg_root_mean_squared_error",
+    "mae": "neg_mean_absolute_error",
+    "neg_mean_squared_error": None,
+}
+
+
+@dataclass(frozen=True)
+class ScorerMetric:
+    """Any scikit-learn scorer (a callable ``scorer(estimator, X, y)`` or a scoring name)."""
+
+    name: str
+    task: str
+    scorer: Callable
+    needs_proba: bool = False
+
+    def score(self, estimator, X, y) -> float:
+        return float(self.scorer(estimator, X, y))
+
+
+def get_metric(metric, task: str) -> Metric | ScorerMetric:
+    """Resolve a metric name, a scikit-learn scoring name or a scorer callable.
+
+    Raises
+    ------
+    ValueError
+        For a name that is neither ours nor scikit-learn's, or one of the other task type.
+    """
+    if callable(metric):
+        name = getattr(metric, "__name__", None) or type(metric).__name__
+        return ScorerMetric(name=str(name), task=task, scorer=metric)
+    if not isinstance(metric, str):
+        raise TypeError(f"metric must be a name or a scorer callable, got {type(metric).__name__}")
+    name = _ALIASES.get(metric, metric) or metric
+    if name in METRICS[task]:
+        return METRICS[task][name]
+    other = "regression" if task == "classification" else "classification"
+    if name in METRICS[other]:
+        raise ValueError(f"metric {metric!r} is a {other} metric, but the task is {task}")
+    try:
+        scorer = get_scorer(metric)
+    except ValueError:
+        known = sorted(METRICS[task])
+        raise ValueError(
+            f"unknown metric {metric!r}; use one of {known} or any scikit-learn scoring name"
+        ) from None
+    return ScorerMetric(name=metric, task=task, scorer=scorer)
+
+
+def default_metrics(task: str) -> list[Metric]:
+    """The metrics stored for every meta-database evaluation."""
+    if task == "classification":
+        names = ("accuracy", "balanced_accuracy", "log_loss", "roc_auc")
+    else:
+        names = ("r2", "neg_root_mean_squared_error", "neg_mean_absolute_error")
+    return [METRICS[task][n] for n in names]
+
+
+def clipped_probabilities(proba: np.ndarray) -> np.ndarray:
+    """Rows renormalized after clipping, so a model's 0/1 probabilities give a finite log-loss."""
+    proba = np.clip(np.asarray(proba, dtype=np.float64), 1e-15, 1.0)
+    return proba / proba.sum(axis=1, keepdims=True)

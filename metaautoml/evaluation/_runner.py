@@ -1,0 +1,200 @@
+"""Trial execution with a wall-clock limit that really holds.
+
+scikit-learn fits cannot be interrupted from inside Python, and Optuna's ``timeout`` never stops a
+running trial. A :class:`TrialRunner` therefore evaluates each configuration in a worker
+process it owns; a trial that runs past its limit is killed with its process group and recorded as
+timed out, and the next trial gets a fresh worker.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from multiprocessing.connection import Connection
+
+import numpy as np
+import pandas as pd
+from threadpoolctl import threadpool_limits
+
+from ..space import ColumnTypes, Config
+from ._cv import FAILED, TIMEOUT, TrialResult, evaluate_config
+from ._metrics import Metric, ScorerMetric
+
+#: Seconds a fresh worker may take to import its libraries and receive the dataset.
+STARTUP_TIMEOUT = 300.0
+_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                     "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
+
+
+def default_n_threads(n_workers: int = 1) -> int:
+    """Threads per worker so that ``n_workers`` workers do not oversubscribe the CPUs."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - macOS
+        cpus = os.cpu_count() or 1
+    return max(1, cpus // max(1, n_workers))
+
+
+class TrialRunner:
+    """Evaluates configurations on one dataset, optionally isolated with time and memory limits.
+
+    Parameters
+    ----------
+    X : DataFrame
+    y : ndarray
+        Integer class codes for classification.
+    task : {"classification", "regression"}
+    columns : ColumnTypes
+    splits : list of (train, test) index arrays
+    metrics : list of Metric or ScorerMetric
+        The first is primary. Custom scorers must be picklable when ``isolate`` is true.
+    random_state : int or None
+    isolate : bool
+        Run trials in a worker process. Required for time and memory limits.
+    n_threads : int
+        OpenMP/BLAS threads a trial may use.
+    memory_limit_mb : int or None
+        Address-space limit of the worker; a trial exceeding it fails with a MemoryError.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from metaautoml.evaluation import TrialRunner, make_splits, get_metric
+    >>> from metaautoml.space import ColumnTypes, get_space
+    >>> X, y = load_iris(return_X_y=True, as_frame=True)
+    >>> splits = make_splits(y.to_numpy(), "classification", cv=3)
+    >>> with TrialRunner(X, y.to_numpy(), task="classification", columns=ColumnTypes.infer(X),
+    ...                  splits=splits, metrics=[get_metric("accuracy", "classification")]) as runner:
+    ...     result = runner.evaluate(get_space("classification").default_config("knn"), time_limit=60)
+    >>> result.state, result.scores["accuracy"] > 0.9
+    ('complete', True)
+    """
+
+    def __init__(self, X: pd.DataFrame, y: np.ndarray, *, task: str, columns: ColumnTypes,
+                 splits, metrics: list, random_state: int | None = 0, isolate: bool = True,
+                 n_threads: int | None = None, memory_limit_mb: int | None = None):
+        self.X, self.y, self.task, self.columns = X, np.asarray(y), task, columns
+        self.splits, self.metrics, self.random_state = splits, list(metrics), random_state
+        self.isolate = isolate
+        self.n_threads = n_threads or default_n_threads()
+        self.memory_limit_mb = memory_limit_mb
+        self._process: subprocess.Popen | None = None
+        self._requests: Connection | None = None
+        self._replies: Connection | None = None
+        self._stderr = None
+
+    def __enter__(self) -> TrialRunner:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __del__(self) -> None:  # pragma: no cover - best effort at interpreter exit
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001
+            pass
+
+    def evaluate(self, config: Config, time_limit: float | None = None) -> TrialResult:
+        """Evaluate one configuration; never raises for model errors, hangs or crashes."""
+        if not self.isolate:
+            with threadpool_limits(self.n_threads):
+                return evaluate_config(config, self.X, self.y, task=self.task, columns=self.columns,
+                                       splits=self.splits, metrics=self.metrics,
+                                       random_state=self.random_state)
+        start = time.perf_counter()
+        try:
+            self._ensure_worker()
+        except RuntimeError as exc:
+            return TrialResult(FAILED, duration=time.perf_counter() - start, error=str(exc))
+        start = time.perf_counter()
+        self._requests.send(("eval", config))
+        limit = None if time_limit is None else max(0.0, float(time_limit))
+        if not self._replies.poll(limit):
+            self._kill()
+            return TrialResult(TIMEOUT, duration=time.perf_counter() - start,
+                               error=f"exceeded the per-trial time limit of {limit:.1f} s")
+        try:
+            kind, payload = self._replies.recv()
+        except (EOFError, OSError):
+            reason = self._death_reason()
+            self._kill()
+            return TrialResult(FAILED, duration=time.perf_counter() - start, error=reason)
+        return TrialResult(**payload)
+
+    def close(self) -> None:
+        """Stop the worker process, if any."""
+        if self._process is not None and self._process.poll() is None:
+            try:
+                self._requests.send(("stop", None))
+                self._process.wait(timeout=5)
+            except (OSError, ValueError, subprocess.TimeoutExpired):
+                pass
+        self._kill()
+
+    # -- worker management ------------------------------------------------------------------------
+    def _ensure_worker(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            return
+        self._kill()
+        parent_read, child_write = os.pipe()
+        child_read, parent_write = os.pipe()
+        env = dict(os.environ)
+        env.update({v: str(self.n_threads) for v in _THREAD_VARIABLES})
+        self._stderr = tempfile.TemporaryFile()
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "metaautoml.evaluation._worker", str(child_read),
+             str(child_write), str(self.memory_limit_mb or 0)],
+            pass_fds=(child_read, child_write), stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=self._stderr, env=env, start_new_session=True,
+        )
+        os.close(child_read)
+        os.close(child_write)
+        self._requests = Connection(parent_write, readable=False)
+        self._replies = Connection(parent_read, writable=False)
+        metrics = [m if isinstance(m, ScorerMetric) else m.name for m in self.metrics]
+        try:
+            self._requests.send({"X": self.X, "y": self.y, "task": self.task,
+                                 "columns": self.columns, "splits": self.splits,
+                                 "metrics": metrics, "random_state": self.random_state})
+            if not self._replies.poll(STARTUP_TIMEOUT):
+                raise RuntimeError(f"the trial worker did not start within {STARTUP_TIMEOUT:.0f} s")
+            self._replies.recv()
+        except (EOFError, OSError, RuntimeError) as exc:
+            reason = self._death_reason() if not isinstance(exc, RuntimeError) else str(exc)
+            self._kill()
+            raise RuntimeError(f"could not start the trial worker: {reason}") from None
+
+    def _death_reason(self) -> str:
+        code = self._process.wait(timeout=5) if self._process is not None else None
+        if code is not None and code < 0:
+            name = signal.Signals(-code).name
+            hint = " (killed, likely out of memory)" if -code == signal.SIGKILL else ""
+            return f"the trial's worker process died with {name}{hint}"
+        tail = ""
+        if self._stderr is not None:
+            self._stderr.seek(0)
+            lines = self._stderr.read().decode(errors="replace").strip().splitlines()
+            tail = f": {lines[-1]}" if lines else ""
+        return f"the trial's worker process exited with code {code}{tail}"
+
+    def _kill(self) -> None:
+        if self._process is not None:
+            if self._process.poll() is None:
+                try:
+                    os.killpg(self._process.pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    self._process.kill()
+                self._process.wait()
+            self._process = None
+        for conn in (self._requests, self._replies):
+            if conn is not None:
+                conn.close()
+        self._requests = self._replies = None
+        if self._stderr is not None:
+            self._stderr.close()
+            self._stderr = None
