@@ -21,7 +21,16 @@ _LAZY = {
     "get_space": "metaautoml.space",
 }
 
-__all__ = sorted(_LAZY) + ["__version__"]
+__all__ = [
+    "MetaAutoMLClassifier",
+    "MetaAutoMLRegressor",
+    "MetaDB",
+    "SearchSpace",
+    "__version__",
+    "extract_meta_features",
+    "get_space",
+    "meta_feature_names",
+]
 
 if TYPE_CHECKING:  # pragma: no cover
     from .estimator import MetaAutoMLClassifier, MetaAutoMLRegressor

@@ -12,7 +12,7 @@ import pandas as pd
 from sklearn.model_selection import KFold, StratifiedKFold
 
 from ..space import ColumnTypes, Config, get_space
-from ._metrics import Metric, ScorerMetric, clipped_probabilities
+from ._metrics import ScorerMetric, clipped_probabilities
 
 COMPLETE, FAILED, TIMEOUT = "complete", "failed", "timeout"
 
@@ -122,14 +122,13 @@ def evaluate_config(config: Config, X: pd.DataFrame, y: np.ndarray, *, task: str
                 predictions = {}
                 for metric in metrics:
                     if isinstance(metric, ScorerMetric):
-                        fold_scores[metric.name].append(_safe(lambda m=metric: m.score(model, X_test, y_test)))
+                        fold_scores[metric.name].append(_safe(metric.score, model, X_test, y_test))
                         continue
                     key = "proba" if metric.needs_proba else "predict"
                     if key not in predictions:
                         predictions[key] = (clipped_probabilities(_full_proba(model, X_test, n_classes))
                                             if key == "proba" else model.predict(X_test))
-                    fold_scores[metric.name].append(
-                        _safe(lambda m=metric, p=predictions[key]: m(y_test, p, labels)))
+                    fold_scores[metric.name].append(_safe(metric, y_test, predictions[key], labels))
     except Exception as exc:  # noqa: BLE001 -- any model error is a failed trial, not a crash
         return TrialResult(FAILED, fit_time=fit_time, duration=time.perf_counter() - start,
                            error=_describe(exc))
@@ -144,9 +143,10 @@ def evaluate_config(config: Config, X: pd.DataFrame, y: np.ndarray, *, task: str
                        fit_time=fit_time, duration=duration)
 
 
-def _safe(compute) -> float:
+def _safe(compute, *args) -> float:
+    """A secondary metric that is undefined on a fold (e.g. ROC-AUC with one class) gives NaN."""
     try:
-        return float(compute())
+        return float(compute(*args))
     except (ValueError, ZeroDivisionError, IndexError):
         return float("nan")
 

@@ -22,7 +22,7 @@ from threadpoolctl import threadpool_limits
 
 from ..space import ColumnTypes, Config
 from ._cv import FAILED, TIMEOUT, TrialResult, evaluate_config
-from ._metrics import Metric, ScorerMetric
+from ._metrics import ScorerMetric
 
 #: Seconds a fresh worker may take to import its libraries and receive the dataset.
 STARTUP_TIMEOUT = 300.0
@@ -37,6 +37,10 @@ def default_n_threads(n_workers: int = 1) -> int:
     except AttributeError:  # pragma: no cover - macOS
         cpus = os.cpu_count() or 1
     return max(1, cpus // max(1, n_workers))
+
+
+class WorkerStartError(RuntimeError):
+    """The trial worker process could not be started (an environment problem, not a trial's)."""
 
 
 class TrialRunner:
@@ -100,17 +104,21 @@ class TrialRunner:
             pass
 
     def evaluate(self, config: Config, time_limit: float | None = None) -> TrialResult:
-        """Evaluate one configuration; never raises for model errors, hangs or crashes."""
+        """Evaluate one configuration; never raises for model errors, hangs or crashes.
+
+        Raises
+        ------
+        WorkerStartError
+            When the isolated worker process cannot be started at all.
+        """
         if not self.isolate:
             with threadpool_limits(self.n_threads):
                 return evaluate_config(config, self.X, self.y, task=self.task, columns=self.columns,
                                        splits=self.splits, metrics=self.metrics,
                                        random_state=self.random_state)
-        start = time.perf_counter()
-        try:
-            self._ensure_worker()
-        except RuntimeError as exc:
-            return TrialResult(FAILED, duration=time.perf_counter() - start, error=str(exc))
+        # A worker that cannot start is an environment fault, not a property of the
+        # configuration: it raises WorkerStartError rather than being recorded as a failed trial.
+        self._ensure_worker()
         start = time.perf_counter()
         self._requests.send(("eval", config))
         limit = None if time_limit is None else max(0.0, float(time_limit))
@@ -165,9 +173,9 @@ class TrialRunner:
                 raise RuntimeError(f"the trial worker did not start within {STARTUP_TIMEOUT:.0f} s")
             self._replies.recv()
         except (EOFError, OSError, RuntimeError) as exc:
-            reason = self._death_reason() if not isinstance(exc, RuntimeError) else str(exc)
+            reason = str(exc) if isinstance(exc, RuntimeError) else self._death_reason()
             self._kill()
-            raise RuntimeError(f"could not start the trial worker: {reason}") from None
+            raise WorkerStartError(f"could not start the trial worker: {reason}") from None
 
     def _death_reason(self) -> str:
         code = self._process.wait(timeout=5) if self._process is not None else None

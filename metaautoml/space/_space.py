@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -263,7 +263,7 @@ class SearchSpace:
         ])
 
 
-@lru_cache(maxsize=None)
+@cache
 def get_space(task: str) -> SearchSpace:
     """The (cached) search space of a task type."""
     return SearchSpace(task)

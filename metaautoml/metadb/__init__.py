@@ -1,0 +1,31 @@
+"""The meta-database: a SQLite store of past evaluations, its builder and Parquet exchange."""
+
+from ._builder import (
+    DEFAULT_CV,
+    DEFAULT_MAX_ROWS,
+    DEFAULT_N_PER_FAMILY,
+    DEFAULT_TIME_LIMIT,
+    BuildDataset,
+    BuildReport,
+    build,
+    configuration_pool,
+    prepare_dataset,
+)
+from ._schema import SCHEMA_VERSION
+from ._store import MetaDB, MetaDBError, default_path
+
+__all__ = [
+    "DEFAULT_CV",
+    "DEFAULT_MAX_ROWS",
+    "DEFAULT_N_PER_FAMILY",
+    "DEFAULT_TIME_LIMIT",
+    "SCHEMA_VERSION",
+    "BuildDataset",
+    "BuildReport",
+    "MetaDB",
+    "MetaDBError",
+    "build",
+    "configuration_pool",
+    "default_path",
+    "prepare_dataset",
+]

@@ -1,0 +1,305 @@
+"""Building the meta-database: every pool configuration evaluated on every corpus dataset.
+
+The build is idempotent and resumable. Each run computes only the (dataset, configuration) pairs
+the database lacks; results are recorded one chunk per transaction by the single parent process,
+so a build killed at any point (``kill -9`` included) loses at most the chunks in flight and
+never leaves a duplicate. Work is ordered in *waves* of the pool -- the first ``wave_size``
+configurations on every dataset, then the next -- so a partial build is a complete sub-matrix.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sys
+import time
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from joblib import Parallel, delayed, parallel_config
+
+from .._validation import as_frame, check_target
+from ..evaluation import TrialResult, TrialRunner, default_metrics, make_splits
+from ..space import ColumnTypes, get_space
+from ._store import MetaDB
+
+logger = logging.getLogger(__name__)
+
+#: Rows kept per dataset (stratified subsample above it); bounds the cost of a full matrix.
+DEFAULT_MAX_ROWS = 2000
+#: Folds of the build's cross-validation; classes with fewer members are dropped.
+DEFAULT_CV = 3
+#: Seconds one evaluation (all folds) may take before it is recorded as timed out.
+DEFAULT_TIME_LIMIT = 30.0
+#: Space-filling configurations per family, on top of each family's default.
+DEFAULT_N_PER_FAMILY = 28
+#: Seed of the Sobol pool and of every split and model in the build.
+POOL_SEED = 0
+
+
+@dataclass
+class BuildReport:
+    """What a build run did."""
+
+    datasets: int = 0
+    skipped: list[str] = field(default_factory=list)
+    evaluated: int = 0
+    remaining: int = 0
+    seconds: float = 0.0
+
+    def __str__(self) -> str:
+        return (f"{self.datasets} datasets, {self.evaluated} evaluations recorded in "
+                f"{self.seconds:.0f} s, {self.remaining} remaining"
+                + (f"; skipped {len(self.skipped)}: {', '.join(self.skipped[:10])}" if self.skipped else ""))
+
+
+def configuration_pool(task: str, n_per_family: int = DEFAULT_N_PER_FAMILY, seed: int = POOL_SEED) -> list[dict]:
+    """Every family's default, then a scrambled-Sobol sample of each family."""
+    space = get_space(task)
+    return space.default_configs() + space.sample(n_per_family, seed=seed)
+
+
+def subsample(X: pd.DataFrame, y: np.ndarray, task: str, max_rows: int, seed: int = POOL_SEED):
+    """At most ``max_rows`` rows; class shares kept (each class keeps at least 3 rows)."""
+    n = len(y)
+    if n <= max_rows:
+        return X.reset_index(drop=True), y
+    rng = np.random.default_rng(seed)
+    if task == "regression":
+        keep = np.sort(rng.choice(n, size=max_rows, replace=False))
+    else:
+        classes, codes, counts = np.unique(y, return_inverse=True, return_counts=True)
+        quota = np.minimum(counts, np.maximum(3, np.floor(counts / n * max_rows))).astype(int)
+        while quota.sum() > max_rows:  # trim the largest quotas until the cap holds
+            quota[np.argmax(quota)] -= 1
+        keep = np.sort(np.concatenate([
+            rng.choice(np.flatnonzero(codes == c), size=quota[c], replace=False)
+            for c in range(len(classes))]))
+    return X.iloc[keep].reset_index(drop=True), y[keep]
+
+
+def prepare_dataset(X, y, task: str, *, max_rows: int = DEFAULT_MAX_ROWS, cv: int = DEFAULT_CV,
+                    seed: int = POOL_SEED) -> tuple[pd.DataFrame, np.ndarray, int]:
+    """Validated, capped data as the build evaluates it: classification labels as codes
+    ``0..K-1`` with classes of fewer than ``cv`` rows removed. Returns ``(X, y, n_rows_original)``."""
+    X = as_frame(X)
+    y = check_target(y, task, n_rows=len(X))
+    n_original = len(y)
+    if task == "classification":
+        labels, counts = np.unique(y.astype(str) if y.dtype == object else y, return_counts=True)
+        keep_labels = labels[counts >= cv]
+        keep = np.isin(y.astype(str) if y.dtype == object else y, keep_labels)
+        X, y = X.loc[keep].reset_index(drop=True), y[keep]
+        if len(keep_labels) < 2:
+            raise ValueError(f"fewer than 2 classes have at least {cv} rows")
+        y = np.unique(y, return_inverse=True)[1].astype(np.int64)
+    X, y = subsample(X, y, task, max_rows, seed)
+    return X, y, n_original
+
+
+def content_hash(X: pd.DataFrame, y: np.ndarray) -> str:
+    """A fingerprint of the prepared data, so one name never silently stands for two datasets."""
+    digest = hashlib.sha256()
+    digest.update(pd.util.hash_pandas_object(X.astype(str), index=False).to_numpy().tobytes())
+    digest.update(np.asarray(y).astype(str).astype(bytes).tobytes())
+    return digest.hexdigest()[:32]
+
+
+def _evaluate_chunk(dataset: str, X: pd.DataFrame, y: np.ndarray, task: str,
+                    configs: Sequence[tuple[str, dict]], cv: int, time_limit: float,
+                    seed: int) -> tuple[str, list[tuple[str, dict]]]:
+    """Runs in a joblib (or dask) worker: one dataset, several configurations."""
+    splits = make_splits(y, task, cv, random_state=seed)
+    with TrialRunner(X, y, task=task, columns=ColumnTypes.infer(X), splits=splits,
+                     metrics=default_metrics(task), random_state=seed, isolate=True,
+                     n_threads=1) as runner:
+        return dataset, [(cid, runner.evaluate(config, time_limit).to_dict()) for cid, config in configs]
+
+
+@dataclass(frozen=True)
+class BuildDataset:
+    """A dataset to build on: its name and metadata, and how to load ``(X, y)``."""
+
+    name: str
+    task: str
+    source: str
+    load: Callable[[], tuple[Any, Any]]
+    group: str | None = None
+    openml_id: int | None = None
+    licence: str | None = None
+    citation: str | None = None
+
+
+def build(db: MetaDB, datasets: Iterable[BuildDataset], *, n_per_family: int = DEFAULT_N_PER_FAMILY,
+          max_rows: int = DEFAULT_MAX_ROWS, cv: int = DEFAULT_CV,
+          time_limit: float = DEFAULT_TIME_LIMIT, n_jobs: int = 1, backend: str = "loky",
+          scheduler: str | None = None, wave_size: int = 32, chunk_size: int = 8,
+          meta_features: bool = True, max_evaluations: int | None = None,
+          progress: bool | None = None) -> BuildReport:
+    """Evaluate the configuration pool on ``datasets`` and record everything in ``db``.
+
+    Parameters
+    ----------
+    db : MetaDB
+        Opened for writing.
+    datasets : iterable of BuildDataset
+    n_per_family, max_rows, cv, time_limit
+        The build protocol; see the module constants for defaults. Pool parameters are stored in
+        the database and a rerun with different ones is refused.
+    n_jobs : int
+        Parallel evaluations.
+    backend : {"loky", "dask"}
+        ``"dask"`` runs on a ``dask.distributed`` cluster: ``scheduler`` is its address, or a
+        ``LocalCluster`` of ``n_jobs`` single-threaded workers is started.
+    max_evaluations : int, optional
+        Stop after about this many new evaluations (for bounded sessions); rerun to continue.
+
+    Returns
+    -------
+    BuildReport
+    """
+    start = time.perf_counter()
+    report = BuildReport()
+    _check_protocol(db, n_per_family=n_per_family, max_rows=max_rows, cv=cv, time_limit=time_limit)
+    pools = {}
+    prepared: dict[str, tuple[pd.DataFrame, np.ndarray, str]] = {}
+    for item in datasets:
+        try:
+            X, y = item.load()
+            X, y, n_original = prepare_dataset(X, y, item.task, max_rows=max_rows, cv=cv)
+        except (OSError, ValueError, TypeError, ImportError) as exc:
+            logger.warning("skipping dataset %s: %s", item.name, exc)
+            report.skipped.append(item.name)
+            continue
+        db.add_dataset(item.name, task=item.task, source=item.source, group=item.group,
+                       openml_id=item.openml_id, licence=item.licence, citation=item.citation,
+                       n_rows_original=n_original, n_rows=len(y), n_features=X.shape[1],
+                       n_classes=int(y.max()) + 1 if item.task == "classification" else None,
+                       content_hash=content_hash(X, y))
+        if meta_features:
+            _update_meta_features(db, item.name, X, y, item.task)
+        if item.task not in pools:
+            pool = configuration_pool(item.task, n_per_family)
+            ids = db.add_configurations(item.task, pool, n_defaults=len(get_space(item.task).families))
+            pools[item.task] = list(zip(ids, pool, strict=True))
+        prepared[item.name] = (X, y, item.task)
+    report.datasets = len(prepared)
+
+    done = db.evaluated_pairs()
+    todo = []  # (wave, dataset, [(config_id, config), ...])
+    for name, (_, _, task) in prepared.items():
+        missing = [(i, cid, c) for i, (cid, c) in enumerate(pools[task]) if (name, cid) not in done]
+        for i in range(0, len(missing), chunk_size):
+            chunk = missing[i:i + chunk_size]
+            todo.append((chunk[0][0] // wave_size, name, [(cid, c) for _, cid, c in chunk]))
+    todo.sort(key=lambda t: (t[0], t[1]))
+    total = sum(len(t[2]) for t in todo)
+    if max_evaluations is not None:
+        kept, count = [], 0
+        for item in todo:
+            if count >= max_evaluations:
+                break
+            kept.append(item)
+            count += len(item[2])
+        todo = kept
+    report.remaining = total
+    if not todo:
+        report.seconds = time.perf_counter() - start
+        return report
+
+    jobs = (delayed(_evaluate_chunk)(name, prepared[name][0], prepared[name][1], prepared[name][2],
+                                     configs, cv, time_limit, POOL_SEED)
+            for _, name, configs in todo)
+    show = sys.stderr.isatty() if progress is None else progress
+    with _progress_bar(sum(len(t[2]) for t in todo), show) as bar, _backend(backend, scheduler, n_jobs):
+        for dataset, results in Parallel(n_jobs=n_jobs, return_as="generator_unordered")(jobs):
+            added = db.record_evaluations(dataset, [(cid, TrialResult(**r)) for cid, r in results])
+            report.evaluated += added
+            report.remaining -= len(results)
+            bar.update(len(results))
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def _update_meta_features(db: MetaDB, name: str, X: pd.DataFrame, y: np.ndarray, task: str) -> None:
+    from ..metafeatures import METAFEATURES_VERSION, extract_meta_features
+
+    current = db._conn.execute(
+        "SELECT DISTINCT version FROM meta_features WHERE dataset=?", (name,)).fetchall()
+    if [r[0] for r in current] == [METAFEATURES_VERSION]:
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        values = extract_meta_features(X, y, task=task, random_state=POOL_SEED)
+    db.set_meta_features(name, values, METAFEATURES_VERSION)
+
+
+def _check_protocol(db: MetaDB, **protocol) -> None:
+    for key, value in protocol.items():
+        stored = db.get_meta(f"build.{key}")
+        if stored is None:
+            db.set_meta(f"build.{key}", repr(value))
+        elif stored != repr(value):
+            raise ValueError(
+                f"{db!r} was built with {key}={stored}; this build asks for {value!r}. One database "
+                "holds one protocol: use the stored value or a new database"
+            )
+
+
+class _NoBar:
+    def update(self, n: int) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _progress_bar(total: int, show: bool):
+    if not show:
+        return _NoBar()
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, unit="eval", desc="meta-db", file=sys.stderr, smoothing=0.05)
+
+
+class _backend:
+    """joblib's loky backend, or dask.distributed on a given or a local cluster."""
+
+    def __init__(self, backend: str, scheduler: str | None, n_jobs: int):
+        if backend not in ("loky", "dask"):
+            raise ValueError(f"backend must be 'loky' or 'dask', got {backend!r}")
+        self.backend, self.scheduler, self.n_jobs = backend, scheduler, n_jobs
+        self._client = self._cluster = self._config = None
+
+    def __enter__(self):
+        if self.backend == "dask":
+            try:
+                from dask.distributed import Client, LocalCluster
+            except ImportError:
+                raise ImportError("the dask backend needs `pip install 'metaautoml[dask]'`") from None
+            if self.scheduler:
+                self._client = Client(self.scheduler)
+            else:
+                self._cluster = LocalCluster(n_workers=max(1, self.n_jobs), threads_per_worker=1,
+                                             processes=True, dashboard_address=None)
+                self._client = Client(self._cluster)
+            self._config = parallel_config(backend="dask")
+        else:
+            self._config = parallel_config(backend="loky")
+        self._config.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self._config.__exit__(*exc)
+        if self._client is not None:
+            self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+        return False

@@ -1,0 +1,65 @@
+"""SQLite schema of the meta-database.
+
+Bump :data:`SCHEMA_VERSION` on any incompatible change; :class:`~metaautoml.metadb.MetaDB`
+refuses files of another version with a clear error instead of misreading them.
+"""
+
+SCHEMA_VERSION = 1
+#: ``application_id`` header of every metaautoml meta-database ("MAML" in ASCII), so a foreign
+#: SQLite file is recognized as such before any table is read.
+APPLICATION_ID = 0x4D414D4C
+
+DDL = """
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS datasets (
+    name        TEXT PRIMARY KEY,
+    task        TEXT NOT NULL CHECK (task IN ('classification', 'regression')),
+    source      TEXT NOT NULL,
+    dataset_group TEXT NOT NULL,
+    openml_id   INTEGER,
+    licence     TEXT,
+    citation    TEXT,
+    n_rows_original INTEGER NOT NULL,
+    n_rows      INTEGER NOT NULL,
+    n_features  INTEGER NOT NULL,
+    n_classes   INTEGER,
+    content_hash TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta_features (
+    dataset TEXT NOT NULL REFERENCES datasets(name) ON DELETE CASCADE,
+    name    TEXT NOT NULL,
+    value   REAL,
+    version TEXT NOT NULL,
+    PRIMARY KEY (dataset, name)
+);
+CREATE TABLE IF NOT EXISTS configurations (
+    config_id  TEXT PRIMARY KEY,
+    task       TEXT NOT NULL CHECK (task IN ('classification', 'regression')),
+    family     TEXT NOT NULL,
+    params     TEXT NOT NULL,
+    pool_index INTEGER NOT NULL,
+    is_default INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (task, pool_index)
+);
+CREATE TABLE IF NOT EXISTS evaluations (
+    dataset   TEXT NOT NULL REFERENCES datasets(name) ON DELETE CASCADE,
+    config_id TEXT NOT NULL REFERENCES configurations(config_id),
+    state     TEXT NOT NULL CHECK (state IN ('complete', 'failed', 'timeout')),
+    fit_time  REAL,
+    duration  REAL,
+    error     TEXT,
+    PRIMARY KEY (dataset, config_id)
+);
+CREATE TABLE IF NOT EXISTS scores (
+    dataset   TEXT NOT NULL,
+    config_id TEXT NOT NULL,
+    metric    TEXT NOT NULL,
+    value     REAL,
+    PRIMARY KEY (dataset, config_id, metric),
+    FOREIGN KEY (dataset, config_id) REFERENCES evaluations(dataset, config_id) ON DELETE CASCADE
+);
+CREATE INDEX IF NOT EXISTS scores_by_metric ON scores(metric);
+"""
