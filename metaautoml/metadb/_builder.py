@@ -58,9 +58,17 @@ class BuildReport:
 
 
 def configuration_pool(task: str, n_per_family: int = DEFAULT_N_PER_FAMILY, seed: int = POOL_SEED) -> list[dict]:
-    """Every family's default, then a scrambled-Sobol sample of each family."""
+    """Every family's default, then a scrambled-Sobol sample of each family, interleaved.
+
+    The samples are taken round-robin across families (first point of every family, then the
+    second, ...), so any prefix of the pool -- what a partial build has evaluated -- covers every
+    family evenly.
+    """
     space = get_space(task)
-    return space.default_configs() + space.sample(n_per_family, seed=seed)
+    sample = space.sample(n_per_family, seed=seed)
+    n_families = len(space.families)
+    interleaved = [sample[f * n_per_family + i] for i in range(n_per_family) for f in range(n_families)]
+    return space.default_configs() + interleaved
 
 
 def subsample(X: pd.DataFrame, y: np.ndarray, task: str, max_rows: int, seed: int = POOL_SEED):
