@@ -1,0 +1,17 @@
+"""Model search: Optuna studies over the CASH space, driven by ask-and-tell under a time budget."""
+
+from ._driver import ENQUEUED_SOURCE, OPTUNA_SOURCE, Evaluator, run_search
+from ._leaderboard import LEADERBOARD_COLUMNS, leaderboard
+from ._study import create_study, default_sampler, optuna_verbosity
+
+__all__ = [
+    "ENQUEUED_SOURCE",
+    "LEADERBOARD_COLUMNS",
+    "OPTUNA_SOURCE",
+    "Evaluator",
+    "create_study",
+    "default_sampler",
+    "leaderboard",
+    "optuna_verbosity",
+    "run_search",
+]

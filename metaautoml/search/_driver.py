@@ -1,0 +1,276 @@
+"""The search loop: Optuna's ask-and-tell API around trial runners, under a wall-clock budget.
+
+Optuna's ``study.optimize(timeout=...)`` only checks the clock between trials and cannot stop a
+scikit-learn fit. Here every trial gets a time limit of its own -- the per-trial limit, cut to
+what is left of the budget -- and an isolated :class:`~metaautoml.evaluation.TrialRunner` kills a
+trial that runs past it, so the budget holds even when a model hangs.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Protocol
+
+import numpy as np
+import optuna
+from optuna.trial import FrozenTrial, TrialState
+
+from ..evaluation import COMPLETE, FAILED, TrialResult
+from ..space import FAMILY, Config, SearchSpace
+
+#: ``source`` of the trials Optuna's sampler proposed (enqueued trials carry their own tag).
+OPTUNA_SOURCE = "optuna"
+#: ``source`` of an enqueued configuration given without a tag.
+ENQUEUED_SOURCE = "enqueued"
+
+Proposal = tuple[str, Config]
+Callback = Callable[[optuna.Study, FrozenTrial], None]
+
+
+class Evaluator(Protocol):
+    """What the search needs of a runner; :class:`~metaautoml.evaluation.TrialRunner` is one."""
+
+    #: Metrics with a ``name``; the first is the objective.
+    metrics: Sequence[Any]
+
+    def evaluate(self, config: Config, time_limit: float | None = None) -> TrialResult: ...
+
+    def close(self) -> None: ...
+
+
+def run_search(study: optuna.Study, space: SearchSpace, make_runner: Callable[[], Evaluator], *,
+               n_trials: int | None, time_budget: float | None = None,
+               per_trial_time_limit: float | None = None,
+               enqueue: Iterable[Config | Proposal] = (), n_jobs: int = 1,
+               progress: bool = False, callbacks: Sequence[Callback] = ()) -> list[FrozenTrial]:
+    """Run trials of ``space`` on ``study`` until ``n_trials`` ran or ``time_budget`` is spent.
+
+    Each trial is ``study.ask()``, ``space.suggest(trial)``, ``runner.evaluate(config, limit)``
+    and ``study.tell(...)``. A failed or timed-out trial is told as ``TrialState.FAIL`` and the
+    search goes on. Every trial gets the user attributes ``family``, ``state`` (``"complete"``,
+    ``"failed"`` or ``"timeout"``), ``error``, ``fit_time``, ``duration``, ``scores`` (every
+    metric; ``None`` where undefined), ``score_std`` and ``source``.
+
+    Parameters
+    ----------
+    study : optuna.Study
+        A maximizing study, e.g. from :func:`create_study`. Its sampler proposes the trials.
+    space : SearchSpace
+    make_runner : callable
+        Returns a fresh runner, called once per worker thread; the search closes it at the end.
+    n_trials : int or None
+        Trials to run in this call (trials already in the study do not count); ``None`` runs
+        until ``time_budget`` is spent.
+    time_budget : float or None
+        Seconds for the whole call. Each trial's limit is cut to the time left, so with an
+        isolated runner the budget holds up to the start of a fresh worker process (after a
+        kill) and the recording of the last trial. An in-process runner cannot be interrupted:
+        the budget is then only checked between trials.
+    per_trial_time_limit : float or None
+        Seconds one trial may take.
+    enqueue : iterable of dict or (str, dict)
+        Configurations to try first, each optionally tagged with its ``source`` (default
+        ``"enqueued"``). They are clipped into range and enqueued once, before any trial runs;
+        one equal to a trial already in the study is skipped, so a resumed study does not
+        repeat them. They count toward ``n_trials``.
+    n_jobs : int
+        Worker threads, each with its own runner.
+    progress : bool
+        Show a progress bar on stderr, only when stderr is a terminal.
+    callbacks : sequence of callable
+        ``callback(study, frozen_trial)`` after each trial, one at a time.
+
+    Returns
+    -------
+    list of optuna.trial.FrozenTrial
+        The trials this call ran, by trial number.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from metaautoml.evaluation import TrialRunner, get_metric, make_splits
+    >>> from metaautoml.search import create_study, default_sampler, run_search
+    >>> from metaautoml.space import ColumnTypes, get_space
+    >>> X, y = load_iris(return_X_y=True, as_frame=True)
+    >>> space = get_space("classification")
+    >>> def make_runner():
+    ...     return TrialRunner(X, y.to_numpy(), task="classification", columns=ColumnTypes.infer(X),
+    ...                        splits=make_splits(y.to_numpy(), "classification", cv=3),
+    ...                        metrics=[get_metric("accuracy", "classification")], isolate=False)
+    >>> study = create_study(sampler=default_sampler(0))
+    >>> trials = run_search(study, space, make_runner, n_trials=3,
+    ...                     enqueue=[("default", space.default_config("linear"))])
+    >>> [t.user_attrs["source"] for t in trials]
+    ['default', 'optuna', 'optuna']
+    """
+    if n_trials is None and time_budget is None:
+        raise ValueError("give n_trials, time_budget or both; otherwise the search never ends")
+    if n_trials is not None and (not isinstance(n_trials, (int, np.integer)) or n_trials < 1):
+        raise ValueError(f"n_trials must be a positive integer or None, got {n_trials!r}")
+    for name, value in (("time_budget", time_budget), ("per_trial_time_limit", per_trial_time_limit)):
+        if value is not None and not value > 0:
+            raise ValueError(f"{name} must be a positive number of seconds or None, got {value!r}")
+    if not isinstance(n_jobs, (int, np.integer)) or n_jobs < 1:
+        raise ValueError(f"n_jobs must be a positive integer, got {n_jobs!r}")
+
+    budget = _Budget(n_trials, time_budget, per_trial_time_limit)
+    _enqueue(study, space, enqueue)
+    search = _Search(study, space, make_runner, budget, callbacks,
+                     _ProgressBar(progress, total=n_trials))
+    try:
+        if n_jobs == 1:
+            # In the calling thread: deterministic, and Ctrl-C lands where the trial runs.
+            search.work()
+        else:
+            threads = [threading.Thread(target=search.work_in_thread, name=f"metaautoml-search-{i}")
+                       for i in range(int(n_jobs))]
+            for thread in threads:
+                thread.start()
+            try:
+                for thread in threads:
+                    thread.join()
+            except BaseException:
+                budget.stop()  # let running trials finish, start no more
+                raise
+            if search.errors:
+                raise search.errors[0]
+    finally:
+        search.progress.close()
+    return sorted(search.trials, key=lambda t: t.number)
+
+
+def _enqueue(study: optuna.Study, space: SearchSpace, proposals: Iterable[Config | Proposal]) -> None:
+    for proposal in proposals:
+        source, config = (ENQUEUED_SOURCE, proposal) if isinstance(proposal, dict) else proposal
+        # Optuna uses an out-of-range enqueued number with only a warning: clip it first.
+        study.enqueue_trial(space.clip(config), user_attrs={"source": str(source)},
+                            skip_if_exists=True)
+
+
+class _Budget:
+    """What the worker threads share: how many trials may still start, and until when."""
+
+    def __init__(self, n_trials: int | None, time_budget: float | None,
+                 per_trial_time_limit: float | None):
+        self._left = n_trials
+        self._deadline = None if time_budget is None else time.monotonic() + time_budget
+        self._per_trial = per_trial_time_limit
+        self._stopped = False
+        self._lock = threading.Lock()
+
+    def claim(self) -> bool:
+        """Reserve the next trial, or say the search is over."""
+        with self._lock:
+            if self._stopped or self._left == 0 or self.remaining() == 0.0:
+                return False
+            if self._left is not None:
+                self._left -= 1
+            return True
+
+    def remaining(self) -> float | None:
+        return None if self._deadline is None else max(0.0, self._deadline - time.monotonic())
+
+    def time_limit(self) -> float | None:
+        """The limit of a trial starting now: the per-trial limit cut to the time left."""
+        limits = [t for t in (self._per_trial, self.remaining()) if t is not None]
+        return min(limits) if limits else None
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+
+
+class _Search:
+    def __init__(self, study, space, make_runner, budget, callbacks, progress):
+        self.study, self.space, self.make_runner = study, space, make_runner
+        self.budget, self.callbacks, self.progress = budget, list(callbacks), progress
+        self.trials: list[FrozenTrial] = []
+        self.errors: list[BaseException] = []
+        self._lock = threading.Lock()
+
+    def work_in_thread(self) -> None:
+        try:
+            self.work()
+        except BaseException as exc:  # noqa: BLE001 -- re-raised by run_search in the caller
+            self.budget.stop()
+            with self._lock:
+                self.errors.append(exc)
+
+    def work(self) -> None:
+        runner = self.make_runner()
+        try:
+            objective = runner.metrics[0].name
+            while self.budget.claim():
+                self._run_trial(runner, objective)
+        finally:
+            runner.close()
+
+    def _run_trial(self, runner: Evaluator, objective: str) -> None:
+        trial = self.study.ask()
+        config: Config = {}
+        try:
+            config = self.space.suggest(trial)
+            result = runner.evaluate(config, self.budget.time_limit())
+        except BaseException as exc:
+            # A bug or an interrupt, not a model failure: record the trial, then stop.
+            result = TrialResult(FAILED, error=f"{type(exc).__name__}: {exc}"[:500])
+            _tell(self.study, trial, config or trial.params, result, objective)
+            raise
+        frozen = _tell(self.study, trial, config, result, objective)
+        with self._lock:
+            self.trials.append(frozen)
+            self.progress.update(frozen)
+            for callback in self.callbacks:
+                callback(self.study, frozen)
+
+
+def _tell(study: optuna.Study, trial: optuna.Trial, config: Config, result: TrialResult,
+          objective: str) -> FrozenTrial:
+    attrs = {
+        "family": config.get(FAMILY),
+        "state": result.state,
+        "error": result.error,
+        "fit_time": float(result.fit_time),
+        "duration": float(result.duration),
+        "scores": {name: _finite_or_none(value) for name, value in result.scores.items()},
+        "score_std": _finite_or_none(result.score_std),
+    }
+    if "source" not in trial.user_attrs:
+        attrs["source"] = OPTUNA_SOURCE
+    for key, value in attrs.items():
+        trial.set_user_attr(key, value)
+    if result.state == COMPLETE:
+        return study.tell(trial, result.scores[objective])
+    return study.tell(trial, state=TrialState.FAIL)
+
+
+def _finite_or_none(value: Any) -> float | None:
+    # None rather than NaN keeps the attributes valid JSON in every storage.
+    return float(value) if value is not None and np.isfinite(value) else None
+
+
+class _ProgressBar:
+    """A tqdm bar on stderr showing the best score, only when stderr is a terminal."""
+
+    def __init__(self, enabled: bool, total: int | None):
+        self._bar = None
+        self._best = -np.inf
+        if enabled and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total, file=sys.stderr, unit="trial", dynamic_ncols=True)
+
+    def update(self, trial: FrozenTrial) -> None:
+        if self._bar is None:
+            return
+        if trial.state == TrialState.COMPLETE and trial.value > self._best:
+            self._best = trial.value
+            self._bar.set_postfix(best=f"{self._best:.4f}", refresh=False)
+        self._bar.update(1)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()

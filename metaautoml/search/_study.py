@@ -1,0 +1,106 @@
+"""Creating the Optuna study a search writes to: storage URLs, the default sampler, logging."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import optuna
+from optuna.samplers import BaseSampler, TPESampler
+from optuna.storages import BaseStorage, JournalStorage
+from optuna.storages.journal import JournalFileBackend
+
+#: URL scheme of an append-only journal file, Optuna's storage for several processes on one machine.
+JOURNAL_SCHEME = "journal://"
+
+
+def create_study(storage: str | BaseStorage | None = None, study_name: str | None = None, *,
+                 sampler: BaseSampler | None = None, load_if_exists: bool = True) -> optuna.Study:
+    """Create (or load) a study that maximizes the search's primary metric.
+
+    Parameters
+    ----------
+    storage : None, str or optuna.storages.BaseStorage
+        ``None`` keeps the study in memory. A string is a URL: ``journal:///path/to/file.log``
+        for a journal file (the right choice when several processes on one machine share a
+        study; the file is created if missing) or any database URL Optuna accepts, such as
+        ``sqlite:///study.db``. A storage object is used as is.
+    study_name : str or None
+        Name of the study in ``storage``; ``None`` makes a unique name.
+    sampler : optuna.samplers.BaseSampler or None
+        ``None`` uses :func:`default_sampler` without a seed.
+    load_if_exists : bool
+        Continue a study of the same name instead of raising ``DuplicatedStudyError``.
+
+    Returns
+    -------
+    optuna.Study
+
+    Raises
+    ------
+    ValueError
+        For a malformed storage URL.
+
+    Examples
+    --------
+    >>> from metaautoml.search import create_study
+    >>> study = create_study()
+    >>> study.direction.name
+    'MAXIMIZE'
+    """
+    return optuna.create_study(
+        storage=_resolve_storage(storage), study_name=study_name,
+        sampler=sampler if sampler is not None else default_sampler(),
+        direction="maximize", load_if_exists=load_if_exists,
+    )
+
+
+def default_sampler(random_state: int | None = None) -> BaseSampler:
+    """The sampler of a search: Optuna's TPE (multivariate by default since Optuna 5).
+
+    Enqueued trials count toward its ``n_startup_trials`` random trials, so a warm start
+    shortens the random phase.
+    """
+    return TPESampler(seed=random_state)
+
+
+def _resolve_storage(storage: str | BaseStorage | None) -> str | BaseStorage | None:
+    if storage is None or isinstance(storage, BaseStorage):
+        return storage
+    if not isinstance(storage, str):
+        raise TypeError(f"storage must be None, a URL string or an Optuna storage, got {type(storage).__name__}")
+    if storage.startswith(JOURNAL_SCHEME):
+        path = storage[len(JOURNAL_SCHEME):]
+        if not path:
+            raise ValueError(f"journal storage URL {storage!r} names no file; "
+                             "use journal:///path/to/file.log")
+        return JournalStorage(JournalFileBackend(path))
+    if "://" not in storage:
+        raise ValueError(f"malformed storage URL {storage!r}: expected 'journal:///path/to/file.log' "
+                         "or a database URL such as 'sqlite:///study.db'")
+    # Build the database storage here, where a bad URL can be reported as such.
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    try:
+        return optuna.storages.RDBStorage(storage)
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise ValueError(f"malformed storage URL {storage!r}: {exc}") from None
+
+
+@contextmanager
+def optuna_verbosity(verbose: int) -> Iterator[None]:
+    """Within the block, Optuna logs its per-trial INFO lines only when ``verbose >= 2``.
+
+    The previous verbosity is restored on exit, and a level the user chose that is quieter
+    (or chattier) than ours is kept: this only ever moves Optuna towards the requested side.
+    """
+    previous = optuna.logging.get_verbosity()
+    if verbose >= 2:
+        level = min(previous, optuna.logging.INFO)
+    else:
+        level = max(previous, optuna.logging.WARNING)
+    optuna.logging.set_verbosity(level)
+    try:
+        yield
+    finally:
+        optuna.logging.set_verbosity(previous)
