@@ -4,11 +4,13 @@ from ._builder import (
     DEFAULT_CV,
     DEFAULT_MAX_ROWS,
     DEFAULT_N_PER_FAMILY,
+    DEFAULT_N_VIEWS,
     DEFAULT_TIME_LIMIT,
     BuildDataset,
     BuildReport,
     build,
     configuration_pool,
+    dataset_views,
     prepare_dataset,
 )
 from ._schema import SCHEMA_VERSION
@@ -18,6 +20,7 @@ __all__ = [
     "DEFAULT_CV",
     "DEFAULT_MAX_ROWS",
     "DEFAULT_N_PER_FAMILY",
+    "DEFAULT_N_VIEWS",
     "DEFAULT_TIME_LIMIT",
     "SCHEMA_VERSION",
     "BuildDataset",
@@ -26,6 +29,7 @@ __all__ = [
     "MetaDBError",
     "build",
     "configuration_pool",
+    "dataset_views",
     "default_path",
     "prepare_dataset",
 ]

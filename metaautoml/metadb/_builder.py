@@ -37,6 +37,8 @@ DEFAULT_CV = 3
 DEFAULT_TIME_LIMIT = 30.0
 #: Space-filling configurations per family, on top of each family's default.
 DEFAULT_N_PER_FAMILY = 28
+#: Subsampled views per dataset whose meta-features are stored for the matcher.
+DEFAULT_N_VIEWS = 8
 #: Seed of the Sobol pool and of every split and model in the build.
 POOL_SEED = 0
 
@@ -146,7 +148,8 @@ def build(db: MetaDB, datasets: Iterable[BuildDataset], *, n_per_family: int = D
           max_rows: int = DEFAULT_MAX_ROWS, cv: int = DEFAULT_CV,
           time_limit: float = DEFAULT_TIME_LIMIT, n_jobs: int = 1, backend: str = "loky",
           scheduler: str | None = None, wave_size: int = 32, chunk_size: int = 8,
-          meta_features: bool = True, max_evaluations: int | None = None,
+          meta_features: bool = True, n_views: int = DEFAULT_N_VIEWS,
+          max_evaluations: int | None = None,
           progress: bool | None = None) -> BuildReport:
     """Evaluate the configuration pool on ``datasets`` and record everything in ``db``.
 
@@ -163,6 +166,9 @@ def build(db: MetaDB, datasets: Iterable[BuildDataset], *, n_per_family: int = D
     backend : {"loky", "dask"}
         ``"dask"`` runs on a ``dask.distributed`` cluster: ``scheduler`` is its address, or a
         ``LocalCluster`` of ``n_jobs`` single-threaded workers is started.
+    meta_features : bool
+        Compute (or refresh, when the extractor's version changed) meta-features of each dataset
+        and of ``n_views`` subsampled views of it.
     max_evaluations : int, optional
         Stop after about this many new evaluations (for bounded sessions); rerun to continue.
 
@@ -189,7 +195,7 @@ def build(db: MetaDB, datasets: Iterable[BuildDataset], *, n_per_family: int = D
                        n_classes=int(y.max()) + 1 if item.task == "classification" else None,
                        content_hash=content_hash(X, y))
         if meta_features:
-            _update_meta_features(db, item.name, X, y, item.task)
+            _update_meta_features(db, item.name, X, y, item.task, n_views)
         if item.task not in pools:
             pool = configuration_pool(item.task, n_per_family)
             ids = db.add_configurations(item.task, pool, n_defaults=len(get_space(item.task).families))
@@ -233,16 +239,40 @@ def build(db: MetaDB, datasets: Iterable[BuildDataset], *, n_per_family: int = D
     return report
 
 
-def _update_meta_features(db: MetaDB, name: str, X: pd.DataFrame, y: np.ndarray, task: str) -> None:
+def dataset_views(X: pd.DataFrame, y: np.ndarray, task: str, n_views: int, seed: int = POOL_SEED):
+    """Random row (50-90 %) and feature (50-100 %) subsamples of a dataset.
+
+    They are the "several looks at one dataset" the matcher's prototypical loss learns from; each
+    view keeps at least 2 rows of every class it contains and at least one feature.
+    """
+    rng = np.random.default_rng(seed + 1)
+    for _ in range(n_views):
+        n_rows = max(10, int(len(y) * rng.uniform(0.5, 0.9)))
+        n_cols = max(1, int(round(X.shape[1] * rng.uniform(0.5, 1.0))))
+        columns = np.sort(rng.choice(X.shape[1], size=n_cols, replace=False))
+        rows = np.sort(rng.choice(len(y), size=min(n_rows, len(y)), replace=False))
+        X_view, y_view = X.iloc[rows, columns], y[rows]
+        if task == "classification":
+            labels, counts = np.unique(y_view, return_counts=True)
+            keep = np.isin(y_view, labels[counts >= 2])
+            X_view, y_view = X_view.loc[keep], y_view[keep]
+        yield X_view.reset_index(drop=True), y_view
+
+
+def _update_meta_features(db: MetaDB, name: str, X: pd.DataFrame, y: np.ndarray, task: str,
+                          n_views: int) -> None:
     from ..metafeatures import METAFEATURES_VERSION, extract_meta_features
 
-    current = db._conn.execute(
-        "SELECT DISTINCT version FROM meta_features WHERE dataset=?", (name,)).fetchall()
-    if [r[0] for r in current] == [METAFEATURES_VERSION]:
+    stored = db._conn.execute(
+        "SELECT DISTINCT version, COUNT(DISTINCT view) FROM meta_features WHERE dataset=?",
+        (name,)).fetchall()
+    if stored == [(METAFEATURES_VERSION, n_views + 1)]:
         return
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        values = extract_meta_features(X, y, task=task, random_state=POOL_SEED)
+        values = [extract_meta_features(X, y, task=task, random_state=POOL_SEED)]
+        for X_view, y_view in dataset_views(X, y, task, n_views):
+            values.append(extract_meta_features(X_view, y_view, task=task, random_state=POOL_SEED))
     db.set_meta_features(name, values, METAFEATURES_VERSION)
 
 

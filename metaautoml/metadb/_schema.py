@@ -28,12 +28,15 @@ CREATE TABLE IF NOT EXISTS datasets (
     n_classes   INTEGER,
     content_hash TEXT NOT NULL
 );
+-- view 0 describes the dataset as evaluated; views 1.. are random row/feature subsamples of it,
+-- which the matcher's prototypical loss uses as several looks at one dataset.
 CREATE TABLE IF NOT EXISTS meta_features (
     dataset TEXT NOT NULL REFERENCES datasets(name) ON DELETE CASCADE,
+    view    INTEGER NOT NULL DEFAULT 0,
     name    TEXT NOT NULL,
     value   REAL,
     version TEXT NOT NULL,
-    PRIMARY KEY (dataset, name)
+    PRIMARY KEY (dataset, view, name)
 );
 CREATE TABLE IF NOT EXISTS configurations (
     config_id  TEXT PRIMARY KEY,

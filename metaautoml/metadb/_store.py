@@ -167,13 +167,18 @@ class MetaDB:
                  None if n_classes is None else int(n_classes), content_hash),
             )
 
-    def set_meta_features(self, dataset: str, values: pd.Series, version: str) -> None:
-        """Replace a dataset's meta-features (NaN stored as NULL)."""
-        rows = [(dataset, str(k), None if not np.isfinite(v) else float(v), version)
-                for k, v in values.items()]
+    def set_meta_features(self, dataset: str, values: pd.Series | list[pd.Series], version: str) -> None:
+        """Replace a dataset's meta-features (NaN stored as NULL).
+
+        ``values`` is one Series (view 0, the dataset as evaluated) or a list whose first item is
+        view 0 and the rest are subsampled views.
+        """
+        views = [values] if isinstance(values, pd.Series) else list(values)
+        rows = [(dataset, view, str(k), None if not np.isfinite(v) else float(v), version)
+                for view, series in enumerate(views) for k, v in series.items()]
         with self._write() as conn:
             conn.execute("DELETE FROM meta_features WHERE dataset=?", (dataset,))
-            conn.executemany("INSERT INTO meta_features VALUES (?,?,?,?)", rows)
+            conn.executemany("INSERT INTO meta_features VALUES (?,?,?,?,?)", rows)
 
     def add_configurations(self, task: str, configs: list[dict], *, n_defaults: int = 0) -> list[str]:
         """Register a configuration pool in order; returns the config ids.
@@ -235,16 +240,22 @@ class MetaDB:
         frame = self._frame(f"SELECT * FROM datasets {where} ORDER BY name", params)
         return frame.rename(columns={"dataset_group": "group"}).set_index("name")
 
-    def meta_features(self, task: str | None = None) -> pd.DataFrame:
-        """Datasets x meta-features (NaN where undefined), in the extractor's column order."""
-        sql = ("SELECT m.dataset, m.name, m.value FROM meta_features m JOIN datasets d "
-               "ON d.name = m.dataset" + (" WHERE d.task=?" if task else ""))
+    def meta_features(self, task: str | None = None, *, views: bool = False) -> pd.DataFrame:
+        """Datasets x meta-features (NaN where undefined), in the extractor's column order.
+
+        With ``views=True`` the index is ``(dataset, view)`` and includes the subsampled views.
+        """
+        sql = ("SELECT m.dataset, m.view, m.name, m.value FROM meta_features m JOIN datasets d "
+               "ON d.name = m.dataset WHERE " + ("d.task=?" if task else "1")
+               + ("" if views else " AND m.view=0"))
         long = self._frame(sql, (task,) if task else ())
         if long.empty:
             return pd.DataFrame()
         order = list(dict.fromkeys(long["name"]))
-        wide = long.pivot(index="dataset", columns="name", values="value")
-        return wide[order].astype(np.float64).sort_index()
+        index = ["dataset", "view"] if views else "dataset"
+        wide = long.pivot_table(index=index, columns="name", values="value", aggfunc="first",
+                                dropna=False)
+        return wide.reindex(columns=order).astype(np.float64).sort_index()
 
     def meta_features_version(self) -> set[str]:
         return {r[0] for r in self._conn.execute("SELECT DISTINCT version FROM meta_features")}
@@ -303,7 +314,7 @@ class MetaDB:
                 "WHERE d.task=? GROUP BY e.state", (task,)).fetchall())
             with_mf = self._conn.execute(
                 "SELECT COUNT(DISTINCT m.dataset) FROM meta_features m JOIN datasets d "
-                "ON d.name=m.dataset WHERE d.task=?", (task,)).fetchone()[0]
+                "ON d.name=m.dataset WHERE d.task=? AND m.view=0", (task,)).fetchone()[0]
             cells = n_datasets * n_configs
             done = sum(counts.values())
             out[task] = {
@@ -428,9 +439,13 @@ def _import_tables(db: MetaDB, tables: Mapping[str, pd.DataFrame]) -> None:
                 error=None if r.error is None or pd.isna(r.error) else str(r.error)))
             for r in group.itertuples(index=False)])
     if "meta_features" in tables and len(tables["meta_features"]):
-        for dataset, group in tables["meta_features"].groupby("dataset", sort=False):
-            db.set_meta_features(dataset, pd.Series(group["value"].to_numpy(dtype=float), index=group["name"]),
-                                 str(group["version"].iloc[0]))
+        frame = tables["meta_features"]
+        if "view" not in frame.columns:
+            frame = frame.assign(view=0)
+        for dataset, group in frame.groupby("dataset", sort=False):
+            views = [pd.Series(v["value"].to_numpy(dtype=float), index=v["name"])
+                     for _, v in group.groupby("view", sort=True)]
+            db.set_meta_features(dataset, views, str(group["version"].iloc[0]))
 
 
 def _int_or_none(value) -> int | None:
