@@ -4,7 +4,7 @@ Hyperparameters whose sensible value depends on the data are expressed relative 
 configuration transfers between datasets (see ``docs/search_space.md``):
 
 * ``min_samples_leaf_fraction`` -- ``min_samples_leaf = max(1, round(fraction * n_train))``;
-* ``max_features_exponent`` -- ``max_features = max(1, round(n_features ** exponent))``
+* ``max_features_exponent`` -- ``max_features = max(1, floor(n_features ** exponent))``
   (``0.5`` is ``"sqrt"``, ``1.0`` is all features);
 * ``n_neighbors_exponent`` -- ``n_neighbors = max(1, round(n_train ** exponent))``;
 * ``gamma_scale`` -- a multiple of scikit-learn's ``gamma="scale"``.
@@ -68,7 +68,12 @@ def _leaf(fraction: float, shape: DataShape) -> int:
 
 def _max_features(exponent: float, shape: DataShape) -> float:
     d = max(1, shape.n_features)
-    return min(1.0, max(1, round(d**exponent)) / d)
+    # Floored as scikit-learn floors "sqrt" (int(sqrt(d))), so the default exponent 0.5 picks
+    # exactly as many features; the 1e-9 keeps a perfect power from flooring one short.
+    k = max(1, min(d, int(d**exponent + 1e-9)))
+    # scikit-learn turns a fraction f into int(f * n_features); half a feature of headroom keeps
+    # k / d * d from flooring to k - 1 through rounding error (e.g. 7 / 55 * 55 < 7).
+    return min(1.0, (k + 0.5) / d)
 
 
 def _neighbors(exponent: float, shape: DataShape) -> int:
