@@ -14,7 +14,7 @@ from scipy.stats import qmc
 from sklearn.pipeline import Pipeline
 
 from ._families import CLASSIFICATION_FAMILIES, REGRESSION_FAMILIES, DataShape, Family
-from ._hyperparameters import Categorical
+from ._hyperparameters import Categorical, Int
 from ._preprocessing import ColumnTypes, categorical_mask, make_preprocessor
 
 #: Value of an encoding slot whose hyperparameter is inactive (belongs to another family).
@@ -136,6 +136,13 @@ class SearchSpace:
             if isinstance(hp, Categorical):
                 out[name] = hp.clip(value)
             else:
+                try:
+                    number = float(value)
+                except (TypeError, ValueError):
+                    raise ValueError(f"{name}={value!r} must be a number") from None
+                # Int.clip rounds, which would otherwise report 1.5 as "outside [1, 3]".
+                if isinstance(hp, Int) and np.isfinite(number) and number != round(number):
+                    raise ValueError(f"{name}={value!r} must be an integer")
                 clipped = hp.clip(value)
                 if not np.isclose(clipped, float(value), rtol=1e-9, atol=0):
                     raise ValueError(f"{name}={value!r} outside [{hp.low}, {hp.high}]")
