@@ -1,0 +1,30 @@
+"""Fixtures shared by the test packages."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+
+@pytest.fixture
+def mixed_frame() -> tuple[pd.DataFrame, pd.Series]:
+    """120 rows of numeric, category, object and bool columns with missing values; string labels
+    that depend on a numeric and a categorical column, so a model can learn them."""
+    rng = np.random.default_rng(0)
+    n = 120
+    signal = rng.normal(size=n)
+    color = rng.choice(["red", "green", "blue"], size=n)
+    X = pd.DataFrame({
+        "signal": signal,
+        "noise": rng.normal(size=n),
+        "color": pd.Categorical(color),
+        "city": rng.choice(["paris", "rome", None], size=n).astype(object),
+        "flag": rng.random(n) > 0.5,
+        "count": rng.integers(0, 10, size=n),
+    })
+    X.loc[::7, "signal"] = np.nan
+    X.loc[3::11, "color"] = np.nan
+    positive = np.nan_to_num(signal) + (color == "red") > 0.3
+    y = pd.Series(np.where(positive, "yes", "no"), name="target")
+    return X, y
