@@ -1,0 +1,182 @@
+"""``metaautoml fit``: search for the best pipeline on a CSV file and save it with joblib."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import _common
+from ._common import UsageError
+
+NAME = "fit"
+#: Leaderboard rows printed; the saved model keeps the whole study.
+TOP = 10
+#: Leaderboard columns of the table format (the JSON format has them all, params included).
+_TABLE_COLUMNS = ("number", "family", "score", "score_std", "fit_time", "state", "source", "error")
+_ERROR_WIDTH = 60
+
+_EPILOG = """\
+The saved file is a joblib pickle of a dict with the fitted estimator ("model"), the target
+column ("target"), the feature columns ("features"), the task and the metaautoml version; it is
+written to a temporary file first and renamed, so an interrupted run leaves no partial file.
+
+examples:
+  metaautoml fit iris.csv --target species --n-trials 30 --output iris.joblib
+  metaautoml fit houses.csv --target price --time-budget 600 --metric neg_mean_absolute_error \\
+      --output houses.joblib --format json"""
+
+
+def add_parser(subparsers, parents: list[argparse.ArgumentParser]) -> argparse.ArgumentParser:
+    """Register ``fit`` with its options on ``subparsers``."""
+    parser = subparsers.add_parser(
+        NAME, parents=parents, help="search for the best pipeline on a CSV file and save it",
+        description="Search model families and hyperparameters by cross-validation on a CSV\n"
+                    "file with a header row, save the best pipeline refitted on all rows, and\n"
+                    "print the leaderboard and the best configuration.",
+        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("data", metavar="DATA.csv", help="training data with a header row")
+    parser.add_argument("--target", required=True, metavar="COL", help="the column to predict")
+    _common.add_task_argument(parser)
+    search = parser.add_argument_group("search")
+    search.add_argument("--n-trials", type=_common.positive_int, default=50, metavar="N",
+                        help="configurations to evaluate (default: %(default)s)")
+    search.add_argument("--time-budget", type=_common.positive_seconds, default=None, metavar="S",
+                        help="stop the search after S seconds (default: no limit)")
+    search.add_argument("--metric", default=None, metavar="M",
+                        help="metric to maximize: accuracy, balanced_accuracy, roc_auc, log_loss, "
+                             "f1_macro (classification); r2, neg_root_mean_squared_error, "
+                             "neg_mean_absolute_error (regression); or any scikit-learn scoring "
+                             "name (default: accuracy or r2)")
+    search.add_argument("--cv", type=_common.cv_folds, default=5, metavar="K",
+                        help="cross-validation folds, reduced to the size of the smallest "
+                             "class (default: %(default)s)")
+    search.add_argument("--per-trial-time-limit", type=_common.positive_seconds, default=None,
+                        metavar="S", help="stop a trial that runs longer than S seconds and "
+                                          "record it as timed out (default: no limit)")
+    search.add_argument("--memory-limit-mb", type=_common.positive_int, default=None,
+                        metavar="MB", help="address-space limit of the process evaluating "
+                                           "trials; a trial exceeding it fails (default: none)")
+    search.add_argument("--n-jobs", type=_common.n_jobs, default=1, metavar="N",
+                        help="trials evaluated in parallel; -1 for one per CPU "
+                             "(default: %(default)s)")
+    search.add_argument("--random-state", type=_common.seed, default=None, metavar="N",
+                        help="seed for reproducible searches (default: unseeded)")
+    search.add_argument("--storage", default=None, metavar="URL",
+                        help="Optuna storage URL (e.g. sqlite:///study.db) to keep or resume "
+                             "the study (default: in memory)")
+    search.add_argument("--study-name", default=None, metavar="NAME",
+                        help="name of the study in --storage (default: a new unique name)")
+    parser.add_argument("--output", "-o", required=True, metavar="MODEL.joblib",
+                        help="where to save the fitted model")
+    _common.add_format_argument(parser)
+    parser.set_defaults(run=run)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Fit on ``args.data``, save the model to ``args.output`` and print the results."""
+    # Fail before a possibly hour-long search rather than after it.
+    _common.check_output_path(args.output)
+    frame = _common.read_csv(args.data)
+    X, y = _common.split_target(frame, args.target, args.data)
+    task = _common.resolve_task(args.task, y)
+    if args.metric is not None:
+        from ..evaluation import get_metric
+
+        try:
+            get_metric(args.metric, task)
+        except ValueError as exc:
+            raise UsageError(f"argument --metric: {exc}") from None
+
+    from .. import __version__
+    from ..estimator import MetaAutoMLClassifier, MetaAutoMLRegressor
+
+    estimator_class = MetaAutoMLClassifier if task == "classification" else MetaAutoMLRegressor
+    estimator = estimator_class(
+        n_trials=args.n_trials, time_budget=args.time_budget, metric=args.metric, cv=args.cv,
+        per_trial_time_limit=args.per_trial_time_limit,
+        memory_limit_mb=args.memory_limit_mb, n_jobs=args.n_jobs,
+        random_state=args.random_state, storage=args.storage, study_name=args.study_name,
+        # The progress bar goes to stderr; drawn into a pipe or a log file it is only noise.
+        verbose=1 if _common.stderr_is_terminal() else 0,
+    )
+    try:
+        estimator.fit(X, y)
+    except ValueError as exc:
+        if args.task is None and task == "classification" and _numeric(y):
+            # An integer-valued numeric target (counts, prices in whole units) is read as class
+            # labels; the resulting error (e.g. a class with one member) rarely says so.
+            raise ValueError(f"{exc} (the task was inferred as classification because "
+                             f"{args.target!r} holds whole numbers; pass --task regression "
+                             "if it is a quantity)") from exc
+        raise
+
+    bundle = {"model": estimator, "target": args.target, "features": list(X.columns),
+              "task": task, "metaautoml_version": __version__}
+    import joblib
+
+    with _common.atomic_output(args.output) as temporary:
+        joblib.dump(bundle, temporary, compress=3)
+
+    leaderboard = estimator.leaderboard()
+    if args.format == "json":
+        _common.print_json(_summary(estimator, task, leaderboard, args.output))
+    else:
+        _print_table(estimator, task, leaderboard, args.output)
+    return 0
+
+
+def _numeric(y) -> bool:
+    import pandas as pd
+
+    return pd.api.types.is_numeric_dtype(y.dtype) and not pd.api.types.is_bool_dtype(y.dtype)
+
+
+def _top(leaderboard):
+    """The best ``TOP`` trials: the leaderboard is best first, failures last."""
+    return leaderboard.head(TOP)
+
+
+def _summary(estimator, task: str, leaderboard, output: str) -> dict:
+    top = _top(leaderboard)
+    return {
+        "task": task,
+        "metric": str(estimator.metric_),
+        "best_score": float(estimator.best_score_),
+        "best_config": dict(estimator.best_config_),
+        "n_trials": int(len(leaderboard)),
+        "n_complete": int((leaderboard["state"] == "complete").sum()),
+        "model": output,
+        "leaderboard": top.to_dict(orient="records"),
+    }
+
+
+def _print_table(estimator, task: str, leaderboard, output: str) -> None:
+    import pandas as pd
+
+    config = dict(estimator.best_config_)
+    n_complete = int((leaderboard["state"] == "complete").sum())
+    print(f"task: {task}   metric: {estimator.metric_}   "
+          f"trials: {len(leaderboard)} ({n_complete} complete)")
+    print(f"best score: {float(estimator.best_score_):.6g} ({config.get('family', '?')})")
+    print("best configuration:")
+    width = max(len(str(k)) for k in config)
+    for key, value in config.items():
+        print(f"  {str(key):<{width}}  {value}")
+    print(f"model saved to {output}")
+    print()
+    top = _top(leaderboard)
+    columns = [c for c in _TABLE_COLUMNS if c in top.columns]
+    table = top[columns].copy()
+    if "error" in table:
+        table["error"] = table["error"].map(_short_error)
+    print(f"leaderboard (top {min(TOP, len(leaderboard))} of {len(leaderboard)}):")
+    with pd.option_context("display.width", 200, "display.max_columns", None):
+        print(table.to_string(index=False, float_format=lambda v: f"{v:.4g}", na_rep="-"))
+    sys.stdout.flush()
+
+
+def _short_error(value) -> str:
+    if not isinstance(value, str) or not value:
+        return ""
+    return value if len(value) <= _ERROR_WIDTH else value[: _ERROR_WIDTH - 3] + "..."

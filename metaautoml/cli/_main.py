@@ -1,0 +1,106 @@
+"""The ``metaautoml`` command: global options, subcommand registry and error reporting."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+
+from .. import __version__
+from . import _fit, _metafeatures, _predict
+from ._common import PROG, ArgumentParser, CLIError, UsageError, one_line
+
+#: The subcommands, in the order ``--help`` lists them. A subcommand is a private module of this
+#: package with ``add_parser(subparsers, parents)`` (which registers its parser and sets
+#: ``run``) and ``run(args) -> int``; adding one means writing the module and listing it here.
+COMMANDS = (_fit, _predict, _metafeatures)
+
+_DESCRIPTION = """\
+AutoML for tabular data: searches model families and their hyperparameters with Optuna,
+evaluated by cross-validation, and keeps the best pipeline."""
+
+_EPILOG = f"""\
+examples:
+  {PROG} fit train.csv --target species --n-trials 50 --output model.joblib
+  {PROG} predict model.joblib test.csv --output predictions.csv
+  {PROG} metafeatures train.csv --target species --format json
+
+Run '{PROG} COMMAND --help' for the options of a command. Errors are reported on one line;
+add --debug to see the full traceback."""
+
+
+def build_parser() -> ArgumentParser:
+    """The argument parser of ``metaautoml`` with every registered subcommand."""
+    parser = ArgumentParser(prog=PROG, description=_DESCRIPTION, epilog=_EPILOG,
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("--debug", action="store_true",
+                        help="show the full traceback when a command fails")
+    # ``--debug`` is also accepted after the subcommand. SUPPRESS keeps a subparser from
+    # overwriting the global value with its own default when the flag is not repeated there.
+    common = ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show the full traceback when the command fails")
+    subparsers = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND",
+                                       required=True)
+    for command in COMMANDS:
+        command.add_parser(subparsers, [common])
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``metaautoml`` command line and return its exit status.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments after the program name; ``sys.argv[1:]`` by default.
+
+    Returns
+    -------
+    int
+        0 on success, 1 when the command failed, 2 for a usage error (a bad option or
+        option value), 130 when interrupted with Ctrl-C.
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # Known before parsing, so that even a usage error can show its traceback.
+    debug = "--debug" in argv
+    try:
+        try:
+            args = build_parser().parse_args(argv)
+        except SystemExit as exc:  # --help and --version exit through argparse
+            return exc.code if isinstance(exc.code, int) else 0
+        debug = bool(args.debug)
+        return int(args.run(args))
+    except BrokenPipeError:
+        # The reader of stdout went away (``metaautoml predict ... | head``): stop quietly, as
+        # Unix tools do, and keep Python from reporting the failed flush at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    except KeyboardInterrupt:
+        # The subcommands write outputs atomically, so stopping here leaves no partial file.
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except CLIError as exc:
+        return _report(exc, exc.exit_code, debug, one_line(str(exc)))
+    except (ValueError, TypeError, RuntimeError) as exc:
+        # The library reports bad inputs (ValueError/TypeError) and searches that produced no
+        # model (RuntimeError: every trial failed) with messages written for users.
+        return _report(exc, 1, debug, one_line(str(exc)) or type(exc).__name__)
+    except MemoryError as exc:
+        return _report(exc, 1, debug, "out of memory")
+    except Exception as exc:  # noqa: BLE001 - anything else is still one line unless --debug
+        message = f"{type(exc).__name__}: {one_line(str(exc))}"
+        if not debug:
+            message += " (run with --debug for the traceback)"
+        return _report(exc, 1, debug, message)
+
+
+def _report(exc: BaseException, code: int, debug: bool, message: str) -> int:
+    if debug and not isinstance(exc, UsageError):
+        traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return code
