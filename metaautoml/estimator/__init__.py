@@ -1,0 +1,6 @@
+"""scikit-learn estimators that search the CASH space with Optuna and refit the best pipeline."""
+
+from ._classifier import MetaAutoMLClassifier
+from ._regressor import MetaAutoMLRegressor
+
+__all__ = ["MetaAutoMLClassifier", "MetaAutoMLRegressor"]

@@ -1,0 +1,215 @@
+"""What the classifier and the regressor share: parameters, the search in ``fit``, input checks."""
+
+from __future__ import annotations
+
+import warnings
+from abc import ABCMeta, abstractmethod
+from collections import Counter
+from functools import partial
+from typing import ClassVar
+
+import numpy as np
+import optuna
+import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
+from sklearn.pipeline import Pipeline
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+from threadpoolctl import threadpool_limits
+
+from .._validation import as_frame
+from ..evaluation import (
+    DEFAULT_METRIC,
+    TrialRunner,
+    default_metrics,
+    default_n_threads,
+    get_metric,
+    make_splits,
+)
+from ..search import create_study, default_sampler, leaderboard, optuna_verbosity, run_search
+from ..space import ColumnTypes, Config, SearchSpace, get_space
+
+#: ``source`` tag of the scikit-learn default configurations tried first.
+DEFAULT_SOURCE = "default"
+
+
+class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
+    """Model selection by an Optuna search over the CASH space; see the public subclasses."""
+
+    _task: ClassVar[str]
+
+    def __init__(self, n_trials: int | None = 50, time_budget: float | None = None, metric=None,
+                 cv=5, per_trial_time_limit: float | None = None, n_jobs: int = 1,
+                 random_state=None, storage=None, study_name: str | None = None, verbose: int = 0,
+                 memory_limit_mb: int | None = None):
+        self.n_trials = n_trials
+        self.time_budget = time_budget
+        self.metric = metric
+        self.cv = cv
+        self.per_trial_time_limit = per_trial_time_limit
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.storage = storage
+        self.study_name = study_name
+        self.verbose = verbose
+        self.memory_limit_mb = memory_limit_mb
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # The preprocessing imputes missing values and encodes string and categorical columns.
+        tags.input_tags.allow_nan = True
+        tags.input_tags.string = True
+        return tags
+
+    # -- fitting ------------------------------------------------------------------------------------
+    def fit(self, X, y):
+        """Search the space with cross-validation, then refit the best pipeline on all of ``X``.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_features)
+            Numeric, categorical, object, string and bool columns; missing values allowed.
+        y : array-like of shape (n_samples,)
+
+        Returns
+        -------
+        self
+
+        Raises
+        ------
+        ValueError
+            For malformed data, too few rows for cross-validation, or bad parameters.
+        RuntimeError
+            When every trial failed; the message lists the most common errors.
+        """
+        n_jobs = self._n_jobs()
+        frame = self._check_fit_X(X, y)
+        if np.ndim(y) == 2 and np.shape(y)[1] == 1:
+            warnings.warn("A column-vector y was passed when a 1d array was expected; it is used "
+                          "as y.ravel()", DataConversionWarning, stacklevel=2)
+        y_search, y_refit = self._check_y(y, n_rows=frame.shape[0])
+        task = self._task
+        seed = self._seed()
+        columns = ColumnTypes.infer(frame)
+        splits = make_splits(y_search, task, self.cv, random_state=seed)
+        metric = get_metric(self.metric if self.metric is not None else DEFAULT_METRIC[task], task)
+        # The task's standard metrics are recorded too, so every trial is reusable as meta-data.
+        metrics = [metric, *(m for m in default_metrics(task) if m.name != metric.name)]
+        space = get_space(task)
+        # Limits need the worker process; so do several jobs, which would otherwise contend for
+        # the GIL and share one process-wide thread-pool limit.
+        isolate = (self.time_budget is not None or self.per_trial_time_limit is not None
+                   or self.memory_limit_mb is not None or n_jobs > 1)
+        make_runner = partial(TrialRunner, frame, y_search, task=task, columns=columns,
+                              splits=splits, metrics=metrics, random_state=seed, isolate=isolate,
+                              n_threads=default_n_threads(n_jobs),
+                              memory_limit_mb=self.memory_limit_mb)
+        with optuna_verbosity(self.verbose):
+            study = create_study(self.storage, self.study_name, sampler=self._sampler(seed))
+            trials = run_search(study, space, make_runner, n_trials=self.n_trials,
+                                time_budget=self.time_budget,
+                                per_trial_time_limit=self.per_trial_time_limit,
+                                enqueue=self._proposals(space), n_jobs=n_jobs,
+                                progress=self.verbose >= 1)
+        best = _best_trial(study, trials)
+        self.study_ = study
+        self.metric_ = metric.name
+        self.best_config_ = space.validate(dict(best.params))
+        self.best_score_ = float(best.value)
+        self.best_estimator_ = self._refit(space, self.best_config_, frame, y_refit, columns, seed)
+        return self
+
+    def _sampler(self, seed: int) -> optuna.samplers.BaseSampler:
+        """The sampler proposing trials after the enqueued ones."""
+        return default_sampler(seed)
+
+    def _proposals(self, space: SearchSpace) -> list[tuple[str, Config]]:
+        """Tagged configurations tried before the sampler's: each family's scikit-learn default,
+        best-known families first, so even a few trials cover strong, well-tested settings."""
+        return [(DEFAULT_SOURCE, config) for config in space.default_configs()]
+
+    def _refit(self, space: SearchSpace, config: Config, frame: pd.DataFrame, y: np.ndarray,
+               columns: ColumnTypes, seed: int) -> Pipeline:
+        pipeline = space.build_pipeline(config, columns, n_samples=frame.shape[0], random_state=seed)
+        # As many threads as the CPUs this process may use, as a trial with n_jobs=1 gets.
+        with threadpool_limits(default_n_threads(1)), warnings.catch_warnings():
+            # The configuration was chosen on its cross-validated score, convergence included.
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            return pipeline.fit(frame, y)
+
+    @abstractmethod
+    def _check_y(self, y, n_rows: int) -> tuple[np.ndarray, np.ndarray]:
+        """Validate ``y``; return the target for the search and the one for the final refit."""
+
+    # -- input checks -----------------------------------------------------------------------------
+    def _check_fit_X(self, X, y) -> pd.DataFrame:
+        frame = as_frame(_check_array(self, X, ensure_min_samples=2))
+        # Records n_features_in_ and, for string column names, feature_names_in_; requires y.
+        validate_data(self, X, y, skip_check_array=True)
+        return frame
+
+    def _check_predict_X(self, X) -> pd.DataFrame:
+        """``X`` with the columns and column names the fitted pipeline expects."""
+        check_is_fitted(self)
+        frame = as_frame(_check_array(self, X, ensure_min_samples=1))
+        if hasattr(self, "feature_names_in_") and _has_string_names(X):
+            missing = [c for c in self.feature_names_in_ if c not in set(frame.columns)]
+            if missing:
+                shown = ", ".join(map(repr, missing[:20])) + (", ..." if len(missing) > 20 else "")
+                raise ValueError(f"X lacks {len(missing)} column(s) seen during fit: {shown}")
+            # Columns are matched by name: reorder them and leave out the ones fit did not see.
+            frame = X = frame[list(self.feature_names_in_)]
+        validate_data(self, X, reset=False, skip_check_array=True)
+        return frame.set_axis(self.best_estimator_.feature_names_in_, axis=1)
+
+    def _n_jobs(self) -> int:
+        n_jobs = self.n_jobs
+        if isinstance(n_jobs, (int, np.integer)) and not isinstance(n_jobs, bool):
+            if n_jobs == -1:
+                return default_n_threads(1)
+            if n_jobs >= 1:
+                return int(n_jobs)
+        raise ValueError(f"n_jobs must be a positive integer or -1 (all CPUs), got {n_jobs!r}")
+
+    def _seed(self) -> int:
+        """One integer seed for the CV splits, the sampler and the models."""
+        if isinstance(self.random_state, (int, np.integer)) and not isinstance(self.random_state, bool):
+            return int(self.random_state)
+        return int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
+
+    # -- results ----------------------------------------------------------------------------------
+    def leaderboard(self) -> pd.DataFrame:
+        """The trials of the study, best first, failures last.
+
+        Returns
+        -------
+        DataFrame
+            Columns ``number, family, score, score_std, fit_time, duration, state, source,
+            error, params``; see :func:`metaautoml.search.leaderboard`.
+        """
+        check_is_fitted(self)
+        return leaderboard(self.study_)
+
+
+def _check_array(estimator, X, *, ensure_min_samples: int):
+    """Arrays and lists go through scikit-learn's own shape checks and messages first (1-D,
+    sparse, complex, too few rows); DataFrames and Series are left to ``as_frame``."""
+    if isinstance(X, (pd.DataFrame, pd.Series)):
+        return X
+    return check_array(X, dtype=None, ensure_all_finite=False,
+                       ensure_min_samples=ensure_min_samples, estimator=estimator, input_name="X")
+
+
+def _has_string_names(X) -> bool:
+    return isinstance(X, pd.DataFrame) and all(isinstance(c, str) for c in X.columns)
+
+
+def _best_trial(study: optuna.Study, trials) -> optuna.trial.FrozenTrial:
+    if any(t.state == optuna.trial.TrialState.COMPLETE for t in study.get_trials(deepcopy=False)):
+        return study.best_trial
+    errors = Counter(t.user_attrs.get("error") or "unknown error" for t in trials)
+    common = "; ".join(f"{count} x {error}" for error, count in errors.most_common(3))
+    raise RuntimeError(f"all {len(trials)} trials failed, so there is no model to refit. "
+                       f"Most common errors: {common}")
+

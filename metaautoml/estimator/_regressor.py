@@ -1,0 +1,115 @@
+"""The AutoML regressor."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import RegressorMixin
+
+from .._validation import check_target
+from ._base import MetaAutoMLBase
+
+
+class MetaAutoMLRegressor(RegressorMixin, MetaAutoMLBase):
+    """Regressor that selects a model family and its hyperparameters by cross-validated search.
+
+    ``fit`` tries each family's scikit-learn default first, then lets Optuna's TPE sampler
+    propose configurations, scores each by cross-validation, and refits the best one on all
+    the data.
+
+    Parameters
+    ----------
+    n_trials : int or None, default=50
+        Configurations to evaluate in one ``fit``. ``None`` searches until ``time_budget`` is
+        spent.
+    time_budget : float or None, default=None
+        Seconds for the search (the final refit comes on top). A trial still running when it
+        ends is stopped.
+    metric : str, callable or None, default=None
+        What the search maximizes: ``"r2"``, ``"neg_root_mean_squared_error"``,
+        ``"neg_mean_absolute_error"``, any scikit-learn scoring name, or a scorer
+        ``scorer(estimator, X, y)``. ``None`` is R².
+    cv : int or cross-validation splitter, default=5
+        Shuffled K folds.
+    per_trial_time_limit : float or None, default=None
+        Seconds one trial may take; a slower one is stopped and recorded as timed out.
+    n_jobs : int, default=1
+        Trials evaluated in parallel; -1 uses every CPU. Each trial gets an equal share of the
+        CPUs for its thread pools.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the folds, the sampler and the models. With an int and ``n_jobs=1``, ``fit`` is
+        reproducible (barring trials cut by a time limit).
+    storage : str, optuna.storages.BaseStorage or None, default=None
+        Where the study lives: ``None`` in memory, ``"journal:///path/study.log"`` for a file
+        several processes can share, or a database URL such as ``"sqlite:///study.db"``.
+    study_name : str or None, default=None
+        With a persistent ``storage``, continues the study of that name: its earlier trials
+        count when choosing the best configuration, so use it with the same data and metric.
+    verbose : int, default=0
+        0 is silent, 1 shows a progress bar (on a terminal), 2 adds Optuna's per-trial log.
+    memory_limit_mb : int or None, default=None
+        Address-space limit of the process evaluating trials; a trial exceeding it fails.
+
+    Attributes
+    ----------
+    best_estimator_ : sklearn.pipeline.Pipeline
+        Preprocessing and model of the best configuration, fitted on all the data.
+    best_config_ : dict
+        The best configuration, e.g. ``{"family": "linear", "linear__alpha": 0.3}``.
+    best_score_ : float
+        Its mean cross-validated score (``metric_``, greater is better).
+    metric_ : str
+        Name of the metric the search maximized.
+    study_ : optuna.Study
+        The study; every trial carries its scores and outcome as user attributes.
+    n_features_in_ : int
+        Number of features seen during ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names seen during ``fit``, when ``X`` had string column names.
+
+    See Also
+    --------
+    MetaAutoMLClassifier : The same search for classification.
+
+    Notes
+    -----
+    Trials run in a separate worker process when ``time_budget``, ``per_trial_time_limit`` or
+    ``memory_limit_mb`` is set or ``n_jobs > 1``, since only a process can be stopped; otherwise
+    they run in this process, which is faster.
+
+    At prediction time a DataFrame's columns are matched by name: columns in another order are
+    reordered, columns unseen in ``fit`` are ignored, and missing ones raise a ``ValueError``
+    naming them. Arrays are matched by position and must have ``n_features_in_`` columns.
+    Categories unseen in ``fit`` and missing values are handled by the preprocessing (unknown
+    categories are encoded as such, or as all-zero one-hot columns).
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_diabetes
+    >>> from metaautoml import MetaAutoMLRegressor
+    >>> X, y = load_diabetes(return_X_y=True, as_frame=True)
+    >>> reg = MetaAutoMLRegressor(n_trials=3, cv=3, random_state=0).fit(X, y)
+    >>> reg.leaderboard()["source"].tolist()
+    ['default', 'default', 'default']
+    >>> reg.predict(X.iloc[:2]).shape
+    (2,)
+    """
+
+    _task = "regression"
+
+    def _check_y(self, y, n_rows: int) -> tuple[np.ndarray, np.ndarray]:
+        y = check_target(y, "regression", n_rows=n_rows)
+        return y, y
+
+    def predict(self, X) -> np.ndarray:
+        """Predict target values.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+        """
+        X = self._check_predict_X(X)  # first: it raises NotFittedError
+        return self.best_estimator_.predict(X)
