@@ -35,8 +35,7 @@ def stratified_sample(codes: np.ndarray, size: int, rng: np.random.Generator) ->
     """Sorted indices of a stratified sample of ``size`` rows (all rows if there are fewer).
 
     Every class present keeps at least one row when ``size`` allows it; the remaining budget is
-    shared in proportion to class size (largest remainders first), so class shares move by at
-    most one row each.
+    shared in proportion to the other rows of each class, rounded by largest remainders.
     """
     n = codes.shape[0]
     if size >= n:
@@ -144,7 +143,7 @@ class Dataset:
             blocks.append((codes[:, None] == top[None, :]).astype(np.float64))
         design = np.hstack(blocks) if blocks else np.empty((self.n_sample, 0))
         # Indicator columns of a level present in every (or no) row carry nothing.
-        return design[:, design.max(axis=0, initial=0.0) > design.min(axis=0, initial=0.0)]
+        return design[:, design.max(axis=0) > design.min(axis=0)]
 
 
 def load(X, y, task: str | None, *, max_rows: int | None, max_features: int | None,

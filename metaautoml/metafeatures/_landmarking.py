@@ -154,7 +154,7 @@ def compute_landmarking(data: Dataset) -> dict[str, float]:
     else:
         rows = np.arange(y.shape[0])
     Z, y = data.design[rows], y[rows]
-    Z = Z[:, Z.max(axis=0, initial=0.0) > Z.min(axis=0, initial=0.0)]
+    Z = Z[:, Z.max(axis=0) > Z.min(axis=0)]
     if y.shape[0] < MIN_ROWS or Z.shape[1] == 0 or (not classification and np.ptp(y) == 0):
         return dict.fromkeys(names, np.nan)
 

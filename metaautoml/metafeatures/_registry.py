@@ -105,8 +105,8 @@ _REGISTRY: tuple[MetaFeature, ...] = (
                 "the coefficient of variation, which is undefined on standardized data", _NO_NUMERIC),
     *_summaries("class_corr_ratio", "statistical", _CLF,
                 "the correlation ratio eta² (between-class sum of squares / total sum of squares) "
-                "of each non-constant numeric feature with the class: the classification analog of "
-                "a squared correlation with the target", _NO_NUMERIC),
+                "of each non-constant numeric feature with the class (missing values mean-imputed): "
+                "the classification analog of a squared correlation with the target", _NO_NUMERIC),
     *_summaries("target_abs_cor", "statistical", _REG,
                 "the absolute Pearson correlation of each non-constant numeric feature with the "
                 "target (missing values mean-imputed)", f"{_NO_NUMERIC} or the target is constant"),
