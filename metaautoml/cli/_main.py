@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
 
 from .. import __version__
 from . import _fit, _metafeatures, _predict
@@ -73,7 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         except SystemExit as exc:  # --help and --version exit through argparse
             return exc.code if isinstance(exc.code, int) else 0
         debug = bool(args.debug)
-        return int(args.run(args))
+        with _one_line_warnings(enabled=not debug):
+            return int(args.run(args))
     except BrokenPipeError:
         # The reader of stdout went away (``metaautoml predict ... | head``): stop quietly, as
         # Unix tools do, and keep Python from reporting the failed flush at exit.
@@ -97,6 +100,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not debug:
             message += " (run with --debug for the traceback)"
         return _report(exc, 1, debug, message)
+
+
+@contextlib.contextmanager
+def _one_line_warnings(enabled: bool) -> Iterator[None]:
+    """Show library warnings as ``metaautoml: warning: ...`` lines instead of Python's two-line
+    format with a source line from deep inside scikit-learn; ``--debug`` keeps the original."""
+    if not enabled:
+        yield
+        return
+    original = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        print(f"{PROG}: warning: {one_line(str(message))}", file=file or sys.stderr)
+
+    warnings.showwarning = show
+    try:
+        yield
+    finally:
+        warnings.showwarning = original
 
 
 def _report(exc: BaseException, code: int, debug: bool, message: str) -> int:
