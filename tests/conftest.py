@@ -7,10 +7,13 @@ import pandas as pd
 import pytest
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def mixed_frame() -> tuple[pd.DataFrame, pd.Series]:
     """120 rows of numeric, category, object and bool columns with missing values; string labels
-    that depend on a numeric and a categorical column, so a model can learn them."""
+    that depend on a numeric and a categorical column, so a model can learn them.
+
+    Shared by the session: copy before modifying.
+    """
     rng = np.random.default_rng(0)
     n = 120
     signal = rng.normal(size=n)

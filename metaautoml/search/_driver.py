@@ -72,10 +72,11 @@ def run_search(study: optuna.Study, space: SearchSpace, make_runner: Callable[[]
     per_trial_time_limit : float or None
         Seconds one trial may take.
     enqueue : iterable of dict or (str, dict)
-        Configurations to try first, each optionally tagged with its ``source`` (default
-        ``"enqueued"``). They are clipped into range and enqueued once, before any trial runs;
-        one equal to a trial already in the study is skipped, so a resumed study does not
-        repeat them. They count toward ``n_trials``.
+        Configurations to try first, in order, each optionally tagged with its ``source``
+        (default ``"enqueued"``). They are clipped into range and enqueued before any trial
+        runs; one equal to a trial already in the study is skipped, so a resumed study does not
+        repeat them, and no more are enqueued once ``n_trials`` trials are waiting. They count
+        toward ``n_trials``.
     n_jobs : int
         Worker threads, each with its own runner.
     progress : bool
@@ -117,7 +118,7 @@ def run_search(study: optuna.Study, space: SearchSpace, make_runner: Callable[[]
         raise ValueError(f"n_jobs must be a positive integer, got {n_jobs!r}")
 
     budget = _Budget(n_trials, time_budget, per_trial_time_limit)
-    _enqueue(study, space, enqueue)
+    _enqueue(study, space, enqueue, n_trials)
     search = _Search(study, space, make_runner, budget, callbacks,
                      _ProgressBar(progress, total=n_trials))
     try:
@@ -142,8 +143,13 @@ def run_search(study: optuna.Study, space: SearchSpace, make_runner: Callable[[]
     return sorted(search.trials, key=lambda t: t.number)
 
 
-def _enqueue(study: optuna.Study, space: SearchSpace, proposals: Iterable[Config | Proposal]) -> None:
+def _enqueue(study: optuna.Study, space: SearchSpace, proposals: Iterable[Config | Proposal],
+             n_trials: int | None) -> None:
     for proposal in proposals:
+        # Trials beyond n_trials could not run in this call; left waiting they would confuse
+        # the study's trial list and be run by whoever continues it.
+        if n_trials is not None and len(study.get_trials(deepcopy=False, states=(TrialState.WAITING,))) >= n_trials:
+            break
         source, config = (ENQUEUED_SOURCE, proposal) if isinstance(proposal, dict) else proposal
         # Optuna uses an out-of-range enqueued number with only a warning: clip it first.
         study.enqueue_trial(space.clip(config), user_attrs={"source": str(source)},

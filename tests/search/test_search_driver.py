@@ -63,6 +63,16 @@ def test_enqueued_trials_run_first_clipped_and_tagged():
     assert [t.number for t in trials] == [0, 1, 2, 3]
 
 
+def test_no_more_proposals_are_enqueued_than_trials_can_run():
+    proposals = [("default", c) for c in SPACE.default_configs()]
+    study = _study()
+    run_search(study, SPACE, ScriptedRunner, n_trials=2, enqueue=proposals)
+    assert len(study.trials) == 2  # none left waiting
+    run_search(study, SPACE, ScriptedRunner, n_trials=3, enqueue=proposals)
+    assert [t.params["family"] for t in study.trials] == list(SPACE.family_names[:5])
+    assert {t.user_attrs["source"] for t in study.trials} == {"default"}
+
+
 def test_enqueue_rejects_an_unknown_categorical_before_any_trial():
     bad = dict(SPACE.default_config("knn"), knn__weights="sideways")
     runner = ScriptedRunner()
