@@ -80,7 +80,8 @@ def make_splits(y: np.ndarray, task: str, cv, random_state: int | None = 0) -> l
                 raise ValueError(f"{n} rows are too few for cross-validation (at least 4 needed)")
             splitter = KFold(int(min(cv, n // 2)), shuffle=True, random_state=random_state)
         return [(tr, te) for tr, te in splitter.split(np.zeros((n, 1)), y)]
-    if hasattr(cv, "split"):
+    # A string has a ``split`` method too; cv="5" must not be mistaken for a splitter.
+    if hasattr(cv, "split") and not isinstance(cv, str):
         return [(np.asarray(tr), np.asarray(te)) for tr, te in cv.split(np.zeros((n, 1)), y)]
     raise TypeError(f"cv must be an int >= 2 or a scikit-learn splitter, got {cv!r}")
 
