@@ -12,15 +12,18 @@ from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 from sklearn.linear_model import LinearRegression
 from sklearn.naive_bayes import GaussianNB
 from sklearn.neighbors import KNeighborsClassifier
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from metaautoml.metafeatures._data import stratified_sample
 from metaautoml.metafeatures._landmarking import (
     N_FOLDS,
+    TREE_DEPTH,
     assign_folds,
     lda_predict,
     linear_predict,
     naive_bayes_predict,
     one_nn_predict,
+    tree_predict,
 )
 from metaautoml.metafeatures._stats import (
     cube_root_bins,
@@ -166,3 +169,16 @@ def test_linear_matches_sklearn(split):
     features = X[:, 1:]
     expected = _sklearn_out_of_fold(LinearRegression(), features, target, folds)
     np.testing.assert_allclose(linear_predict(features, target, folds), expected, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("classification", [True, False])
+def test_stump_read_off_the_deeper_tree_equals_a_fitted_stump(split, classification):
+    X, y, folds = split
+    target = y if classification else X[:, 0] + np.cos(3 * X[:, 1])
+    features = X if classification else X[:, 1:]
+    model = DecisionTreeClassifier if classification else DecisionTreeRegressor
+    stump, tree = tree_predict(features, target, folds, classification=classification, seed=7)
+    as_float32 = features.astype(np.float32)
+    for depth, ours in ((1, stump), (TREE_DEPTH, tree)):
+        expected = _sklearn_out_of_fold(model(max_depth=depth, random_state=7), as_float32, target, folds)
+        np.testing.assert_array_equal(ours, expected)
