@@ -25,10 +25,12 @@ def main(argv: list[str] | None = None) -> None:
     replies = Connection(write_fd, readable=False)
 
     from ._cv import evaluate_config
-    from ._metrics import get_metric
+    from ._metrics import ScorerMetric, get_metric
 
     setup = requests.recv()
-    metrics = [get_metric(m, setup["task"]) for m in setup["metrics"]]
+    # The runner sends built-in metrics by name and custom scorers as pickled ScorerMetrics.
+    metrics = [m if isinstance(m, ScorerMetric) else get_metric(m, setup["task"])
+               for m in setup["metrics"]]
     if memory_mb > 0:
         # Set after the imports and the dataset are in, so the limit bounds the model alone.
         _limit_memory(memory_mb)
