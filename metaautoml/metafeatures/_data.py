@@ -28,6 +28,7 @@ MAX_FEATURES = 100
 LANDMARK_MAX_ROWS = 1_000
 #: One-hot width per categorical column in the design matrix (most frequent levels).
 ONEHOT_LEVELS = 8
+#: Smaller row caps would turn every sample statistic into noise; treat them as a mistake.
 _MIN_MAX_ROWS = 50
 
 
@@ -76,7 +77,8 @@ class Dataset:
 
     Attributes
     ----------
-    task : str
+    task : {"classification", "regression"}
+        The validated (or inferred) task.
     n_rows, n_features : int
         Shape of the full data.
     n_numeric, n_categorical : int
@@ -146,15 +148,20 @@ class Dataset:
         return design[:, design.max(axis=0) > design.min(axis=0)]
 
 
+def _check_optional_int(name: str, value, minimum: int) -> None:
+    # bool is an int subclass, but max_rows=True is surely a mistake.
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum} or None, got {value!r}")
+
+
 def load(X, y, task: str | None, *, max_rows: int | None, max_features: int | None,
          random_state: int | None) -> Dataset:
     """Validate the inputs, sample rows and features, and encode them into a :class:`Dataset`."""
-    if max_rows is not None and (isinstance(max_rows, bool) or not isinstance(max_rows, int | np.integer) or max_rows < _MIN_MAX_ROWS):
-        raise ValueError(f"max_rows must be an integer >= {_MIN_MAX_ROWS} or None, got {max_rows!r}")
-    if max_features is not None and (isinstance(max_features, bool) or not isinstance(max_features, int | np.integer) or max_features < 1):
-        raise ValueError(f"max_features must be a positive integer or None, got {max_features!r}")
-    if random_state is not None and (isinstance(random_state, bool) or not isinstance(random_state, int | np.integer) or random_state < 0):
-        raise ValueError(f"random_state must be a non-negative integer or None, got {random_state!r}")
+    _check_optional_int("max_rows", max_rows, _MIN_MAX_ROWS)
+    _check_optional_int("max_features", max_features, 1)
+    _check_optional_int("random_state", random_state, 0)
 
     if isinstance(X, np.ndarray) and X.ndim == 2 and X.dtype.kind in "fiu":
         # Wrap a real-valued array without the copy pandas makes by default (60 ms for

@@ -99,9 +99,9 @@ def compute_statistical(data: Dataset) -> dict[str, float]:
         out |= _summary_dict("class_corr_ratio", _correlation_ratios(Z, data.y))
     else:
         y = data.y
-        y_sd = y.std()
-        if y_sd > 0 and Z.shape[1]:
-            target_cor = np.clip(np.abs(Z.T @ ((y - y.mean()) / y_sd) / data.n_sample), 0.0, 1.0)
+        # Exact constancy test: a constant target's floating-point sd need not be exactly 0.
+        if np.ptp(y) > 0 and Z.shape[1]:
+            target_cor = np.clip(np.abs(Z.T @ ((y - y.mean()) / y.std()) / data.n_sample), 0.0, 1.0)
         else:
             target_cor = np.empty(0)
         skewness, kurtosis = _shape_of_vector(y)
@@ -114,7 +114,7 @@ def _correlation_ratios(Z: np.ndarray, classes: np.ndarray) -> np.ndarray:
     """eta² of each (centred, unit-sd) column of ``Z`` with the class labels.
 
     The between-class sum of squares of a centred column is ``sum_c n_c * mean_c**2``; the total
-    is ``n`` for unit sd, so the whole thing is one one-hot matrix product.
+    is ``n`` for unit sd, so one scatter-add of the rows into per-class sums does it all.
     """
     if Z.shape[1] == 0:
         return np.empty(0)
@@ -153,7 +153,8 @@ def compute_info_theory(data: Dataset) -> dict[str, float]:
     # H(x) + H(y) - H(x, y) is >= 0 mathematically; clip the rounding error.
     mutual_info = np.maximum(attr_entropy + target_entropy - joint_entropy, 0.0)
     mi_mean = float(mutual_info.mean())
-    # Sums of logs of counts: a total below 1e-12 bits is rounding, not information.
+    # A difference of entropies is zero only up to rounding: below 1e-12 bits on average, no
+    # feature carries information and the ratios below are undefined.
     informative = mi_mean > 1e-12
     attr_mean = float(attr_entropy.mean())
     return {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import math
 import re
 import warnings
@@ -13,6 +14,9 @@ import pytest
 from sklearn.datasets import load_diabetes, load_iris
 
 import metaautoml
+import metaautoml.metafeatures
+import metaautoml.metafeatures._extract
+import metaautoml.metafeatures._registry
 from metaautoml.metafeatures import (
     GROUPS,
     META_FEATURES,
@@ -90,6 +94,13 @@ def test_every_name_and_group_table_is_in_the_docs():
     for group in GROUPS:
         assert markdown_table(group) in text, f"regenerate the {group!r} table in {DOC.name}"
     assert METAFEATURES_VERSION in text
+
+
+@pytest.mark.parametrize("module", [metaautoml.metafeatures, metaautoml.metafeatures._extract,
+                                    metaautoml.metafeatures._registry], ids=lambda m: m.__name__)
+def test_docstring_examples(module):
+    failures, attempted = doctest.testmod(module)
+    assert attempted > 0 and failures == 0
 
 
 # ------------------------------------------------------------------------------- extraction
