@@ -22,7 +22,7 @@ def mixed_frame() -> tuple[pd.DataFrame, pd.Series]:
         "signal": signal,
         "noise": rng.normal(size=n),
         "color": pd.Categorical(color),
-        "city": rng.choice(["paris", "rome", None], size=n).astype(object),
+        "city": pd.Series(rng.choice(["paris", "rome", None], size=n), dtype=object),
         "flag": rng.random(n) > 0.5,
         "count": rng.integers(0, 10, size=n),
     })

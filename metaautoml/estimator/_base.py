@@ -85,7 +85,8 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         """
         n_jobs = self._n_jobs()
         frame = self._check_fit_X(X, y)
-        if np.ndim(y) == 2 and np.shape(y)[1] == 1:
+        shape = getattr(y, "shape", ())
+        if len(shape) == 2 and shape[1] == 1:
             warnings.warn("A column-vector y was passed when a 1d array was expected; it is used "
                           "as y.ravel()", DataConversionWarning, stacklevel=2)
         y_search, y_refit = self._check_y(y, n_rows=frame.shape[0])
