@@ -77,8 +77,8 @@ class MetaAutoMLRegressor(RegressorMixin, MetaAutoMLBase):
     they run in this process, which is faster.
 
     At prediction time a DataFrame's columns are matched by name: columns in another order are
-    reordered, columns unseen in ``fit`` are ignored, and missing ones raise a ``ValueError``
-    naming them. Arrays are matched by position and must have ``n_features_in_`` columns.
+    reordered (scikit-learn's own estimators reject them), columns unseen in ``fit`` are
+    ignored, and missing ones raise a ``ValueError`` naming them. Arrays are matched by position and must have ``n_features_in_`` columns.
     Categories unseen in ``fit`` and missing values are handled by the preprocessing (unknown
     categories are encoded as such, or as all-zero one-hot columns).
 
