@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import pickle
 
 import numpy as np
@@ -11,6 +12,8 @@ from sklearn.datasets import load_diabetes
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.pipeline import Pipeline
 
+import metaautoml.estimator._classifier
+import metaautoml.estimator._regressor
 from metaautoml import MetaAutoMLClassifier, MetaAutoMLRegressor
 from metaautoml.search import LEADERBOARD_COLUMNS
 from metaautoml.space import get_space
@@ -159,3 +162,10 @@ def test_bad_parameters_raise_clear_errors(mixed_frame):
         MetaAutoMLClassifier(metric="r2").fit(X, y)
     with pytest.raises(ValueError, match="storage URL"):
         MetaAutoMLClassifier(storage="study.db").fit(X, y)
+
+
+@pytest.mark.parametrize("module", [metaautoml.estimator._classifier,
+                                    metaautoml.estimator._regressor])
+def test_docstring_examples(module):
+    result = doctest.testmod(module)
+    assert result.attempted > 0 and result.failed == 0

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import doctest
 import logging
 
 import optuna
 import pytest
 
+import metaautoml.search._driver
+import metaautoml.search._leaderboard
+import metaautoml.search._study
 from metaautoml.evaluation import TrialResult, get_metric
 from metaautoml.search import create_study, default_sampler, optuna_verbosity, run_search
 from metaautoml.space import get_space
@@ -87,3 +91,10 @@ def test_optuna_logs_trials_only_when_verbose():
             assert optuna.logging.get_verbosity() == optuna.logging.ERROR
     finally:
         optuna.logging.set_verbosity(before)
+
+
+@pytest.mark.parametrize("module", [metaautoml.search._driver, metaautoml.search._leaderboard,
+                                    metaautoml.search._study])
+def test_docstring_examples(module):
+    result = doctest.testmod(module)
+    assert result.attempted > 0 and result.failed == 0
