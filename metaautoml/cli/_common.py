@@ -14,13 +14,14 @@ import math
 import os
 import secrets
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 PROG = "metaautoml"
+#: The library's task types, repeated here because ``metaautoml._validation`` imports NumPy.
 TASKS = ("classification", "regression")
 FORMATS = ("table", "json")
 #: How many column names an error message lists before cutting the list short.
@@ -260,6 +261,3 @@ def stderr_is_terminal() -> bool:
         return sys.stderr.isatty()
     except (AttributeError, ValueError):
         return False
-
-
-RunFunction = Callable[[argparse.Namespace], int]
