@@ -9,7 +9,7 @@ export OMP_NUM_THREADS ?= 1
 export OPENBLAS_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: demo test lint install dev metadb metadb-info benchmarks notebooks-strip clean
+.PHONY: demo test lint install dev metadb metadb-ship metadb-info benchmarks notebooks-strip clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,9 +40,27 @@ test: $(VENV)/.installed-dev
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check metaautoml tests benchmarks meta_db
 
-## Build (or resume) the meta-database from the corpus manifest; see meta_db/README.md.
-metadb: $(VENV)/.installed-dev
-	$(BIN)/metaautoml db build --db meta_db/build/metadb.sqlite --n-jobs 2
+METADB_BUILD := meta_db/build/metadb.sqlite
+METADB_SHIPPED := metaautoml/data/metadb.sqlite
+
+## Build (or resume) the meta-database on the shipped datasets; see meta_db/README.md.
+## A checkout without a build of its own resumes from the shipped database.
+metadb: $(VENV)/.installed-dev meta_db/build/weka
+	@if [ ! -f $(METADB_BUILD) ] && [ -f $(METADB_SHIPPED) ]; then cp $(METADB_SHIPPED) $(METADB_BUILD); fi
+	$(BIN)/metaautoml db build --db $(METADB_BUILD) --datasets @meta_db/shipped_datasets.txt --n-jobs 2
+
+## Copy the build (consistent even while it runs) into the package as the shipped database.
+metadb-ship: $(VENV)/.installed
+	$(BIN)/python -c "from metaautoml.metadb import MetaDB; MetaDB('$(METADB_BUILD)', readonly=False).snapshot('$(METADB_SHIPPED)')"
+	$(BIN)/metaautoml db info --db $(METADB_SHIPPED)
+
+# The ARFF files of Debian's weka package (see meta_db/README.md).
+meta_db/build/weka:
+	mkdir -p meta_db/build/weka.tmp
+	cd meta_db/build/weka.tmp && apt-get download weka && dpkg -x weka_*.deb pkg
+	cp meta_db/build/weka.tmp/pkg/usr/share/doc/weka/examples/*.arff meta_db/build/weka.tmp/
+	rm -rf meta_db/build/weka.tmp/pkg meta_db/build/weka.tmp/*.deb
+	mv meta_db/build/weka.tmp meta_db/build/weka
 
 metadb-info: $(VENV)/.installed
 	$(BIN)/metaautoml db info

@@ -30,17 +30,20 @@ from ._store import MetaDB
 logger = logging.getLogger(__name__)
 
 #: Rows kept per dataset (stratified subsample above it); bounds the cost of a full matrix.
-DEFAULT_MAX_ROWS = 2000
+DEFAULT_MAX_ROWS = 1000
 #: Folds of the build's cross-validation; classes with fewer members are dropped.
 DEFAULT_CV = 3
 #: Seconds one evaluation (all folds) may take before it is recorded as timed out.
-DEFAULT_TIME_LIMIT = 30.0
+DEFAULT_TIME_LIMIT = 20.0
 #: Space-filling configurations per family, on top of each family's default.
 DEFAULT_N_PER_FAMILY = 28
 #: Subsampled views per dataset whose meta-features are stored for the matcher.
 DEFAULT_N_VIEWS = 8
 #: Seed of the Sobol pool and of every split and model in the build.
 POOL_SEED = 0
+#: The build protocol's parameters and defaults; a database records the values it was built with.
+DEFAULTS = {"n_per_family": DEFAULT_N_PER_FAMILY, "max_rows": DEFAULT_MAX_ROWS, "cv": DEFAULT_CV,
+            "time_limit": DEFAULT_TIME_LIMIT}
 
 
 @dataclass

@@ -668,3 +668,31 @@ def entries_from_openml_suite(suite_id: int | str, *, existing: Sequence[CorpusE
         seen.add(int(task.dataset_id))
         entries.append(entry)
     return entries
+
+
+# ---------------------------------------------------------------------------------------------
+# The builder's view of the corpus.
+
+
+def build_datasets(entries: Iterable[CorpusEntry], *, corpus_dir: str | os.PathLike | None = None,
+                   weka_dir: str | os.PathLike | None = None) -> list:
+    """:class:`~metaautoml.metadb.BuildDataset` items that load ``entries`` lazily.
+
+    Parameters
+    ----------
+    entries : iterable of CorpusEntry
+    corpus_dir, weka_dir : path-like, optional
+        As for :func:`load_dataset`.
+
+    Returns
+    -------
+    list of BuildDataset
+    """
+    from functools import partial
+
+    from ._builder import BuildDataset
+
+    return [BuildDataset(name=e.name, task=e.task, source=e.source, group=e.group,
+                         openml_id=e.openml_id, licence=e.licence, citation=e.citation,
+                         load=partial(load_dataset, e, corpus_dir=corpus_dir, weka_dir=weka_dir))
+            for e in entries]

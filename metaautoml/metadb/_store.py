@@ -141,6 +141,10 @@ class MetaDB:
         row = self._conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
         return row[0] if row else default
 
+    def all_meta(self) -> dict[str, str]:
+        """Every metadata entry (schema version, build protocol, ...)."""
+        return dict(self._conn.execute("SELECT key, value FROM meta ORDER BY key").fetchall())
+
     def set_meta(self, key: str, value: str) -> None:
         with self._write() as conn:
             conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, str(value)))
@@ -379,6 +383,26 @@ class MetaDB:
                 Path(str(tmp) + suffix).unlink(missing_ok=True)
             raise
         return cls(path)
+
+    def snapshot(self, path: str | os.PathLike) -> Path:
+        """Write a consistent, compact, self-contained copy to ``path`` (replaced atomically).
+
+        Safe while a build writes to this database: SQLite's ``VACUUM INTO`` reads one
+        transaction-consistent state. This is how a build in progress is shipped.
+        """
+        target = Path(path)
+        tmp = target.with_name(target.name + ".tmp")
+        tmp.unlink(missing_ok=True)
+        try:
+            self._conn.execute("VACUUM INTO ?", (str(tmp),))
+            # A rollback-journal file reads as one self-contained file, also read-only.
+            copy = sqlite3.connect(tmp)
+            copy.execute("PRAGMA journal_mode = DELETE")
+            copy.close()
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return target
 
     def compact(self) -> None:
         """Checkpoint the WAL and switch to a single self-contained file (for shipping)."""

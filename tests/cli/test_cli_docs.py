@@ -29,10 +29,7 @@ def _section(name: str) -> str:
     return text.split(heading, 1)[1].split("\n## ", 1)[0]
 
 
-@pytest.mark.parametrize("name", [command.NAME for command in COMMANDS])
-def test_every_option_of_every_command_is_documented(name):
-    section = _section(name)
-    parser = _subparsers()[name]
+def _check_documented(name: str, parser: argparse.ArgumentParser, section: str) -> None:
     for action in parser._actions:
         if isinstance(action, argparse._HelpAction) or "--debug" in action.option_strings:
             continue  # documented once, with the global options
@@ -41,7 +38,19 @@ def test_every_option_of_every_command_is_documented(name):
             assert f"`{option}" in section, f"{name}: {option} is not in docs/cli.md"
         if action.choices:
             assert ",".join(action.choices) in section, f"{name}: choices of {names[0]}"
-        assert f"metaautoml {name}" in section
+        if isinstance(action, argparse._SubParsersAction):  # e.g. ``db info``: its own subsection
+            for sub, subparser in action.choices.items():
+                heading = f"### metaautoml {name} {sub}\n"
+                assert heading in section, f"docs/cli.md has no subsection for {name} {sub}"
+                subsection = section.split(heading, 1)[1].split("\n### ", 1)[0]
+                _check_documented(f"{name} {sub}", subparser, subsection)
+
+
+@pytest.mark.parametrize("name", [command.NAME for command in COMMANDS])
+def test_every_option_of_every_command_is_documented(name):
+    section = _section(name)
+    _check_documented(name, _subparsers()[name], section)
+    assert f"metaautoml {name}" in section
 
 
 def test_commands_table_and_global_options():
