@@ -80,8 +80,11 @@ class MetaDB:
 
     def _connect(self) -> sqlite3.Connection:
         if self.readonly:
-            # immutable=1: no locks and no -wal/-shm files, so a read-only install directory works.
-            uri = f"file:{self.path.resolve()}?mode=ro&immutable=1"
+            # A database another process may be writing (a build in progress) must be read
+            # through its write-ahead log; only the shipped file, which nothing writes, is opened
+            # immutable (no locks, no -wal/-shm files, so a read-only install directory works).
+            immutable = "&immutable=1" if self.path.resolve() == default_path().resolve() else ""
+            uri = f"file:{self.path.resolve()}?mode=ro{immutable}"
             conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
         else:
             conn = sqlite3.connect(self.path, timeout=60, check_same_thread=False)
