@@ -42,7 +42,8 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
     def __init__(self, n_trials: int | None = 50, time_budget: float | None = None, metric=None,
                  cv=5, per_trial_time_limit: float | None = None, n_jobs: int = 1,
                  random_state=None, storage=None, study_name: str | None = None, verbose: int = 0,
-                 memory_limit_mb: int | None = None):
+                 memory_limit_mb: int | None = None, warm_start: bool = True,
+                 n_warm_start: int = 8):
         self.n_trials = n_trials
         self.time_budget = time_budget
         self.metric = metric
@@ -54,6 +55,8 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         self.study_name = study_name
         self.verbose = verbose
         self.memory_limit_mb = memory_limit_mb
+        self.warm_start = warm_start
+        self.n_warm_start = n_warm_start
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -106,12 +109,13 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
                               splits=splits, metrics=metrics, random_state=seed, isolate=isolate,
                               n_threads=default_n_threads(n_jobs),
                               memory_limit_mb=self.memory_limit_mb)
+        proposals, sampler = self._plan_search(space, frame, y_search, metric.name, seed)
         with optuna_verbosity(self.verbose):
-            study = create_study(self.storage, self.study_name, sampler=self._sampler(seed))
+            study = create_study(self.storage, self.study_name, sampler=sampler)
             trials = run_search(study, space, make_runner, n_trials=self.n_trials,
                                 time_budget=self.time_budget,
                                 per_trial_time_limit=self.per_trial_time_limit,
-                                enqueue=self._proposals(space), n_jobs=n_jobs,
+                                enqueue=proposals, n_jobs=n_jobs,
                                 progress=self.verbose >= 1)
         best = _best_trial(study, trials)
         self.study_ = study
@@ -121,14 +125,86 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         self.best_estimator_ = self._refit(space, self.best_config_, frame, y_refit, columns, seed)
         return self
 
-    def _sampler(self, seed: int) -> optuna.samplers.BaseSampler:
-        """The sampler proposing trials after the enqueued ones."""
-        return default_sampler(seed)
+    def _plan_search(self, space: SearchSpace, frame: pd.DataFrame, y: np.ndarray, metric: str,
+                     seed: int) -> tuple[list[tuple[str, Config]], optuna.samplers.BaseSampler]:
+        """The configurations to enqueue and the sampler for the rest of the search.
 
-    def _proposals(self, space: SearchSpace) -> list[tuple[str, Config]]:
-        """Tagged configurations tried before the sampler's: each family's scikit-learn default,
-        best-known families first, so even a few trials cover strong, well-tested settings."""
-        return [(DEFAULT_SOURCE, config) for config in space.default_configs()]
+        Cold start: each family's scikit-learn default, then TPE. Warm start: the proposer's
+        configurations, then :class:`~metaautoml.search.MetaSurrogateSampler` (TPE as its
+        fallback). Without a usable meta-database the warm start falls back to the cold start
+        with a warning.
+        """
+        self.warm_start_ = None
+        self.warm_start_configs_ = []
+        self.meta_features_ = None
+        if not isinstance(self.warm_start, (bool, np.bool_)):
+            raise ValueError(f"warm_start must be True or False, got {self.warm_start!r}")
+        n_warm = self.n_warm_start
+        if not isinstance(n_warm, (int, np.integer)) or isinstance(n_warm, bool) or n_warm < 1:
+            raise ValueError(f"n_warm_start must be a positive integer, got {n_warm!r}")
+        cold = [(DEFAULT_SOURCE, config) for config in space.default_configs()]
+        if not self.warm_start:
+            return cold, default_sampler(seed)
+        if self.n_trials is not None:
+            n_warm = min(n_warm, self.n_trials)
+        try:
+            proposer = _load_proposer(space.task, metric)
+        except (FileNotFoundError, ValueError) as exc:
+            warnings.warn(f"warm start unavailable ({exc}); starting cold", UserWarning, stacklevel=3)
+            return cold, default_sampler(seed)
+        from ..metafeatures import extract_meta_features
+        from ..search import MetaSurrogateSampler
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self.meta_features_ = extract_meta_features(frame, y, task=space.task, random_state=seed)
+        self.warm_start_ = proposer.propose(self.meta_features_, int(n_warm))
+        self.warm_start_configs_ = [config for _, config in self.warm_start_.proposals]
+        sampler = MetaSurrogateSampler(proposer.surrogate, space, self.meta_features_,
+                                       pool=proposer.training.configs,
+                                       fallback=default_sampler(seed), seed=seed)
+        return list(self.warm_start_.proposals), sampler
+
+    def recommend(self, X, y, n: int = 10):
+        """Warm-start proposals for ``(X, y)`` without evaluating anything.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        n : int, default=10
+            How many configurations to propose.
+
+        Returns
+        -------
+        WarmStart
+            ``proposals`` (``(source, config)`` pairs in the order a search would try them),
+            ``table`` (family, source, surrogate prediction, the matched datasets a
+            configuration is best on), ``neighbors`` (the most similar meta-database datasets)
+            and ``trust`` (1 = the meta-knowledge applies fully, 0 = plain portfolio).
+        """
+        frame = as_frame(_check_array(self, X, ensure_min_samples=2))
+        task = self._task
+        y_codes = self._encode_target(y, frame.shape[0])
+        metric = get_metric(self.metric if self.metric is not None else DEFAULT_METRIC[task], task)
+        proposer = _load_proposer(task, metric.name)
+        from ..metafeatures import extract_meta_features
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            features = extract_meta_features(frame, y_codes, task=task, random_state=self._seed())
+        return proposer.propose(features, n)
+
+    def _encode_target(self, y, n_rows: int) -> np.ndarray:
+        """The target as the search sees it, without setting fitted attributes."""
+        saved = getattr(self, "classes_", None)
+        try:
+            return self._check_y(y, n_rows)[0]
+        finally:
+            if saved is None and hasattr(self, "classes_"):
+                del self.classes_
+            elif saved is not None:
+                self.classes_ = saved
 
     def _refit(self, space: SearchSpace, config: Config, frame: pd.DataFrame, y: np.ndarray,
                columns: ColumnTypes, seed: int) -> Pipeline:
@@ -191,6 +267,14 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         """
         check_is_fitted(self)
         return leaderboard(self.study_)
+
+
+def _load_proposer(task: str, metric: str):
+    """The shipped proposer; the portfolio reads ``metric``'s matrix when the meta-DB has it."""
+    from ..evaluation import METRICS
+    from ..warmstart import load_proposer
+
+    return load_proposer(task, metric if metric in METRICS[task] else None)
 
 
 def _check_array(estimator, X, *, ensure_min_samples: int):

@@ -15,6 +15,7 @@ from ._builder import (
 )
 from ._schema import SCHEMA_VERSION
 from ._store import MetaDB, MetaDBError, default_path
+from ._training import MetaFeatureScaler, MetaTrainingSet, minmax_normalize, rank_normalize
 
 __all__ = [
     "DEFAULT_CV",
@@ -27,9 +28,13 @@ __all__ = [
     "BuildReport",
     "MetaDB",
     "MetaDBError",
+    "MetaFeatureScaler",
+    "MetaTrainingSet",
     "build",
     "configuration_pool",
     "dataset_views",
     "default_path",
+    "minmax_normalize",
     "prepare_dataset",
+    "rank_normalize",
 ]

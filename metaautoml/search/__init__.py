@@ -2,12 +2,15 @@
 
 from ._driver import ENQUEUED_SOURCE, OPTUNA_SOURCE, Evaluator, run_search
 from ._leaderboard import LEADERBOARD_COLUMNS, leaderboard
+from ._sampler import PROPOSAL_ATTR, MetaSurrogateSampler
 from ._study import create_study, default_sampler, optuna_verbosity
 
 __all__ = [
     "ENQUEUED_SOURCE",
     "LEADERBOARD_COLUMNS",
     "OPTUNA_SOURCE",
+    "PROPOSAL_ATTR",
+    "MetaSurrogateSampler",
     "Evaluator",
     "create_study",
     "default_sampler",

@@ -1,0 +1,189 @@
+"""The meta-database as training data for the meta-learners.
+
+A :class:`MetaTrainingSet` holds, for one task type and one metric, the datasets' meta-features
+(robustly scaled), the configuration pool's encodings, and the performance matrix normalized per
+dataset -- everything the matcher and the surrogate learn from and the benchmarks score against.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..evaluation import DEFAULT_METRIC
+from ..space import get_space
+from ._store import MetaDB
+
+
+@dataclass
+class MetaFeatureScaler:
+    """Robust scaling of meta-features: ``clip((x - median) / IQR, -clip, clip)``, NaN to 0.
+
+    Meta-features span many orders of magnitude and are sometimes undefined; a median/IQR scale
+    fitted on the meta-database keeps one odd dataset from dominating, and 0 (the median) is the
+    neutral value for an undefined feature. Serializable as JSON (:meth:`to_dict`).
+    """
+
+    names: list[str]
+    center: np.ndarray
+    scale: np.ndarray
+    clip: float = 5.0
+
+    @classmethod
+    def fit(cls, frame: pd.DataFrame, clip: float = 5.0) -> MetaFeatureScaler:
+        values = frame.to_numpy(dtype=np.float64)
+        with np.errstate(all="ignore"):
+            center = np.nanmedian(values, axis=0)
+            q75, q25 = np.nanpercentile(values, [75, 25], axis=0)
+            scale = q75 - q25
+            std = np.nanstd(values, axis=0)
+        center = np.where(np.isfinite(center), center, 0.0)
+        scale = np.where(np.isfinite(scale) & (scale > 1e-12), scale,
+                         np.where(np.isfinite(std) & (std > 1e-12), std, 1.0))
+        return cls(list(frame.columns), center, scale, clip)
+
+    def transform(self, frame: pd.DataFrame | pd.Series) -> np.ndarray:
+        """Scaled values in the fitted column order; columns it lacks count as undefined."""
+        if isinstance(frame, pd.Series):
+            frame = frame.to_frame().T
+        values = frame.reindex(columns=self.names).to_numpy(dtype=np.float64)
+        scaled = np.clip((values - self.center) / self.scale, -self.clip, self.clip)
+        return np.where(np.isfinite(scaled), scaled, 0.0).astype(np.float32)
+
+    def to_dict(self) -> dict:
+        return {"names": self.names, "center": self.center.tolist(), "scale": self.scale.tolist(),
+                "clip": self.clip}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> MetaFeatureScaler:
+        return cls(list(data["names"]), np.asarray(data["center"], dtype=np.float64),
+                   np.asarray(data["scale"], dtype=np.float64), float(data["clip"]))
+
+
+def rank_normalize(scores: np.ndarray) -> np.ndarray:
+    """Per-row average ranks scaled to [0, 1] (best = 1); NaN (failed) ranks below everything."""
+    scores = np.atleast_2d(np.asarray(scores, dtype=np.float64))
+    filled = np.where(np.isfinite(scores), scores, -np.inf)
+    out = np.empty_like(filled)
+    for i, row in enumerate(filled):
+        out[i] = pd.Series(row).rank(method="average").to_numpy()
+    n = scores.shape[1]
+    return (out - 1) / max(n - 1, 1)
+
+
+def minmax_normalize(scores: np.ndarray) -> np.ndarray:
+    """Per-row ``(s - min) / (max - min)`` over completed entries; failed entries score 0.
+
+    This is HPO-B's normalization: a normalized regret of ``1 - max`` over the chosen entries.
+    """
+    scores = np.atleast_2d(np.asarray(scores, dtype=np.float64))
+    with np.errstate(all="ignore"):
+        low = np.nanmin(scores, axis=1, keepdims=True)
+        high = np.nanmax(scores, axis=1, keepdims=True)
+        out = (scores - low) / np.where(high - low > 0, high - low, 1.0)
+    return np.where(np.isfinite(out), out, 0.0)
+
+
+@dataclass
+class MetaTrainingSet:
+    """Aligned arrays for meta-learning on one task type and metric.
+
+    Attributes
+    ----------
+    task, metric : str
+    datasets : list of str
+        Row order of every per-dataset array.
+    groups : list of str
+        Source group of each dataset (held out together in benchmarks).
+    meta_features : DataFrame
+        Raw meta-features (datasets x names), view 0.
+    views : dict of str to DataFrame
+        Raw meta-features of each dataset's subsampled views (may be empty).
+    configs : list of dict
+        The configuration pool, in column order.
+    config_ids : list of str
+    encodings : ndarray of shape (n_configs, n_encoding)
+    scores : ndarray of shape (n_datasets, n_configs)
+        Raw scores (greater is better); NaN for failed evaluations.
+    info : DataFrame
+        The datasets table (rows, features, classes, source, ...).
+    """
+
+    task: str
+    metric: str
+    datasets: list[str]
+    groups: list[str]
+    meta_features: pd.DataFrame
+    views: dict[str, pd.DataFrame]
+    configs: list[dict]
+    config_ids: list[str]
+    encodings: np.ndarray
+    scores: np.ndarray
+    info: pd.DataFrame
+
+    @classmethod
+    def from_metadb(cls, db: MetaDB, task: str, metric: str | None = None, *,
+                    min_coverage: float = 0.5) -> MetaTrainingSet:
+        """Collect the training set: the largest complete sub-matrix of a build.
+
+        Configurations evaluated on fewer than ``min_coverage`` of the datasets are left out
+        (a build in progress evaluates the pool in waves), then the datasets lacking any kept
+        configuration or meta-features. A finished build keeps everything.
+        """
+        metric = metric or DEFAULT_METRIC[task]
+        configs = db.configurations(task)
+        evaluated = db.evaluations(task)
+        matrix = db.performance_matrix(metric, task)
+        mf = db.meta_features(task)
+        if len(evaluated):
+            evaluated = evaluated[evaluated["dataset"].isin(mf.index)]
+        n_datasets = evaluated["dataset"].nunique() if len(evaluated) else 0
+        per_config = evaluated.groupby("config_id").size() if len(evaluated) else pd.Series(dtype=int)
+        columns = [c for c in configs.index if per_config.get(c, 0) >= max(min_coverage * n_datasets, 1)]
+        done = set(zip(evaluated["dataset"], evaluated["config_id"], strict=True)) if len(evaluated) else set()
+        keep = [d for d in matrix.index if d in mf.index and all((d, c) in done for c in columns)]
+        if not keep or len(columns) < 2:
+            raise ValueError(f"{db!r} has no {task} datasets with meta-features and a common set "
+                             "of evaluated configurations to learn from")
+        all_views = db.meta_features(task, views=True)
+        views = {}
+        if len(all_views):
+            for name in keep:
+                if name in all_views.index.get_level_values(0):
+                    frame = all_views.loc[name]
+                    views[name] = frame[frame.index > 0]
+        info = db.datasets(task).loc[keep]
+        space = get_space(task)
+        pool = [configs.loc[c, "config"] for c in columns]
+        return cls(task=task, metric=metric, datasets=keep, groups=list(info["group"]),
+                   meta_features=mf.loc[keep], views=views, configs=pool, config_ids=columns,
+                   encodings=space.encode_many(pool).astype(np.float32),
+                   scores=matrix.loc[keep, columns].to_numpy(dtype=np.float64), info=info)
+
+    @property
+    def n_datasets(self) -> int:
+        return len(self.datasets)
+
+    @property
+    def n_configs(self) -> int:
+        return len(self.configs)
+
+    def normalized(self, kind: str = "minmax") -> np.ndarray:
+        """Scores normalized per dataset: ``"minmax"`` (HPO-B) or ``"rank"`` in [0, 1]."""
+        if kind == "minmax":
+            return minmax_normalize(self.scores)
+        if kind == "rank":
+            return rank_normalize(self.scores)
+        raise ValueError(f"kind must be 'minmax' or 'rank', got {kind!r}")
+
+    def subset(self, datasets: list[str]) -> MetaTrainingSet:
+        """The same pool restricted to some datasets (e.g. all but a held-out one)."""
+        index = [self.datasets.index(d) for d in datasets]
+        return MetaTrainingSet(
+            task=self.task, metric=self.metric, datasets=list(datasets),
+            groups=[self.groups[i] for i in index], meta_features=self.meta_features.loc[datasets],
+            views={d: self.views[d] for d in datasets if d in self.views}, configs=self.configs,
+            config_ids=self.config_ids, encodings=self.encodings, scores=self.scores[index],
+            info=self.info.loc[datasets])

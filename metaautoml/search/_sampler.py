@@ -1,0 +1,180 @@
+"""``MetaSurrogateSampler``: an Optuna sampler that proposes with the meta-learned surrogate."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import optuna
+import pandas as pd
+from optuna.distributions import BaseDistribution, CategoricalDistribution
+from optuna.samplers import BaseSampler
+from optuna.trial import FrozenTrial, TrialState
+
+from ..space import FAMILY, Config, SearchSpace
+from ..space._hyperparameters import Categorical
+
+#: System attribute holding the configuration the sampler proposed for a trial (JSON).
+PROPOSAL_ATTR = "metaautoml:surrogate_proposal"
+
+
+class MetaSurrogateSampler(BaseSampler):
+    """Proposes the candidate the adapted surrogate rates best, with TPE as the fallback.
+
+    Before each trial that is not enqueued, the sampler takes the study's finished trials
+    (failed ones count as the worst), adapts every member of the surrogate's ensemble to them in
+    its meta-learned few gradient steps, scores a set of candidates -- random configurations of
+    every family, perturbations of the best trials so far and the meta-database's pool -- by an
+    upper confidence bound ``mean + exploration * std``, and fixes the trial's parameters to the
+    winner. With fewer than ``min_observed`` finished trials, or without a surrogate, the
+    ``fallback`` sampler (TPE by default) decides. Proposals are kept per trial in memory and in
+    the trial's system attributes, so the sampler works with any Optuna storage.
+
+    Parameters
+    ----------
+    surrogate : MetaSurrogate
+        Fitted surrogate (:class:`metaautoml.surrogate.MetaSurrogate`).
+    space : SearchSpace
+    meta_features : Series
+        Meta-features of the dataset being searched.
+    pool : sequence of dict, optional
+        Extra candidates (e.g. the meta-database's configuration pool).
+    fallback : BaseSampler, optional
+        Default: ``TPESampler(seed=seed)``.
+    n_candidates : int, default=256
+        Random candidates per trial (spread over the families).
+    exploration : float, default=0.5
+        Weight of the ensemble's spread in the acquisition.
+    min_observed : int, default=3
+        Finished trials needed before the surrogate proposes.
+    seed : int, optional
+
+    Examples
+    --------
+    >>> import optuna
+    >>> from metaautoml.search import MetaSurrogateSampler
+    >>> from metaautoml.space import get_space
+    >>> sampler = MetaSurrogateSampler(None, get_space("classification"), meta_features=None, seed=0)
+    >>> study = optuna.create_study(direction="maximize", sampler=sampler)
+    >>> study.optimize(lambda t: float(get_space("classification").suggest(t)["family"] == "svm"),
+    ...                n_trials=3)
+    >>> len(study.trials)
+    3
+    """
+
+    def __init__(self, surrogate: Any, space: SearchSpace, meta_features: pd.Series | None, *,
+                 pool: Sequence[Config] = (), fallback: BaseSampler | None = None,
+                 n_candidates: int = 256, exploration: float = 0.5, min_observed: int = 3,
+                 seed: int | None = None):
+        self.surrogate = surrogate
+        self.space = space
+        self.meta_features = meta_features
+        self.pool = [space.validate(c) for c in pool]
+        self.fallback = fallback if fallback is not None else optuna.samplers.TPESampler(seed=seed)
+        self.n_candidates = n_candidates
+        self.exploration = exploration
+        self.min_observed = min_observed
+        self._rng = np.random.default_rng(seed)
+        self._proposals: dict[int, Config] = {}
+        self._lock = threading.Lock()
+
+    # -- Optuna's sampler interface --------------------------------------------------------------
+    def reseed_rng(self) -> None:
+        self._rng = np.random.default_rng()
+        self.fallback.reseed_rng()
+
+    def before_trial(self, study: optuna.Study, trial: FrozenTrial) -> None:
+        self.fallback.before_trial(study, trial)
+        if self.surrogate is None or "fixed_params" in trial.system_attrs:
+            return  # an enqueued trial: its parameters are given
+        finished = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE, TrialState.FAIL))
+        observed = [(t.params, t.value if t.state == TrialState.COMPLETE else np.nan)
+                    for t in finished if FAMILY in t.params]
+        if len(observed) < self.min_observed:
+            return
+        proposal = self.propose([p for p, _ in observed], np.array([v for _, v in observed], float))
+        if proposal is None:
+            return
+        with self._lock:
+            self._proposals[trial._trial_id] = proposal
+        study._storage.set_trial_system_attr(trial._trial_id, PROPOSAL_ATTR,
+                                             json.dumps(proposal, sort_keys=True))
+
+    def infer_relative_search_space(self, study: optuna.Study, trial: FrozenTrial
+                                    ) -> dict[str, BaseDistribution]:
+        if trial._trial_id in self._proposals:
+            return {}
+        return self.fallback.infer_relative_search_space(study, trial)
+
+    def sample_relative(self, study: optuna.Study, trial: FrozenTrial,
+                        search_space: dict[str, BaseDistribution]) -> dict[str, Any]:
+        if trial._trial_id in self._proposals:
+            return {}
+        return self.fallback.sample_relative(study, trial, search_space)
+
+    def sample_independent(self, study: optuna.Study, trial: FrozenTrial, param_name: str,
+                           param_distribution: BaseDistribution) -> Any:
+        proposal = self._proposals.get(trial._trial_id)
+        if proposal is not None and param_name in proposal:
+            value = proposal[param_name]
+            if isinstance(param_distribution, CategoricalDistribution):
+                if value in param_distribution.choices:
+                    return value
+            elif param_distribution._contains(param_distribution.to_internal_repr(value)):
+                return value
+        return self.fallback.sample_independent(study, trial, param_name, param_distribution)
+
+    def after_trial(self, study: optuna.Study, trial: FrozenTrial, state: TrialState,
+                    values: Sequence[float] | None) -> None:
+        with self._lock:
+            self._proposals.pop(trial._trial_id, None)
+        self.fallback.after_trial(study, trial, state, values)
+
+    # -- the proposal ------------------------------------------------------------------------------
+    def candidates(self, observed: Sequence[Config], scores: np.ndarray) -> list[Config]:
+        """Random configurations, local perturbations of the best observed ones, and the pool."""
+        out = [self._random_config(family) for family in
+               self._rng.choice(self.space.family_names, size=self.n_candidates)]
+        finite = np.where(np.isfinite(scores), scores, -np.inf)
+        for index in np.argsort(-finite)[:3]:
+            if np.isfinite(finite[index]):
+                out += [self._perturb(observed[index]) for _ in range(self.n_candidates // 8)]
+        return out + list(self.pool)
+
+    def propose(self, observed: Sequence[Config], scores: np.ndarray) -> Config | None:
+        """The candidate with the highest upper confidence bound, never one already tried."""
+        seen = {self.space.config_id(c) for c in observed}
+        candidates = [c for c in self.candidates(observed, scores) if self.space.config_id(c) not in seen]
+        if not candidates:
+            return None
+        mean, std = self.surrogate.predict(
+            self.meta_features, self.space.encode_many(candidates),
+            self.space.encode_many([self.space.validate(c) for c in observed]), scores)
+        return candidates[int(np.argmax(mean + self.exploration * std))]
+
+    def _random_config(self, family_name: str) -> Config:
+        family = self.space.family(family_name)
+        config: Config = {FAMILY: family.name}
+        for hp in family.hyperparameters:
+            name = f"{family.name}__{hp.name}"
+            if isinstance(hp, Categorical):
+                config[name] = hp.choices[int(self._rng.integers(len(hp.choices)))]
+            else:
+                config[name] = hp.from_unit(float(self._rng.random()))
+        return self.space.validate(config)
+
+    def _perturb(self, config: Config, scale: float = 0.1) -> Config:
+        family = self.space.family(config[FAMILY])
+        out: Config = {FAMILY: family.name}
+        for hp in family.hyperparameters:
+            name = f"{family.name}__{hp.name}"
+            if isinstance(hp, Categorical):
+                keep = self._rng.random() > 0.2
+                out[name] = config[name] if keep else hp.choices[int(self._rng.integers(len(hp.choices)))]
+            else:
+                unit = hp.to_unit(config[name]) + self._rng.normal(0.0, scale)
+                out[name] = hp.from_unit(float(np.clip(unit, 0.0, 1.0)))
+        return self.space.validate(out)

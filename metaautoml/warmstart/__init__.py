@@ -1,0 +1,25 @@
+"""Warm-start proposals from the meta-database: matched greedy portfolio, surrogate prior, guard."""
+
+from ._artifacts import default_artifact_dir, load_proposer, meta_train
+from ._portfolio import greedy_portfolio
+from ._proposer import (
+    MATCHED_SOURCE,
+    PORTFOLIO_SOURCE,
+    SURROGATE_SOURCE,
+    ProposerConfig,
+    WarmStart,
+    WarmStartProposer,
+)
+
+__all__ = [
+    "MATCHED_SOURCE",
+    "PORTFOLIO_SOURCE",
+    "SURROGATE_SOURCE",
+    "ProposerConfig",
+    "WarmStart",
+    "WarmStartProposer",
+    "default_artifact_dir",
+    "greedy_portfolio",
+    "load_proposer",
+    "meta_train",
+]
