@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
@@ -84,7 +85,8 @@ class MetaDB:
             # through its write-ahead log; only the shipped file, which nothing writes, is opened
             # immutable (no locks, no -wal/-shm files, so a read-only install directory works).
             immutable = "&immutable=1" if self.path.resolve() == default_path().resolve() else ""
-            uri = f"file:{self.path.resolve()}?mode=ro{immutable}"
+            # Percent-encoded: a '?', '#' or '%' in the path would otherwise end or alter it.
+            uri = f"file:{quote(str(self.path.resolve()))}?mode=ro{immutable}"
             conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
         else:
             conn = sqlite3.connect(self.path, timeout=60, check_same_thread=False)
@@ -260,8 +262,9 @@ class MetaDB:
             return pd.DataFrame()
         order = list(dict.fromkeys(long["name"]))
         index = ["dataset", "view"] if views else "dataset"
-        wide = long.pivot_table(index=index, columns="name", values="value", aggfunc="first",
-                                dropna=False)
+        # (dataset, view, name) is the primary key, so a plain pivot suffices; pivot_table's
+        # dropna=False would add every dataset x view pair, inventing views full of NaN.
+        wide = long.pivot(index=index, columns="name", values="value")
         return wide.reindex(columns=order).astype(np.float64).sort_index()
 
     def meta_features_version(self) -> set[str]:
@@ -375,12 +378,16 @@ class MetaDB:
                   if (source / f"{t}.parquet").exists()}
         tmp = path.with_name(path.name + ".importing")
         tmp.unlink(missing_ok=True)
+        db = None
         try:
             db = cls(tmp, create=True)
             _import_tables(db, tables)
+            _import_meta(db, source / "meta.json")
             db.close()
             os.replace(tmp, path)
         except BaseException:
+            if db is not None:  # no open handle may outlive the files it would write to
+                db.close()
             tmp.unlink(missing_ok=True)
             for suffix in ("-wal", "-shm"):
                 Path(str(tmp) + suffix).unlink(missing_ok=True)
@@ -473,6 +480,22 @@ def _import_tables(db: MetaDB, tables: Mapping[str, pd.DataFrame]) -> None:
             views = [pd.Series(v["value"].to_numpy(dtype=float), index=v["name"])
                      for _, v in group.groupby("view", sort=True)]
             db.set_meta_features(dataset, views, str(group["version"].iloc[0]))
+
+
+def _import_meta(db: MetaDB, path: Path) -> None:
+    """Restore the metadata :meth:`MetaDB.export` wrote (the build protocol above all, so a later
+    build on the import is held to it); the schema version stays the importing metaautoml's."""
+    if not path.exists():  # an external table in the export layout need not have one
+        return
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise MetaDBError(f"{path.name} is not readable JSON: {exc}") from None
+    if not isinstance(meta, dict):
+        raise MetaDBError(f"{path.name} must be a JSON object of metadata, got {type(meta).__name__}")
+    for key, value in meta.items():
+        if key != "schema_version":
+            db.set_meta(key, value)
 
 
 def _int_or_none(value) -> int | None:
