@@ -1,0 +1,249 @@
+"""The offline (pool) benchmark: warm-start methods held out dataset by dataset on a meta-DB.
+
+Every method orders the configuration pool for a held-out dataset using only the other datasets;
+the held-out dataset's scores are then looked up in the performance matrix. Datasets of one
+source group are held out together (and models are retrained without them), in ``n_folds``
+folds of groups (``n_folds=None``: one group per fold, i.e. leave-one-group-out).
+
+Metrics, as in HPO-B (Pineda Arango et al., 2021): normalized regret ``1 - max`` of the per-dataset
+min-max normalized scores of the first ``k`` configurations, mean rank of the methods by regret,
+the share of datasets whose best pool configuration is among the first ``k``, and
+trials-to-target: how many configurations a method needs to come within ``target_regret`` of
+the best, relative to random order.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from ..matcher import L1Matcher, LearnedMatcher, MatcherConfig
+from ..metadb import MetaTrainingSet
+from ..surrogate import MetaSurrogate, TrainingConfig
+from ..warmstart import ProposerConfig, WarmStartProposer, greedy_portfolio
+
+#: The methods, in the order reports list them.
+METHODS = (
+    "random", "portfolio", "l1_knn", "flaml_zeroshot", "matcher", "surrogate_zeroshot",
+    "surrogate_adapted", "pretrain_finetune", "full", "full_fomaml", "full_reptile",
+    "full_metasgd",
+)
+#: Meta-features FLAML's zero-shot AutoML matches on.
+FLAML_FEATURES = ("log_n_rows", "log_n_features", "n_classes", "numeric_share")
+K_VALUES = (1, 3, 5, 10, 25, 50)
+
+
+@dataclass
+class PoolBenchmarkConfig:
+    """What the pool benchmark runs.
+
+    Attributes
+    ----------
+    methods : sequence of str
+        A subset of :data:`METHODS`.
+    n_folds : int or None
+        Folds of dataset groups; ``None`` holds out one group at a time.
+    horizon : int
+        Configurations each method orders (at most the pool size).
+    n_warm_start : int
+        Proposals the full system makes before its surrogate takes over (as the estimators do).
+    training : TrainingConfig
+        Surrogate meta-training (iterations are the benchmark's main cost).
+    n_ensemble : int
+        Surrogate ensemble members.
+    matcher : MatcherConfig
+    proposer : ProposerConfig
+    n_random : int
+        Random orders averaged for the ``random`` method.
+    target_regret : float
+        Regret that counts as "reached" for trials-to-target.
+    seed : int
+    """
+
+    methods: Sequence[str] = METHODS
+    n_folds: int | None = 5
+    horizon: int = 50
+    n_warm_start: int = 8
+    training: TrainingConfig = field(default_factory=lambda: TrainingConfig(meta_iterations=400))
+    n_ensemble: int = 1
+    matcher: MatcherConfig = field(default_factory=MatcherConfig)
+    proposer: ProposerConfig = field(default_factory=ProposerConfig)
+    n_random: int = 20
+    target_regret: float = 0.05
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.methods) - set(METHODS))
+        if unknown:
+            raise ValueError(f"unknown benchmark methods {unknown}; expected some of {list(METHODS)}")
+
+
+def group_folds(groups: Sequence[str], n_folds: int | None, seed: int = 0) -> list[np.ndarray]:
+    """Dataset indices per fold; datasets of one group always share a fold."""
+    unique = sorted(set(groups))
+    order = np.random.default_rng(seed).permutation(len(unique))
+    n = len(unique) if n_folds is None else min(n_folds, len(unique))
+    fold_of = {unique[g]: i % n for i, g in enumerate(order)}
+    return [np.array([i for i, g in enumerate(groups) if fold_of[g] == f]) for f in range(n)]
+
+
+def _sequential(surrogate: MetaSurrogate, meta: pd.Series, encodings: np.ndarray,
+                scores: np.ndarray, horizon: int, start: list[int], exploration: float = 0.5
+                ) -> list[int]:
+    """A surrogate-driven search over the pool: after ``start``, each next configuration is the
+    best upper confidence bound of the surrogate adapted to everything observed so far."""
+    chosen = list(start)
+    while len(chosen) < horizon:
+        left = np.setdiff1d(np.arange(len(encodings)), chosen)
+        if len(chosen) >= 2:
+            mean, std = surrogate.predict(meta, encodings[left], encodings[chosen], scores[chosen])
+        else:
+            mean, std = surrogate.predict(meta, encodings[left])
+        chosen.append(int(left[np.argmax(mean + exploration * std)]))
+    return chosen
+
+
+def _fill(order: list[int], fallback: list[int], horizon: int) -> list[int]:
+    """``order`` without repeats, continued by ``fallback``, cut to ``horizon``."""
+    out = list(dict.fromkeys(order))
+    out += [i for i in fallback if i not in set(out)]
+    return out[:horizon]
+
+
+class _FoldMethods:
+    """Every method's ordering for the held-out datasets of one fold."""
+
+    def __init__(self, train: MetaTrainingSet, config: PoolBenchmarkConfig):
+        self.train, self.config = train, config
+        self.horizon = min(config.horizon, train.n_configs)
+        self.performance = train.normalized("minmax")
+        self.portfolio = greedy_portfolio(self.performance, train.n_configs)
+        wanted = set(config.methods)
+        self.learned = (LearnedMatcher(config.matcher).fit(train)
+                        if wanted & {"matcher", "full", "full_fomaml", "full_reptile", "full_metasgd"}
+                        else None)
+        self.l1 = L1Matcher().fit(train)
+        flaml = [c for c in FLAML_FEATURES if c in train.meta_features.columns]
+        self.flaml = L1Matcher().fit_frame(train.meta_features[flaml])
+        self.surrogates: dict[str, MetaSurrogate] = {}
+        variants = {"surrogate_zeroshot": "maml", "surrogate_adapted": "maml", "full": "maml",
+                    "pretrain_finetune": "pretrain", "full_fomaml": "fomaml",
+                    "full_reptile": "reptile", "full_metasgd": "metasgd"}
+        for method, variant in variants.items():
+            if method in wanted and variant not in self.surrogates:
+                self.surrogates[variant] = MetaSurrogate(
+                    replace(config.training, variant=variant), config.n_ensemble).fit(train)
+
+    def order(self, method: str, meta: pd.Series, scores: np.ndarray, rng: np.random.Generator
+              ) -> list[int] | list[list[int]]:
+        cfg, h, train = self.config, self.horizon, self.train
+        if method == "random":
+            return [list(rng.permutation(train.n_configs)[:h]) for _ in range(cfg.n_random)]
+        if method == "portfolio":
+            return self.portfolio[:h]
+        if method == "l1_knn":  # auto-sklearn 1.0: the best configuration of each of 25 neighbours
+            near = self.l1.neighbors(meta, k=min(25, train.n_datasets))["dataset"]
+            best = [int(np.nanargmax(np.where(np.isfinite(train.scores[train.datasets.index(d)]),
+                                              train.scores[train.datasets.index(d)], -np.inf)))
+                    for d in near]
+            return _fill(best, self.portfolio, h)
+        if method == "flaml_zeroshot":
+            # FLAML's zero-shot: a portfolio, its configurations ranked by how they do on the
+            # nearest meta-training task in (rows, features, classes, share numeric).
+            portfolio = self.portfolio[:max(h, 25)]
+            nearest = train.datasets.index(self.flaml.neighbors(meta, k=1)["dataset"][0])
+            ranked = sorted(portfolio, key=lambda i: -self.performance[nearest, i])
+            return _fill(ranked, self.portfolio, h)
+        if method == "matcher":
+            proposer = WarmStartProposer(train, self.learned, None, cfg.proposer)
+            return proposer.order(meta, h)[0]
+        if method == "surrogate_zeroshot":
+            mean, _ = self.surrogates["maml"].predict(meta, train.encodings)
+            return list(np.argsort(-mean, kind="stable")[:h])
+        if method in ("surrogate_adapted", "pretrain_finetune"):
+            variant = "maml" if method == "surrogate_adapted" else "pretrain"
+            return _sequential(self.surrogates[variant], meta, train.encodings, scores, h, [])
+        if method.startswith("full"):
+            variant = "maml" if method == "full" else method.split("_", 1)[1]
+            surrogate = self.surrogates[variant]
+            proposer = WarmStartProposer(train, self.learned, surrogate, cfg.proposer)
+            start = proposer.order(meta, min(cfg.n_warm_start, h))[0]
+            return _sequential(surrogate, meta, train.encodings, scores, h, start)
+        raise ValueError(f"unknown method {method!r}")
+
+
+def run_pool_benchmark(data: MetaTrainingSet, config: PoolBenchmarkConfig | None = None,
+                       progress: Callable[[str], None] | None = None) -> pd.DataFrame:
+    """Run every method on every held-out dataset.
+
+    Parameters
+    ----------
+    data : MetaTrainingSet
+        The meta-database's training set for one task type and metric.
+    config : PoolBenchmarkConfig, optional
+    progress : callable, optional
+        Called with a line of text after each fold.
+
+    Returns
+    -------
+    DataFrame
+        Long format: ``task, dataset, group, fold, method, k, regret`` (regret averaged over
+        the random orders for ``random``), one row per dataset, method and ``k`` in
+        ``1..horizon``.
+    """
+    config = config or PoolBenchmarkConfig()
+    rng = np.random.default_rng(config.seed)
+    normalized = data.normalized("minmax")
+    rows = []
+    folds = group_folds(data.groups, config.n_folds, config.seed)
+    for fold, test in enumerate(folds):
+        start = time.perf_counter()
+        train_names = [d for i, d in enumerate(data.datasets) if i not in set(test)]
+        methods = _FoldMethods(data.subset(train_names), config)
+        for i in test:
+            name = data.datasets[i]
+            meta = data.meta_features.iloc[i]
+            for method in config.methods:
+                orders = methods.order(method, meta, data.scores[i], rng)
+                orders = orders if orders and isinstance(orders[0], list) else [orders]
+                curves = np.stack([np.maximum.accumulate(normalized[i, o]) for o in orders])
+                regret = 1.0 - curves.mean(axis=0)
+                rows += [{"task": data.task, "dataset": name, "group": data.groups[i], "fold": fold,
+                          "method": method, "k": k + 1, "regret": float(r)}
+                         for k, r in enumerate(regret)]
+        if progress is not None:
+            progress(f"{data.task} fold {fold + 1}/{len(folds)}: {len(test)} datasets held out, "
+                     f"{time.perf_counter() - start:.0f} s")
+    return pd.DataFrame(rows)
+
+
+def summarize(results: pd.DataFrame, k_values: Sequence[int] = K_VALUES,
+              target_regret: float = 0.05) -> pd.DataFrame:
+    """Mean normalized regret, mean rank, share of datasets solved and trials-to-target per
+    method and ``k`` (``k`` beyond the horizon is left out)."""
+    results = results[results["k"].isin(k_values)].copy()
+    results["rank"] = results.groupby(["task", "dataset", "k"])["regret"].rank(method="average")
+    results["solved"] = results["regret"] <= 1e-12
+    table = results.groupby(["task", "method", "k"]).agg(
+        regret=("regret", "mean"), regret_sem=("regret", "sem"), rank=("rank", "mean"),
+        solved=("solved", "mean"), datasets=("dataset", "nunique")).reset_index()
+    return table
+
+
+def trials_to_target(results: pd.DataFrame, target_regret: float = 0.05) -> pd.DataFrame:
+    """Mean number of configurations each method needs to reach ``target_regret`` (the horizon
+    plus one when it never does), and that number relative to random order."""
+    reached = results[results["regret"] <= target_regret].groupby(
+        ["task", "method", "dataset"])["k"].min()
+    horizon = results.groupby(["task"])["k"].max()
+    full = results[["task", "method", "dataset"]].drop_duplicates().set_index(["task", "method", "dataset"])
+    full["trials"] = reached.reindex(full.index)
+    full["trials"] = full["trials"].fillna(full.index.get_level_values("task").map(horizon + 1).to_series(index=full.index))
+    table = full.groupby(["task", "method"])["trials"].mean().reset_index()
+    random = table[table["method"] == "random"].set_index("task")["trials"]
+    table["relative_to_random"] = table["trials"] / table["task"].map(random)
+    return table

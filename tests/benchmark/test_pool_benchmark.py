@@ -1,0 +1,90 @@
+"""A tiny pool benchmark runs end to end, so the real one cannot rot."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from _meta_fixtures import synthetic_metadb, synthetic_training_set
+
+from metaautoml.benchmark import (
+    METHODS,
+    PoolBenchmarkConfig,
+    group_folds,
+    run_pool_benchmark,
+    summarize,
+    trials_to_target,
+)
+from metaautoml.surrogate import TrainingConfig
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_group_folds_keep_groups_together_and_cover_everything():
+    groups = ["a", "a", "b", "c", "c", "d"]
+    folds = group_folds(groups, 3)
+    assert sorted(np.concatenate(folds).tolist()) == list(range(6))
+    for fold in folds:
+        assert {groups[i] for i in fold}.isdisjoint({groups[i] for f in folds if f is not fold for i in f})
+    assert len(group_folds(groups, None)) == 4
+
+
+def test_unknown_method_is_rejected():
+    with pytest.raises(ValueError, match="unknown benchmark methods"):
+        PoolBenchmarkConfig(methods=("portfolio", "oracle"))
+
+
+@pytest.fixture(scope="module")
+def results():
+    training = synthetic_training_set(n_per_cluster=5)
+    config = PoolBenchmarkConfig(n_folds=2, horizon=10, n_random=3,
+                                 training=TrainingConfig(meta_iterations=10, meta_batch=4, query_size=8))
+    config = replace(config, matcher=replace(config.matcher, epochs=10))
+    return run_pool_benchmark(training, config)
+
+
+def test_every_method_orders_every_held_out_dataset(results):
+    assert set(results["method"]) == set(METHODS)
+    counts = results.groupby("method").size()
+    assert (counts == 10 * 10).all()  # 10 datasets x horizon 10
+    assert results["regret"].between(0, 1).all()
+    monotone = results.sort_values("k").groupby(["method", "dataset"])["regret"].apply(
+        lambda r: bool(np.all(np.diff(r.to_numpy()) <= 1e-12)))
+    assert monotone.all()
+
+
+def test_matching_beats_the_average_on_clustered_data(results):
+    table = summarize(results, k_values=(1,))
+    regret = table.set_index("method")["regret"]
+    assert regret["matcher"] < regret["random"]
+
+
+def test_summaries(results):
+    table = summarize(results)
+    assert set(table["k"]) == {1, 3, 5, 10}
+    ranks = table.groupby("k")["rank"].mean()
+    assert np.allclose(ranks, (len(METHODS) + 1) / 2)
+    ttt = trials_to_target(results)
+    assert ttt.set_index("method").loc["random", "relative_to_random"] == pytest.approx(1.0)
+
+
+@pytest.mark.slow
+def test_the_script_runs_and_resumes(tmp_path, capsys):
+    synthetic_metadb(tmp_path / "meta.sqlite", n_per_cluster=3).close()
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        import pool_benchmark
+    finally:
+        sys.path.pop(0)
+    argv = ["--db", str(tmp_path / "meta.sqlite"), "--task", "classification", "--folds", "2",
+            "--methods", "random,portfolio,matcher,full", "--iterations", "5", "--horizon", "5",
+            "--output", str(tmp_path / "out")]
+    assert pool_benchmark.main(argv) == 0
+    out = capsys.readouterr().out
+    assert "mean normalized regret (6 held-out datasets)" in out
+    assert (tmp_path / "out" / "raw_classification.csv").exists()
+    assert pool_benchmark.main(argv) == 0
+    assert "reusing" in capsys.readouterr().err

@@ -1,0 +1,70 @@
+"""MetaSurrogateSampler: proposals after enough trials, enqueued trials untouched, fallback."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import optuna
+import pytest
+from _meta_fixtures import synthetic_training_set
+
+from metaautoml.search import PROPOSAL_ATTR, MetaSurrogateSampler, create_study
+from metaautoml.space import get_space
+from metaautoml.surrogate import MetaSurrogate, TrainingConfig
+
+
+@pytest.fixture(scope="module")
+def surrogate():
+    training = synthetic_training_set()
+    fitted = MetaSurrogate(TrainingConfig(meta_iterations=60, meta_batch=8, query_size=16),
+                           n_ensemble=2).fit(training)
+    return training, fitted
+
+
+def _objective(space):
+    def objective(trial):
+        config = space.suggest(trial)
+        return 1.0 if config["family"] in ("svm", "knn") else 0.5
+    return objective
+
+
+def test_proposes_after_min_observed_and_never_touches_enqueued_trials(surrogate, tmp_path):
+    training, fitted = surrogate
+    space = get_space("classification")
+    sampler = MetaSurrogateSampler(fitted, space, training.meta_features.loc["A0"],
+                                   pool=training.configs, min_observed=3, seed=0)
+    study = create_study(f"journal:///{tmp_path}/study.log", "s", sampler=sampler)
+    enqueued = space.default_config("linear")
+    study.enqueue_trial(enqueued)
+    study.optimize(_objective(space), n_trials=6)
+    trials = study.trials
+    assert trials[0].params == space.validate(enqueued)
+    assert PROPOSAL_ATTR not in trials[0].system_attrs
+    assert all(PROPOSAL_ATTR not in t.system_attrs for t in trials[:3])
+    proposed = [t for t in trials[3:] if PROPOSAL_ATTR in t.system_attrs]
+    assert len(proposed) == 3
+    for trial in proposed:
+        assert trial.params == json.loads(trial.system_attrs[PROPOSAL_ATTR])
+    configs = [space.config_id(space.validate(t.params)) for t in trials]
+    assert len(set(configs)) == len(configs)  # never proposes a configuration already tried
+
+
+def test_without_a_surrogate_it_is_the_fallback(surrogate):
+    space = get_space("classification")
+    fallback = optuna.samplers.RandomSampler(seed=3)
+    study = optuna.create_study(direction="maximize",
+                                sampler=MetaSurrogateSampler(None, space, None, fallback=fallback))
+    study.optimize(_objective(space), n_trials=4)
+    reference = optuna.create_study(direction="maximize", sampler=optuna.samplers.RandomSampler(seed=3))
+    reference.optimize(_objective(space), n_trials=4)
+    assert [t.params for t in study.trials] == [t.params for t in reference.trials]
+
+
+def test_candidates_stay_in_the_space(surrogate):
+    training, fitted = surrogate
+    space = get_space("classification")
+    sampler = MetaSurrogateSampler(fitted, space, training.meta_features.iloc[0], n_candidates=40, seed=1)
+    observed = training.configs[:4]
+    for config in sampler.candidates(observed, np.array([0.1, 0.9, np.nan, 0.5])):
+        assert space.validate(config) == config

@@ -1,0 +1,117 @@
+"""Warm-start proposals: greedy portfolios, matching, the transfer guard, artifacts."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from _meta_fixtures import A_FAMILIES, synthetic_metadb, synthetic_training_set
+
+from metaautoml.matcher import LearnedMatcher, MatcherConfig
+from metaautoml.metadb import MetaTrainingSet
+from metaautoml.surrogate import MetaSurrogate, TrainingConfig
+from metaautoml.warmstart import (
+    MATCHED_SOURCE,
+    ProposerConfig,
+    WarmStartProposer,
+    greedy_portfolio,
+    load_proposer,
+    meta_train,
+)
+
+
+def test_greedy_portfolio_covers_what_the_first_pick_misses():
+    P = np.array([[1.0, 0.0, 0.7, 0.9],
+                  [0.0, 1.0, 0.7, 0.0],
+                  [0.0, 1.0, 0.7, 0.0]])
+    assert greedy_portfolio(P, 3) == [2, 1, 0]
+    # Weighted towards the first dataset, its best comes first.
+    assert greedy_portfolio(P, 2, weights=np.array([0.9, 0.05, 0.05])) == [0, 1]
+    assert greedy_portfolio(P, 2, exclude=np.array([False, False, True, False])) == [1, 0]
+    assert greedy_portfolio(P, 2, prior=np.array([0, 0, 0, 1.0]), prior_weight=5.0)[0] == 3
+    assert greedy_portfolio(P, 10) == [2, 1, 0, 3]
+
+
+def test_greedy_portfolio_rejects_bad_weights():
+    with pytest.raises(ValueError, match="non-negative"):
+        greedy_portfolio(np.ones((2, 3)), 1, weights=np.array([1.0, -1.0]))
+
+
+@pytest.fixture(scope="module")
+def proposer():
+    training = synthetic_training_set()
+    matcher = LearnedMatcher(MatcherConfig(epochs=150)).fit(training)
+    surrogate = MetaSurrogate(TrainingConfig(meta_iterations=100, meta_batch=8, query_size=16),
+                              n_ensemble=1).fit(training)
+    return WarmStartProposer(training, matcher, surrogate)
+
+
+@pytest.mark.parametrize("cluster", ["A", "B"])
+def test_a_matched_dataset_gets_its_cluster_s_best_first(proposer, cluster):
+    training = proposer.training
+    meta = training.meta_features.loc[f"{cluster}3"].copy()
+    warm = proposer.propose(meta, 3)
+    assert warm.trust == 1.0 and warm.reasons == []
+    first = warm.proposals[0][1]
+    assert (first["family"] in A_FAMILIES) == (cluster == "A")
+    assert warm.neighbors["dataset"].str[0].eq(cluster).mean() >= 0.8
+    assert warm.table["rank"].tolist() == [1, 2, 3]
+    assert set(warm.table["source"]) <= {"warm_start:matched", "warm_start:surrogate", "warm_start:portfolio"}
+    assert MATCHED_SOURCE in set(warm.table["source"])
+
+
+def test_out_of_range_lowers_trust_and_says_why(proposer):
+    meta = proposer.training.meta_features.loc["A1"].copy()
+    meta["n_classes"] = 500
+    warm = proposer.propose(meta, 3)
+    assert warm.trust == pytest.approx(0.5)
+    assert "n_classes=500 is outside" in warm.reasons[0]
+
+
+def test_an_unmatched_dataset_gets_the_static_portfolio(proposer):
+    meta = proposer.training.meta_features.loc["A1"].copy()
+    meta[[f"m{i}" for i in range(6)]] = 40.0  # far from every meta-training dataset
+    warm = proposer.propose(meta, 5)
+    assert warm.trust == 0.0
+    static = greedy_portfolio(proposer.performance, 5)
+    assert [c for _, c in warm.proposals] == [proposer.training.configs[i] for i in static]
+
+
+def test_without_matcher_and_surrogate_it_is_the_static_portfolio():
+    training = synthetic_training_set()
+    warm = WarmStartProposer(training).propose(training.meta_features.iloc[0], 4)
+    expected = [training.configs[i] for i in greedy_portfolio(training.normalized(), 4)]
+    assert [c for _, c in warm.proposals] == expected
+    assert warm.table["predicted"].isna().all() and warm.neighbors.empty
+
+
+def test_propose_checks_n(proposer):
+    with pytest.raises(ValueError, match="n must be a positive integer"):
+        proposer.propose(proposer.training.meta_features.iloc[0], 0)
+
+
+def test_meta_train_writes_loadable_artifacts(tmp_path):
+    db = synthetic_metadb(tmp_path / "meta.sqlite")
+    summary = meta_train(db, tmp_path / "artifacts", tasks=("classification",), n_ensemble=1,
+                         training_config=TrainingConfig(meta_iterations=20, meta_batch=4),
+                         matcher_config=MatcherConfig(epochs=20))
+    assert summary["classification"]["datasets"] == 12
+    names = sorted(p.name for p in (tmp_path / "artifacts").iterdir())
+    assert names == ["matcher-classification.json", "matcher-classification.pt",
+                     "proposer-classification.json", "surrogate-classification.json",
+                     "surrogate-classification.pt"]
+    meta = json.loads((tmp_path / "artifacts" / "proposer-classification.json").read_text())
+    assert meta["metric"] == "accuracy" and len(meta["datasets"]) == 12
+    proposer = load_proposer("classification", db=db, directory=tmp_path / "artifacts")
+    assert proposer.matcher is not None and proposer.surrogate is not None
+    warm = proposer.propose(MetaTrainingSet.from_metadb(db, "classification").meta_features.iloc[0], 2)
+    assert len(warm.proposals) == 2
+
+
+def test_missing_artifacts_leave_the_portfolio(tmp_path):
+    db = synthetic_metadb(tmp_path / "meta.sqlite")
+    proposer = load_proposer("classification", db=db, directory=tmp_path / "none")
+    assert proposer.matcher is None and proposer.surrogate is None
+    assert len(proposer.propose(pd.Series({"n_rows": 100.0}), 3).proposals) == 3
