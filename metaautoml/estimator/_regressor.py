@@ -12,9 +12,10 @@ from ._base import MetaAutoMLBase
 class MetaAutoMLRegressor(RegressorMixin, MetaAutoMLBase):
     """Regressor that selects a model family and its hyperparameters by cross-validated search.
 
-    ``fit`` tries each family's scikit-learn default first, then lets Optuna's TPE sampler
-    propose configurations, scores each by cross-validation, and refits the best one on all
-    the data.
+    ``fit`` first tries configurations that worked on similar datasets of the shipped
+    meta-database (the warm start), then lets the meta-learned surrogate, adapted to the trials
+    so far, propose through Optuna; it scores each configuration by cross-validation and refits
+    the best one on all the data.
 
     Parameters
     ----------
@@ -48,6 +49,16 @@ class MetaAutoMLRegressor(RegressorMixin, MetaAutoMLBase):
         0 is silent, 1 shows a progress bar (on a terminal), 2 adds Optuna's per-trial log.
     memory_limit_mb : int or None, default=None
         Address-space limit of the process evaluating trials; a trial exceeding it fails.
+    warm_start : bool or WarmStartProposer, default=True
+        Start from the meta-database: the first ``n_warm_start`` trials are configurations
+        proposed for this dataset (a greedy portfolio weighted towards the most similar
+        meta-database datasets, with the meta-learned surrogate's prediction), and after them
+        :class:`~metaautoml.search.MetaSurrogateSampler` proposes by the surrogate adapted to
+        the trials so far (TPE as its fallback). ``False`` is the cold start: each family's
+        scikit-learn default, then TPE. A :class:`~metaautoml.warmstart.WarmStartProposer`
+        uses that proposer instead of the shipped one.
+    n_warm_start : int, default=8
+        Warm-start configurations to try first (at most ``n_trials``).
 
     Attributes
     ----------
@@ -61,6 +72,14 @@ class MetaAutoMLRegressor(RegressorMixin, MetaAutoMLBase):
         Name of the metric the search maximized.
     study_ : optuna.Study
         The study; every trial carries its scores and outcome as user attributes.
+    warm_start_ : WarmStart or None
+        What the warm start proposed and why: ``table`` (each proposal's source, family and
+        predicted score), ``neighbors`` (the most similar meta-database datasets), ``trust``;
+        ``None`` for a cold start.
+    warm_start_configs_ : list of dict
+        The proposed configurations, in the order they were tried.
+    meta_features_ : Series or None
+        The meta-features of the training data the warm start matched on.
     n_features_in_ : int
         Number of features seen during ``fit``.
     feature_names_in_ : ndarray of shape (n_features_in_,)
