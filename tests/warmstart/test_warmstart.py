@@ -14,7 +14,6 @@ from metaautoml.metadb import MetaTrainingSet
 from metaautoml.surrogate import MetaSurrogate, TrainingConfig
 from metaautoml.warmstart import (
     MATCHED_SOURCE,
-    ProposerConfig,
     WarmStartProposer,
     greedy_portfolio,
     load_proposer,
