@@ -1,0 +1,240 @@
+"""The OpenML cache: where it is, what a task needs from it, and whether the server is reachable.
+
+openml-python (0.15) reads everything from its cache before it goes to the server, but it has
+no offline mode: a file missing from the cache means a request without a timeout, and a failed
+lookup deletes the task's or dataset's cache folder. So before handing a task to the client,
+this module checks that every file the client will read is there; only when one is missing does
+it try the server, after a short connection probe that turns "no network" into a one-line error
+instead of a long wait.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+from xml.parsers.expat import ExpatError
+
+#: The environment variable openml-python (and metaautoml) read the cache directory from.
+CACHE_DIR_ENV = "OPENML_CACHE_DIR"
+#: Set to "true", openml-python reads a dataset's ARFF file even when it has a Parquet URL.
+_SKIP_PARQUET_ENV = "OPENML_SKIP_PARQUET"
+#: Seconds the reachability probe waits for a TCP connection to OpenML's server.
+PROBE_TIMEOUT = 5.0
+
+#: OpenML task types metaautoml can run, by ``oml:task_type_id``.
+SUPPORTED_TASK_TYPES = {1: "classification", 2: "regression"}
+#: The names of the other task types, for error messages.
+_OTHER_TASK_TYPES = {3: "learning curve", 4: "data stream classification", 5: "clustering",
+                     6: "machine learning challenge", 7: "survival analysis",
+                     8: "subgroup discovery", 9: "multitask regression"}
+
+
+class OpenMLUnavailableError(RuntimeError):
+    """A task or suite that is not in the OpenML cache, with OpenML's server out of reach."""
+
+
+class UnsupportedTaskError(ValueError):
+    """An OpenML task of a type metaautoml cannot run (clustering, survival analysis, ...)."""
+
+
+@dataclass(frozen=True)
+class CachedTaskFiles:
+    """What the cache holds for one task.
+
+    Attributes
+    ----------
+    task_type : str or None
+        ``"classification"`` or ``"regression"``, from the cached ``task.xml``; ``None`` when
+        ``task.xml`` is not cached.
+    dataset_id : int or None
+        The task's dataset, from ``task.xml``.
+    missing : tuple of str
+        Files the client would have to download, relative to the cache directory.
+    skip_parquet : bool
+        The dataset has a Parquet URL but only its ARFF file is cached: the client must be told
+        to read the ARFF file, or it would try to download the Parquet file.
+    """
+
+    task_type: str | None
+    dataset_id: int | None
+    missing: tuple[str, ...]
+    skip_parquet: bool = False
+
+
+def resolve_cache_dir(cache_dir: str | os.PathLike | None = None) -> Path:
+    """The root of the OpenML cache: ``cache_dir``, else ``$OPENML_CACHE_DIR``, else the client's.
+
+    Parameters
+    ----------
+    cache_dir : path-like, optional
+        An explicit cache directory (``--cache-dir``).
+
+    Returns
+    -------
+    Path
+        The root directory; the files of OpenML's server are under ``org/openml/www`` in it.
+    """
+    if cache_dir is not None:
+        return Path(cache_dir).expanduser()
+    from_env = os.environ.get(CACHE_DIR_ENV)
+    if from_env:
+        return Path(from_env).expanduser()
+    import openml
+
+    return Path(openml.config.get_config_as_dict()["cachedir"]).expanduser()
+
+
+@contextlib.contextmanager
+def openml_cache(cache_dir: str | os.PathLike | None = None, *,
+                 skip_parquet: bool = False) -> Iterator[Path]:
+    """Point openml-python at ``cache_dir`` for the block and restore its settings afterwards.
+
+    The client's configuration is process-wide; restoring it keeps one call from changing where
+    unrelated code in the same process reads OpenML data.
+
+    Parameters
+    ----------
+    cache_dir : path-like, optional
+        As for :func:`resolve_cache_dir`.
+    skip_parquet : bool, default=False
+        Read datasets from their cached ARFF files instead of downloading Parquet files.
+
+    Yields
+    ------
+    Path
+        The cache directory of the configured server (``<root>/org/openml/www`` for
+        www.openml.org).
+    """
+    import openml
+
+    previous_root = openml.config.get_config_as_dict()["cachedir"]
+    previous_skip = os.environ.get(_SKIP_PARQUET_ENV)
+    openml.config.set_root_cache_directory(resolve_cache_dir(cache_dir).resolve())
+    if skip_parquet:
+        os.environ[_SKIP_PARQUET_ENV] = "true"
+    try:
+        yield Path(openml.config.get_cache_directory())
+    finally:
+        openml.config.set_root_cache_directory(previous_root)
+        if skip_parquet:
+            if previous_skip is None:
+                os.environ.pop(_SKIP_PARQUET_ENV, None)
+            else:
+                os.environ[_SKIP_PARQUET_ENV] = previous_skip
+
+
+def cached_task_files(server_dir: Path, task_id: int) -> CachedTaskFiles:
+    """Check which of the files openml-python reads for ``task_id`` are in ``server_dir``.
+
+    The files are those ``openml.tasks.get_task(task_id, download_splits=True,
+    download_data=True)`` reads: ``tasks/<id>/task.xml``, the splits (``datasplits.arff`` or the
+    pickle the client makes of it), ``datasets/<did>/description.xml``, ``features.xml`` (the
+    client reads the class labels from it for classification tasks) and the data, as the
+    Parquet file ``dataset_<did>.pq`` or the ARFF file ``dataset.arff``.
+
+    Raises
+    ------
+    UnsupportedTaskError
+        If the task is of a type metaautoml cannot run.
+    ValueError
+        If a cached ``task.xml`` or ``description.xml`` cannot be parsed. Raised here so the
+        client never reads the file: it would delete the whole cache folder of the task.
+    """
+    task_dir = server_dir / "tasks" / str(task_id)
+    task_xml = task_dir / "task.xml"
+    if not task_xml.is_file():
+        return CachedTaskFiles(None, None, (_relative(task_xml, server_dir),))
+    task_type, dataset_id = _read_task_xml(task_xml, task_id)
+    missing = []
+    if not any((task_dir / name).is_file() for name in ("datasplits.arff", "datasplits.pkl.py3")):
+        missing.append(_relative(task_dir / "datasplits.arff", server_dir))
+    dataset_dir = server_dir / "datasets" / str(dataset_id)
+    description_xml = dataset_dir / "description.xml"
+    if not description_xml.is_file():
+        missing.append(_relative(description_xml, server_dir))
+        return CachedTaskFiles(task_type, dataset_id, tuple(missing))
+    description = _read_xml(description_xml, "oml:data_set_description",
+                            what=f"description of dataset {dataset_id}")
+    if task_type == "classification" and not (dataset_dir / "features.xml").is_file():
+        missing.append(_relative(dataset_dir / "features.xml", server_dir))
+    parquet = dataset_dir / f"dataset_{dataset_id}.pq"
+    arff = dataset_dir / "dataset.arff"
+    has_parquet_url = bool(description.get("oml:parquet_url"))
+    skip_parquet = False
+    if has_parquet_url and not parquet.is_file() and arff.is_file():
+        skip_parquet = True
+    elif not (has_parquet_url and parquet.is_file()) and not arff.is_file():
+        missing.append(_relative(parquet if has_parquet_url else arff, server_dir))
+    return CachedTaskFiles(task_type, dataset_id, tuple(missing), skip_parquet)
+
+
+def _read_task_xml(path: Path, task_id: int) -> tuple[str, int]:
+    task = _read_xml(path, "oml:task", what=f"task {task_id}")
+    try:
+        type_id = int(task["oml:task_type_id"])
+    except (KeyError, TypeError, ValueError):
+        raise ValueError(f"the cached task {task_id} has no valid oml:task_type_id ({path}); "
+                         "delete the file to download it again") from None
+    if type_id not in SUPPORTED_TASK_TYPES:
+        name = _OTHER_TASK_TYPES.get(type_id, f"type {type_id}")
+        raise UnsupportedTaskError(f"OpenML task {task_id} is a {name} task; metaautoml runs "
+                                   "supervised classification and regression tasks only")
+    inputs = task.get("oml:input") or []
+    inputs = inputs if isinstance(inputs, list) else [inputs]
+    source = next((i for i in inputs if isinstance(i, dict) and i.get("@name") == "source_data"),
+                  None)
+    try:
+        dataset_id = int(source["oml:data_set"]["oml:data_set_id"])  # type: ignore[index]
+    except (KeyError, TypeError, ValueError):
+        raise ValueError(f"the cached task {task_id} names no dataset ({path}); delete the file "
+                         "to download it again") from None
+    return SUPPORTED_TASK_TYPES[type_id], dataset_id
+
+
+def _read_xml(path: Path, root: str, *, what: str) -> dict[str, Any]:
+    import xmltodict
+
+    try:
+        parsed = xmltodict.parse(path.read_text(encoding="utf8"))
+    except (ExpatError, UnicodeDecodeError) as exc:
+        raise ValueError(f"the cached {what} is not valid XML ({path}: {exc}); delete the file "
+                         "to download it again") from None
+    if not isinstance(parsed, dict) or not isinstance(parsed.get(root), dict):
+        raise ValueError(f"the cached {what} is not an OpenML {root} document ({path}); delete "
+                         "the file to download it again")
+    return parsed[root]
+
+
+def _relative(path: Path, server_dir: Path) -> str:
+    return path.relative_to(server_dir).as_posix()
+
+
+def server_unreachable_reason(timeout: float = PROBE_TIMEOUT) -> str | None:
+    """Why OpenML's configured server cannot be reached, or ``None`` if a connection opens.
+
+    A TCP connection to the server (or to the proxy ``requests`` would use for it) with a
+    ``timeout``: the client's own requests have no timeout, so without this a machine without
+    network could wait minutes before failing.
+    """
+    import openml
+    import requests.utils
+
+    url = openml.config.server
+    proxy = requests.utils.select_proxy(url, requests.utils.get_environ_proxies(url))
+    target = urlparse(proxy or url)
+    host = target.hostname
+    if not host:
+        return f"the server URL {url!r} names no host"
+    port = target.port or (443 if target.scheme == "https" else 80)
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return None
+    except OSError as exc:
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        return f"{host}:{port} cannot be reached ({reason})"
