@@ -20,6 +20,7 @@ from optuna.trial import FrozenTrial, TrialState
 
 from ..evaluation import COMPLETE, FAILED, TrialResult
 from ..space import FAMILY, Config, SearchSpace
+from ._shared import SharedBudget
 
 #: ``source`` of the trials Optuna's sampler proposed (enqueued trials carry their own tag).
 OPTUNA_SOURCE = "optuna"
@@ -45,7 +46,8 @@ def run_search(study: optuna.Study, space: SearchSpace, make_runner: Callable[[]
                n_trials: int | None, time_budget: float | None = None,
                per_trial_time_limit: float | None = None,
                enqueue: Iterable[Config | Proposal] = (), n_jobs: int = 1,
-               progress: bool = False, callbacks: Sequence[Callback] = ()) -> list[FrozenTrial]:
+               progress: bool = False, callbacks: Sequence[Callback] = (),
+               shared: SharedBudget | None = None) -> list[FrozenTrial]:
     """Run trials of ``space`` on ``study`` until ``n_trials`` ran or ``time_budget`` is spent.
 
     Each trial is ``study.ask()``, ``space.suggest(trial)``, ``runner.evaluate(config, limit)``
@@ -83,6 +85,11 @@ def run_search(study: optuna.Study, space: SearchSpace, make_runner: Callable[[]
         Show a progress bar on stderr, only when stderr is a terminal.
     callbacks : sequence of callable
         ``callback(study, frozen_trial)`` after each trial, one at a time.
+    shared : SharedBudget or None
+        For a study that other processes search too (``metaautoml worker``): the budget they
+        share, from :func:`share_study`. Each trial is then also claimed from it, under its
+        lock, so that all processes together run its ``total_trials`` and no two take the same
+        enqueued trial.
 
     Returns
     -------
@@ -120,7 +127,7 @@ def run_search(study: optuna.Study, space: SearchSpace, make_runner: Callable[[]
     budget = _Budget(n_trials, time_budget, per_trial_time_limit)
     _enqueue(study, space, enqueue, n_trials)
     search = _Search(study, space, make_runner, budget, callbacks,
-                     _ProgressBar(progress, total=n_trials))
+                     _ProgressBar(progress, total=n_trials), shared)
     try:
         if n_jobs == 1:
             # In the calling thread: deterministic, and Ctrl-C lands where the trial runs.
@@ -190,12 +197,14 @@ class _Budget:
 
 
 class _Search:
-    def __init__(self, study, space, make_runner, budget, callbacks, progress):
+    def __init__(self, study, space, make_runner, budget, callbacks, progress, shared=None):
         self.study, self.space, self.make_runner = study, space, make_runner
         self.budget, self.callbacks, self.progress = budget, list(callbacks), progress
+        self.shared = shared
         self.trials: list[FrozenTrial] = []
         self.errors: list[BaseException] = []
         self._lock = threading.Lock()
+        self._ask_lock = shared.lock if shared is not None else threading.Lock()
 
     def work_in_thread(self) -> None:
         try:
@@ -209,13 +218,26 @@ class _Search:
         runner = self.make_runner()
         try:
             objective = runner.metrics[0].name
-            while self.budget.claim():
-                self._run_trial(runner, objective)
+            while (trial := self._ask()) is not None:
+                self._run_trial(runner, objective, trial)
         finally:
             runner.close()
 
-    def _run_trial(self, runner: Evaluator, objective: str) -> None:
-        trial = self.study.ask()
+    def _ask(self) -> optuna.Trial | None:
+        """The next trial, or ``None`` once the budget is spent.
+
+        Checking the budget and asking happen under one lock: otherwise two processes sharing a
+        study could both see one trial left, or pop the same enqueued trial (Optuna's RDB
+        storage does not make that atomic on SQLite).
+        """
+        with self._ask_lock:
+            if self.shared is not None and self.shared.spent(self.study):
+                return None
+            if not self.budget.claim():
+                return None
+            return self.study.ask()
+
+    def _run_trial(self, runner: Evaluator, objective: str, trial: optuna.Trial) -> None:
         config: Config = {}
         try:
             config = self.space.suggest(trial)

@@ -1,0 +1,250 @@
+"""A study that several processes search together: what a joining process needs, and one budget.
+
+``metaautoml fit --storage URL`` records in its study how the search runs (task, metric, folds,
+seed, limits) and what budget it has; ``metaautoml worker`` processes read that record, rebuild
+the same objective and take trials from the same budget. The processes coordinate through the
+storage alone, plus a lock file next to a journal or SQLite file, so that between them they run
+exactly the budgeted number of trials and never take the same enqueued trial twice.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import optuna
+from optuna.storages import BaseStorage
+from optuna.trial import TrialState
+
+from ._study import JOURNAL_SCHEME, _resolve_storage
+
+try:  # pragma: no cover - always there on Linux and macOS
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: claims are serialized within a process only
+    fcntl = None
+
+#: User attribute of a study holding its search record (a JSON object).
+SEARCH_ATTR = "metaautoml:search"
+#: Version of the record's layout; a worker refuses a record of another version.
+RECORD_VERSION = 1
+#: Suffix of the lock file next to a journal or SQLite file.
+LOCK_SUFFIX = ".claim.lock"
+#: Trial states that used up a slot of the budget; waiting (enqueued) trials have not yet.
+_CLAIMED = (TrialState.RUNNING, TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)
+
+
+class ClaimLock:
+    """Serializes claiming trials between the threads of this process and, through an exclusive
+    ``flock`` on a lock file, between the processes sharing a storage file.
+
+    A lock held by a process that is killed is released by the operating system, so a crashed
+    process never blocks the others.
+
+    Parameters
+    ----------
+    path : str or None
+        The lock file, created if missing; ``None`` serializes the threads of this process only.
+    """
+
+    def __init__(self, path: str | None = None):
+        self.path = path
+        self._thread_lock = threading.Lock()
+        self._fd: int | None = None
+
+    def __enter__(self) -> ClaimLock:
+        self._thread_lock.acquire()
+        if self.path is None or fcntl is None:
+            return self
+        try:
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+        except BaseException:
+            self._release()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._release()
+
+    def _release(self) -> None:
+        try:
+            if self._fd is not None:
+                os.close(self._fd)  # closing the descriptor releases the flock
+        finally:
+            self._fd = None
+            self._thread_lock.release()
+
+
+@dataclass(frozen=True)
+class SharedBudget:
+    """The trial budget of a study shared by processes, and the lock they claim trials under.
+
+    Attributes
+    ----------
+    total_trials : int or None
+        The search ends once the study holds this many trials, counting those every process
+        started (running, finished or failed; enqueued trials still waiting do not count).
+        ``None``: no trial limit, the time budget alone ends the search.
+    deadline : float or None
+        Wall-clock time (``time.time()``) at which the search ends, or ``None``.
+    lock : ClaimLock
+    """
+
+    total_trials: int | None
+    deadline: float | None
+    lock: ClaimLock
+
+    def spent(self, study: optuna.Study) -> bool:
+        """Whether no further trial may start; call it holding ``lock``."""
+        if self.deadline is not None and time.time() >= self.deadline:
+            return True
+        return self.total_trials is not None and count_claimed(study) >= self.total_trials
+
+    def trials_left(self, study: optuna.Study) -> int | None:
+        """Trials that may still start (``None`` without a trial limit)."""
+        if self.total_trials is None:
+            return None
+        return max(0, self.total_trials - count_claimed(study))
+
+    def time_left(self) -> float | None:
+        """Seconds until the deadline (``None`` without one)."""
+        return None if self.deadline is None else max(0.0, self.deadline - time.time())
+
+
+def count_claimed(study: optuna.Study) -> int:
+    """Trials of ``study`` that took a slot of its budget: all but the waiting ones."""
+    return len(study.get_trials(deepcopy=False, states=_CLAIMED))
+
+
+def share_study(study: optuna.Study, storage: str | BaseStorage | None, *, n_trials: int | None,
+                time_budget: float | None, settings: Mapping[str, Any]) -> SharedBudget:
+    """Record in ``study`` how its search runs and return the budget its processes share.
+
+    Called by the process that runs the search before its first trial; processes that join
+    later read the record with :func:`read_search_record`. The budget is this search's
+    ``n_trials`` on top of the trials the study already holds, so a continued study adds
+    ``n_trials`` as before; ``time_budget`` becomes a wall-clock deadline.
+
+    Parameters
+    ----------
+    study : optuna.Study
+    storage : str, optuna.storages.BaseStorage or None
+        The study's storage. For a ``journal://`` or ``sqlite://`` URL, trials are claimed under
+        a lock file next to the storage file (``<file>.claim.lock``); otherwise within this
+        process only, which leaves the budget exact for journal and SQLite files and approximate
+        (a few trials over) for database servers.
+    n_trials, time_budget : int, float or None
+        This search's budget, as given to :func:`run_search`.
+    settings : mapping
+        What a joining process needs to rebuild the objective (task, metric, folds, seed,
+        limits). Values that are not JSON scalars (``None``, bool, int, float, str) cannot be
+        recorded: their names are listed under ``"unrecorded"`` instead.
+
+    Returns
+    -------
+    SharedBudget
+    """
+    recorded, unrecorded = {}, []
+    for name, value in settings.items():
+        if value is None or isinstance(value, (bool, int, str)) or (
+                isinstance(value, float) and math.isfinite(value)):
+            recorded[name] = value
+        else:
+            unrecorded.append(name)
+    trials_before = count_claimed(study)
+    budget = SharedBudget(
+        total_trials=None if n_trials is None else trials_before + int(n_trials),
+        deadline=None if time_budget is None else time.time() + float(time_budget),
+        lock=ClaimLock(lock_path(storage)),
+    )
+    study.set_user_attr(SEARCH_ATTR, {
+        "version": RECORD_VERSION,
+        "settings": recorded,
+        "unrecorded": unrecorded,
+        "trials_before": trials_before,
+        "total_trials": budget.total_trials,
+        "deadline": budget.deadline,
+    })
+    return budget
+
+
+def read_search_record(study: optuna.Study) -> dict[str, Any] | None:
+    """The record :func:`share_study` left in ``study``, or ``None`` if there is none.
+
+    Raises
+    ------
+    ValueError
+        For a record of another layout version.
+    """
+    record = study.user_attrs.get(SEARCH_ATTR)
+    if record is None:
+        return None
+    if not isinstance(record, dict) or record.get("version") != RECORD_VERSION:
+        version = record.get("version") if isinstance(record, dict) else None
+        raise ValueError(f"study {study.study_name!r} holds a search record of version {version!r}; "
+                         f"this metaautoml reads version {RECORD_VERSION}")
+    return record
+
+
+def search_started(study: optuna.Study, record: Mapping[str, Any]) -> bool:
+    """Whether the process that recorded ``record`` has claimed its first trial.
+
+    It enqueues its configurations before that, so a process joining afterwards finds every one
+    of them waiting in the study and leaves the budget room to run them.
+    """
+    return count_claimed(study) > int(record["trials_before"])
+
+
+def joined_budget(record: Mapping[str, Any], storage: str | BaseStorage | None) -> SharedBudget:
+    """The :class:`SharedBudget` described by a search record, for a process joining it."""
+    return SharedBudget(total_trials=record["total_trials"], deadline=record["deadline"],
+                        lock=ClaimLock(lock_path(storage)))
+
+
+def lock_path(storage: str | BaseStorage | None) -> str | None:
+    """The claim lock file of a storage URL naming a file, ``None`` for any other storage."""
+    path = storage_file(storage)
+    return None if path is None else path + LOCK_SUFFIX
+
+
+def storage_file(storage: str | BaseStorage | None) -> str | None:
+    """The absolute path of the file a ``journal://`` or ``sqlite://`` URL names, else ``None``."""
+    if not isinstance(storage, str):
+        return None
+    if storage.startswith(JOURNAL_SCHEME):
+        path = storage[len(JOURNAL_SCHEME):]
+    elif storage.startswith("sqlite:"):
+        from sqlalchemy.engine import make_url
+
+        path = make_url(storage).database
+        if path == ":memory:" or (path or "").startswith("file:"):
+            return None
+    else:
+        return None
+    return os.path.abspath(path) if path else None
+
+
+def open_storage(storage: str | BaseStorage) -> BaseStorage:
+    """The Optuna storage a URL names, as :func:`create_study` opens it (a file is created if
+    missing); a storage object is returned as is."""
+    return _resolve_storage(storage)
+
+
+def load_study(storage: str | BaseStorage, study_name: str,
+               sampler: optuna.samplers.BaseSampler | None = None) -> optuna.Study:
+    """Load an existing study, unlike :func:`create_study`, which creates a missing one.
+
+    Raises
+    ------
+    KeyError
+        When ``storage`` holds no study of that name.
+    ValueError
+        For a malformed storage URL.
+    """
+    return optuna.load_study(study_name=study_name, storage=_resolve_storage(storage),
+                             sampler=sampler)
