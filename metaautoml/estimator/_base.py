@@ -28,6 +28,7 @@ from ..evaluation import (
     make_splits,
 )
 from ..search import create_study, default_sampler, leaderboard, optuna_verbosity, run_search
+from ..search._shared import share_study
 from ..space import ColumnTypes, Config, SearchSpace, get_space
 
 #: ``source`` tag of the scikit-learn default configurations tried first.
@@ -112,11 +113,16 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         proposals, sampler = self._plan_search(space, frame, y_search, metric.name, seed)
         with optuna_verbosity(self.verbose):
             study = create_study(self.storage, self.study_name, sampler=sampler)
+            # A stored study records how to rebuild this search, so that `metaautoml worker`
+            # processes can join it and share its budget.
+            shared = None if self.storage is None else share_study(
+                study, self.storage, n_trials=self.n_trials, time_budget=self.time_budget,
+                settings={"task": self._task, "seed": seed, **self.get_params()})
             trials = run_search(study, space, make_runner, n_trials=self.n_trials,
                                 time_budget=self.time_budget,
                                 per_trial_time_limit=self.per_trial_time_limit,
                                 enqueue=proposals, n_jobs=n_jobs,
-                                progress=self.verbose >= 1)
+                                progress=self.verbose >= 1, shared=shared)
         best = _best_trial(study, trials)
         self.study_ = study
         self.metric_ = metric.name
@@ -137,8 +143,11 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         self.warm_start_ = None
         self.warm_start_configs_ = []
         self.meta_features_ = None
-        if not isinstance(self.warm_start, (bool, np.bool_)):
-            raise ValueError(f"warm_start must be True or False, got {self.warm_start!r}")
+        from ..warmstart import WarmStartProposer
+
+        if not isinstance(self.warm_start, (bool, np.bool_, WarmStartProposer)):
+            raise ValueError("warm_start must be True, False or a WarmStartProposer, got "
+                             f"{self.warm_start!r}")
         n_warm = self.n_warm_start
         if not isinstance(n_warm, (int, np.integer)) or isinstance(n_warm, bool) or n_warm < 1:
             raise ValueError(f"n_warm_start must be a positive integer, got {n_warm!r}")
@@ -148,10 +157,13 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         if self.n_trials is not None:
             n_warm = min(n_warm, self.n_trials)
         try:
-            proposer = _load_proposer(space.task, metric)
+            proposer = (self.warm_start if isinstance(self.warm_start, WarmStartProposer)
+                        else _load_proposer(space.task, metric))
         except (FileNotFoundError, ValueError) as exc:
             warnings.warn(f"warm start unavailable ({exc}); starting cold", UserWarning, stacklevel=3)
             return cold, default_sampler(seed)
+        if proposer.training.task != space.task:
+            raise ValueError(f"the warm_start proposer is for {proposer.training.task}, not {space.task}")
         from ..metafeatures import extract_meta_features
         from ..search import MetaSurrogateSampler
 
@@ -187,8 +199,11 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         task = self._task
         y_codes = self._encode_target(y, frame.shape[0])
         metric = get_metric(self.metric if self.metric is not None else DEFAULT_METRIC[task], task)
-        proposer = _load_proposer(task, metric.name)
         from ..metafeatures import extract_meta_features
+        from ..warmstart import WarmStartProposer
+
+        proposer = (self.warm_start if isinstance(self.warm_start, WarmStartProposer)
+                    else _load_proposer(task, metric.name))
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
