@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import os
 
 import numpy as np
@@ -25,6 +26,7 @@ from _openml_cache import (
     write_suite,
 )
 
+import metaautoml.openml_tasks._tasks
 from metaautoml.evaluation import get_metric
 from metaautoml.openml_tasks import (
     EVALUATION_MEASURES,
@@ -208,6 +210,11 @@ def test_every_mapped_measure_is_a_metric_of_its_task_type():
     for task_type, measures in EVALUATION_MEASURES.items():
         for metric in measures.values():
             assert get_metric(metric, task_type).name == metric
+
+
+def test_docstring_examples():
+    result = doctest.testmod(metaautoml.openml_tasks._tasks)
+    assert result.attempted > 0 and result.failed == 0
 
 
 def test_metric_for_measure_refuses_other_task_types():
