@@ -34,7 +34,7 @@ def add_parser(subparsers, parents: list[argparse.ArgumentParser]) -> argparse.A
     info.add_argument("--db", metavar="PATH", default=None,
                       help="the meta-database (default: the one shipped with metaautoml)")
     _common.add_format_argument(info)
-    info.set_defaults(run=run_info)
+    info.set_defaults(action_run=run_info)
 
     build = actions.add_parser(
         "build", parents=parents, help="evaluate the configuration pool on a corpus",
@@ -77,14 +77,14 @@ def add_parser(subparsers, parents: list[argparse.ArgumentParser]) -> argparse.A
                        help="stop after about N new evaluations; rerun to continue")
     build.add_argument("--no-meta-features", action="store_true",
                        help="skip computing meta-features")
-    build.set_defaults(run=run_build)
+    build.set_defaults(action_run=run_build)
 
     export = actions.add_parser("export", parents=parents, help="write a meta-database as Parquet",
                                 description="Write every table as Parquet files into DIR.")
     export.add_argument("--db", metavar="PATH", default=None,
                         help="the meta-database (default: the shipped one)")
     export.add_argument("directory", metavar="DIR", help="output directory (created)")
-    export.set_defaults(run=run_export)
+    export.set_defaults(action_run=run_export)
 
     imp = actions.add_parser("import", parents=parents,
                              help="create a meta-database from Parquet files",
@@ -92,8 +92,8 @@ def add_parser(subparsers, parents: list[argparse.ArgumentParser]) -> argparse.A
                                          "'db export' or an external table in that layout.")
     imp.add_argument("directory", metavar="DIR", help="directory of Parquet files")
     imp.add_argument("--db", metavar="PATH", required=True, help="the new meta-database file")
-    imp.set_defaults(run=run_import)
-    parser.set_defaults(run=None)
+    imp.set_defaults(action_run=run_import)
+    parser.set_defaults(run=run)
     return parser
 
 
@@ -104,6 +104,11 @@ def _open(path: str | None, *, readonly: bool = True):
         return MetaDB.default()
     _common.check_input_file(path, "meta-database")
     return MetaDB(path, readonly=readonly)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the chosen action (``info``, ``build``, ``export`` or ``import``)."""
+    return args.action_run(args)
 
 
 def run_info(args: argparse.Namespace) -> int:
