@@ -2,7 +2,7 @@
 
 from ._driver import ENQUEUED_SOURCE, OPTUNA_SOURCE, Evaluator, run_search
 from ._leaderboard import LEADERBOARD_COLUMNS, leaderboard
-from ._sampler import PROPOSAL_ATTR, MetaSurrogateSampler
+from ._sampler import PROPOSAL_ATTR, SURROGATE_SOURCE, MetaSurrogateSampler
 from ._study import create_study, default_sampler, optuna_verbosity
 
 __all__ = [
@@ -10,6 +10,7 @@ __all__ = [
     "LEADERBOARD_COLUMNS",
     "OPTUNA_SOURCE",
     "PROPOSAL_ATTR",
+    "SURROGATE_SOURCE",
     "MetaSurrogateSampler",
     "Evaluator",
     "create_study",

@@ -19,6 +19,8 @@ from ..space._hyperparameters import Categorical
 
 #: System attribute holding the configuration the sampler proposed for a trial (JSON).
 PROPOSAL_ATTR = "metaautoml:surrogate_proposal"
+#: ``source`` user attribute of the trials the surrogate proposed (leaderboards show it).
+SURROGATE_SOURCE = "meta_surrogate"
 
 
 class MetaSurrogateSampler(BaseSampler):
@@ -102,6 +104,7 @@ class MetaSurrogateSampler(BaseSampler):
             self._proposals[trial._trial_id] = proposal
         study._storage.set_trial_system_attr(trial._trial_id, PROPOSAL_ATTR,
                                              json.dumps(proposal, sort_keys=True))
+        study._storage.set_trial_user_attr(trial._trial_id, "source", SURROGATE_SOURCE)
 
     def infer_relative_search_space(self, study: optuna.Study, trial: FrozenTrial
                                     ) -> dict[str, BaseDistribution]:

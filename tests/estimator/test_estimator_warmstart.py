@@ -13,7 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 import metaautoml.metadb._store
 import metaautoml.warmstart._artifacts
 from metaautoml import MetaAutoMLClassifier, MetaAutoMLRegressor
-from metaautoml.search import PROPOSAL_ATTR
+from metaautoml.search import PROPOSAL_ATTR, SURROGATE_SOURCE
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +44,7 @@ def test_proposals_run_first_and_are_explained(warm_fit):
 def test_the_surrogate_sampler_proposes_after_the_warm_start(warm_fit):
     later = [t for t in warm_fit.study_.trials if t.number >= 3]
     assert later and all(PROPOSAL_ATTR in t.system_attrs for t in later)
+    assert {t.user_attrs["source"] for t in later} == {SURROGATE_SOURCE}
     for trial in later:
         assert trial.params == json.loads(trial.system_attrs[PROPOSAL_ATTR])
 
