@@ -91,12 +91,19 @@ def run(args: argparse.Namespace) -> int:
     from .. import __version__
     from ..estimator import MetaAutoMLClassifier, MetaAutoMLRegressor
 
+    study_name = args.study_name
+    if args.storage is not None:
+        from ._worker import record_data_file
+
+        # `metaautoml worker` processes that join the study read the data from this file.
+        study_name = record_data_file(args.storage, args.study_name, args.data, args.target)
+
     estimator_class = MetaAutoMLClassifier if task == "classification" else MetaAutoMLRegressor
     estimator = estimator_class(
         n_trials=args.n_trials, time_budget=args.time_budget, metric=args.metric, cv=args.cv,
         per_trial_time_limit=args.per_trial_time_limit,
         memory_limit_mb=args.memory_limit_mb, n_jobs=args.n_jobs,
-        random_state=args.random_state, storage=args.storage, study_name=args.study_name,
+        random_state=args.random_state, storage=args.storage, study_name=study_name,
         # The progress bar goes to stderr; drawn into a pipe or a log file it is only noise.
         verbose=1 if _common.stderr_is_terminal() else 0,
     )

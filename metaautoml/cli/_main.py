@@ -11,13 +11,13 @@ import warnings
 from collections.abc import Iterator, Sequence
 
 from .. import __version__
-from . import _db, _fit, _metafeatures, _predict, _run
+from . import _db, _fit, _metafeatures, _metatrain, _predict, _recommend, _run, _worker
 from ._common import PROG, ArgumentParser, CLIError, UsageError, one_line
 
 #: The subcommands, in the order ``--help`` lists them. A subcommand is a private module of this
 #: package with ``add_parser(subparsers, parents)`` (which registers its parser and sets
 #: ``run``) and ``run(args) -> int``; adding one means writing the module and listing it here.
-COMMANDS = (_fit, _predict, _metafeatures, _db, _run)
+COMMANDS = (_fit, _predict, _recommend, _metafeatures, _db, _metatrain, _worker, _run)
 
 _DESCRIPTION = """\
 AutoML for tabular data: searches model families and their hyperparameters with Optuna,

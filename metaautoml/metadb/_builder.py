@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import operator
 import sys
 import time
 import warnings
@@ -281,6 +282,9 @@ def _update_meta_features(db: MetaDB, name: str, X: pd.DataFrame, y: np.ndarray,
 
 def _check_protocol(db: MetaDB, **protocol) -> None:
     for key, value in protocol.items():
+        # In the type of the default, so that 20 and 20.0 (the command line's float) or a NumPy
+        # integer are one protocol, stored as the defaults are; a fractional count is an error.
+        value = float(value) if isinstance(DEFAULTS[key], float) else operator.index(value)
         stored = db.get_meta(f"build.{key}")
         if stored is None:
             db.set_meta(f"build.{key}", repr(value))

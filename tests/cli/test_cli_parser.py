@@ -12,7 +12,7 @@ from _cli_helpers import assert_one_line_error, cli_env, run_cli
 import metaautoml
 from metaautoml.cli import COMMANDS, build_parser, main
 
-SUBCOMMANDS = ("fit", "predict", "metafeatures")
+SUBCOMMANDS = ("fit", "predict", "recommend", "metafeatures", "db", "meta-train", "worker", "run")
 
 
 def test_registry_lists_every_subcommand_once():
@@ -28,7 +28,12 @@ def test_every_subcommand_dispatches_to_its_own_run():
     parser = build_parser()
     arguments = {"fit": ["d.csv", "--target", "y", "-o", "m.joblib"],
                  "predict": ["m.joblib", "d.csv"],
-                 "metafeatures": ["d.csv", "--target", "y"]}
+                 "recommend": ["d.csv", "--target", "y"],
+                 "metafeatures": ["d.csv", "--target", "y"],
+                 "db": ["info"],
+                 "meta-train": [],
+                 "worker": ["--study", "s", "--storage", "journal:///tmp/s.log"],
+                 "run": ["--task", "3"]}
     for command in COMMANDS:
         args = parser.parse_args([command.NAME, *arguments[command.NAME]])
         assert args.run is command.run
@@ -50,7 +55,8 @@ def test_subcommand_help(name, capsys):
     out = capsys.readouterr().out
     assert out.startswith(f"usage: metaautoml {name}")
     assert "examples:" in out
-    assert "--format {table,json}" in out
+    if name != "db":  # db's actions have their own --format
+        assert "--format {table,json}" in out
 
 
 def test_fit_help_documents_every_option(capsys):

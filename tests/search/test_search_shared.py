@@ -68,8 +68,8 @@ def test_searches_sharing_a_study_run_its_budget_exactly_once(kind, tmp_path):
 
     def search(name, study, shared, enqueue=()):
         try:
-            trials = run_search(study, SPACE, SlowRunner, n_trials=n_trials, enqueue=enqueue,
-                                shared=shared)
+            trials = run_search(study, SPACE, lambda: SlowRunner(0.2), n_trials=n_trials,
+                                enqueue=enqueue, shared=shared)
             ran[name] = [t.number for t in trials]
         except BaseException as exc:  # noqa: BLE001 - re-raised by the test below
             errors.append(exc)

@@ -1,0 +1,336 @@
+"""Tests of the meta-database builder: real evaluations of the configuration pool on real datasets.
+
+One uninterrupted build of a tiny corpus (iris and diabetes capped at 40 rows, the smallest pool:
+each family's default plus one sampled configuration) is made once per module; every other build
+here -- resumed, killed with SIGKILL and resumed, cut short by ``max_evaluations``, run on a dask
+cluster -- must reproduce its rows exactly. The builds are seeded (splits, models) and run one
+thread per trial, so the scores are bit-for-bit the same; only the timings differ, and the time
+limit is far above any trial's run time, so that no trial times out on a loaded machine in one
+build but not in another.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from contextlib import closing, suppress
+from pathlib import Path
+from urllib.parse import quote
+
+import numpy as np
+import pandas as pd
+import psutil
+import pytest
+from sklearn.datasets import load_diabetes, load_iris, load_wine
+
+import metaautoml
+from metaautoml.evaluation import default_metrics
+from metaautoml.metadb import BuildDataset, MetaDB, MetaDBError, build, configuration_pool
+from metaautoml.metadb._corpus import CorpusEntry, build_datasets, load_manifest, save_manifest
+from metaautoml.metafeatures import METAFEATURES_VERSION
+
+#: The build protocol of every build here.
+PROTOCOL = {"n_per_family": 1, "max_rows": 40, "cv": 2, "time_limit": 120.0}
+N_VIEWS = 2
+#: Pool size per task: 7 family defaults and 7 sampled configurations.
+POOL_SIZE = len(configuration_pool("classification", PROTOCOL["n_per_family"]))
+#: The directory holding the ``metaautoml`` package, so a subprocess imports this checkout.
+REPO_ROOT = Path(metaautoml.__file__).resolve().parent.parent
+
+
+def _load_iris():
+    return load_iris(return_X_y=True, as_frame=True)
+
+
+def _load_diabetes():
+    return load_diabetes(return_X_y=True, as_frame=True)
+
+
+def _load_wine():
+    return load_wine(return_X_y=True, as_frame=True)
+
+
+def _load_missing_file():
+    raise FileNotFoundError("corpus file lost.csv not found")
+
+
+IRIS = BuildDataset("iris", "classification", "sklearn", load=_load_iris, group="iris",
+                    openml_id=61, licence="CC BY 4.0", citation="Fisher (1936)")
+DIABETES = BuildDataset("diabetes", "regression", "sklearn", load=_load_diabetes)
+UNLOADABLE = BuildDataset("lost", "classification", "csv", load=_load_missing_file)
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory) -> tuple[Path, object]:
+    """The uninterrupted build every other build is compared with: its path and report."""
+    path = tmp_path_factory.mktemp("reference") / "reference.sqlite"
+    with MetaDB(path, create=True) as db:
+        # One chunk per dataset: each chunk starts a trial worker, which costs seconds.
+        report = build(db, [IRIS, UNLOADABLE, DIABETES], n_jobs=2, n_views=N_VIEWS,
+                       chunk_size=POOL_SIZE, **PROTOCOL)
+    return path, report
+
+
+@pytest.fixture
+def reference_copy(reference, tmp_path) -> Path:
+    """A private copy of the reference build, for tests that build on top of it."""
+    copy = tmp_path / "copy.sqlite"
+    shutil.copyfile(reference[0], copy)  # closed cleanly: the file alone is the whole database
+    return copy
+
+
+def outcomes(path: Path, dataset: str | None = None) -> pd.DataFrame:
+    """The evaluations of a database without their timings: what a seeded build reproduces."""
+    with MetaDB(path, readonly=True) as db:
+        frame = db.evaluations()
+    if dataset is not None:
+        frame = frame[frame["dataset"] == dataset]
+    frame = frame.drop(columns=["fit_time", "duration"]).dropna(axis=1, how="all")
+    return frame.sort_values(["dataset", "config_id"], ignore_index=True)
+
+
+def pool_ids(path: Path, task: str) -> list[str]:
+    with MetaDB(path, readonly=True) as db:
+        return list(db.configurations(task).index)
+
+
+# --------------------------------------------------------------------------------------------
+# One build, and what it leaves in the database
+
+
+def test_build_fills_the_whole_matrix(reference):
+    path, report = reference
+    assert report.datasets == 2 and report.skipped == ["lost"]
+    assert report.evaluated == 2 * POOL_SIZE and report.remaining == 0
+    with MetaDB(path, readonly=True) as db:
+        summary = db.summary()
+        for task in ("classification", "regression"):
+            assert summary[task]["datasets"] == 1
+            assert summary[task]["configurations"] == POOL_SIZE
+            # Every trial completed: the comparisons between builds below compare scores.
+            assert summary[task]["complete"] == POOL_SIZE, db.evaluations(task)[["state", "error"]]
+            assert summary[task]["matrix_filled"] == 1.0
+            assert summary[task]["datasets_with_meta_features"] == 1
+            configs = db.configurations(task)
+            assert configs["config"].tolist() == configuration_pool(task, PROTOCOL["n_per_family"])
+            assert configs["is_default"].sum() == 7 and configs["is_default"].iloc[:7].all()
+        assert db.performance_matrix("accuracy").notna().all().all()
+        assert db.performance_matrix("r2").notna().all().all()
+        # Sensible scores: iris is easy even on 40 rows, diabetes is not.
+        assert db.performance_matrix("accuracy").max(axis=1).iloc[0] > 0.8
+        datasets = db.datasets()
+        assert list(datasets.index) == ["diabetes", "iris"]  # the unloadable one is not registered
+        assert datasets.loc["iris", ["n_rows_original", "n_features", "n_classes"]].tolist() == [150, 4, 3]
+        assert 36 <= datasets.loc["iris", "n_rows"] <= 40  # a stratified subsample, capped at 40
+        assert datasets.loc["diabetes", ["n_rows_original", "n_rows", "n_features"]].tolist() \
+            == [442, 40, 10]
+        assert pd.isna(datasets.loc["diabetes", "n_classes"])
+        assert datasets.loc["iris", ["group", "openml_id", "licence", "source"]].tolist() \
+            == ["iris", 61, "CC BY 4.0", "sklearn"]
+        views = db.meta_features(views=True)
+        assert views.index.tolist() == [(d, v) for d in ("diabetes", "iris") for v in range(N_VIEWS + 1)]
+        assert db.meta_features_version() == {METAFEATURES_VERSION}
+        # View 0 is the dataset as evaluated; the others are subsamples of it.
+        assert views.loc[("iris", 0), "n_rows"] == datasets.loc["iris", "n_rows"]
+        assert (views.xs("iris")["n_rows"].iloc[1:] < datasets.loc["iris", "n_rows"]).all()
+        assert {k: v for k, v in db.all_meta().items() if k.startswith("build.")} == {
+            "build.n_per_family": "1", "build.max_rows": "40", "build.cv": "2",
+            "build.time_limit": "120.0"}
+        # Each evaluation has one score per default metric of its task, no more, no less.
+        with closing(sqlite3.connect(path)) as conn:
+            per_pair = conn.execute(
+                "SELECT d.task, COUNT(*) FROM scores s JOIN datasets d ON d.name = s.dataset "
+                "GROUP BY s.dataset, s.config_id").fetchall()
+        assert {(task, len(default_metrics(task))) for task in ("classification", "regression")} \
+            == set(per_pair)
+
+
+def test_a_rerun_is_a_noop(reference_copy):
+    with MetaDB(reference_copy) as db:
+        before = outcomes(reference_copy)
+        changes = db._conn.total_changes  # every row SQLite wrote through this connection
+        report = build(db, [IRIS, DIABETES], n_jobs=2, n_views=N_VIEWS, **PROTOCOL)
+        assert (report.datasets, report.evaluated, report.remaining) == (2, 0, 0)
+        # The same protocol spelt differently (an int time limit, a NumPy row cap) is the same.
+        spelt_differently = dict(PROTOCOL, time_limit=int(PROTOCOL["time_limit"]),
+                                 max_rows=np.int64(PROTOCOL["max_rows"]))
+        report = build(db, [IRIS, DIABETES], n_jobs=2, n_views=N_VIEWS, **spelt_differently)
+        assert (report.datasets, report.evaluated, report.remaining) == (2, 0, 0)
+        # Nothing at all was written: no evaluation, no meta-feature, no metadata.
+        assert db._conn.total_changes == changes
+    pd.testing.assert_frame_equal(outcomes(reference_copy), before)
+
+
+@pytest.mark.parametrize(("key", "value"), [("max_rows", 41), ("cv", 3), ("n_per_family", 2),
+                                            ("time_limit", 60.0)])
+def test_a_build_with_another_protocol_is_refused(reference_copy, key, value):
+    with MetaDB(reference_copy) as db:
+        meta = db.all_meta()
+        with pytest.raises(ValueError, match=f"was built with {key}=.*this build asks for {value!r}"):
+            build(db, [IRIS, DIABETES], n_views=N_VIEWS, **dict(PROTOCOL, **{key: value}))
+        assert db.all_meta() == meta
+        assert db.summary()["classification"]["evaluations"] == POOL_SIZE
+
+
+def test_a_fractional_count_in_the_protocol_is_refused(tmp_path):
+    with MetaDB(tmp_path / "new.sqlite", create=True) as db, pytest.raises(TypeError):
+        build(db, [IRIS], **dict(PROTOCOL, max_rows=40.5))
+
+
+def test_a_dataset_whose_content_changed_is_refused(reference_copy):
+    impostor = BuildDataset("iris", "classification", "sklearn", load=_load_wine)
+    with MetaDB(reference_copy) as db:
+        with pytest.raises(MetaDBError, match="'iris' is already in .* with different content"):
+            build(db, [impostor], n_views=N_VIEWS, **PROTOCOL)
+        assert db.summary()["classification"]["evaluations"] == POOL_SIZE
+
+
+def test_max_evaluations_stops_early_and_a_rerun_completes_it(reference, tmp_path):
+    path = tmp_path / "partial.sqlite"
+    with MetaDB(path, create=True) as db:
+        first = build(db, [IRIS], max_evaluations=5, meta_features=False, **PROTOCOL)
+        # Whole chunks are evaluated, so "about 5" may be a few more, never the whole pool.
+        assert 5 <= first.evaluated < POOL_SIZE
+        assert first.remaining == POOL_SIZE - first.evaluated
+        # The work goes in pool order, so what a partial build holds is a prefix of the pool:
+        # every family's default first.
+        ids = pool_ids(path, "classification")
+        assert db.evaluated_pairs() == {("iris", cid) for cid in ids[:first.evaluated]}
+        second = build(db, [IRIS], meta_features=False, **PROTOCOL)
+        assert second.evaluated == POOL_SIZE - first.evaluated and second.remaining == 0
+    pd.testing.assert_frame_equal(outcomes(path), outcomes(reference[0], "iris"), check_exact=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Killed with SIGKILL, then resumed
+
+
+def cli_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH")) if p)
+    # One thread per library: the machine may be shared, and trials pin their own threads anyway.
+    env.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    return env
+
+
+def count_evaluations(path: Path) -> int:
+    """Evaluations committed so far, read as another process would while the build runs."""
+    try:
+        with closing(sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=5)) as conn:
+            return conn.execute("SELECT COUNT(*) FROM evaluations").fetchone()[0]
+    except sqlite3.Error:  # not created yet, or its tables not yet committed
+        return 0
+
+
+def kill_process_tree(process: subprocess.Popen) -> list[psutil.Process]:
+    """SIGKILL a process and everything it started; returns those still alive a minute later.
+
+    The build's joblib workers share its process group, but each trial runs in a worker process
+    with a session of its own (so that a timed-out trial's whole group can be killed); killing the
+    build's group alone would orphan those. The group is stopped first so that nothing new is
+    started while the tree is listed.
+    """
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGSTOP)
+    try:
+        tree = psutil.Process(process.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        tree = []
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    for child in tree:
+        with suppress(psutil.NoSuchProcess):
+            child.kill()
+    process.wait(timeout=60)
+    return psutil.wait_procs(tree, timeout=60)[1]
+
+
+def build_command(db: Path, manifest: Path) -> list[str]:
+    return [sys.executable, "-m", "metaautoml.cli", "db", "build", "--db", str(db),
+            "--manifest", str(manifest), "--n-jobs", "2", "--no-meta-features",
+            *(arg for key, value in PROTOCOL.items() for arg in (f"--{key.replace('_', '-')}", str(value)))]
+
+
+def sklearn_manifest(folder: Path) -> Path:
+    """The reference corpus as a manifest (the same sklearn loaders, the same names)."""
+    return save_manifest([
+        CorpusEntry(name="iris", source="sklearn", locator="load_iris", task="classification",
+                    target="target"),
+        CorpusEntry(name="diabetes", source="sklearn", locator="load_diabetes", task="regression",
+                    target="target"),
+    ], folder / "corpus.json")
+
+
+@pytest.mark.slow
+def test_a_build_killed_with_sigkill_resumes_to_the_uninterrupted_result(reference, tmp_path):
+    db_path = tmp_path / "killed.sqlite"
+    manifest = sklearn_manifest(tmp_path)
+    command = build_command(db_path, manifest)
+    total = 2 * POOL_SIZE
+    with open(tmp_path / "first.log", "wb") as log:
+        first = subprocess.Popen(command, cwd=tmp_path, env=cli_env(), stdin=subprocess.DEVNULL,
+                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 400
+        while (recorded := count_evaluations(db_path)) == 0:
+            assert first.poll() is None, (tmp_path / "first.log").read_text()
+            assert time.monotonic() < deadline, "no evaluation was recorded in 400 s"
+            time.sleep(0.2)
+        assert first.poll() is None, "the build finished before it could be killed"
+    finally:
+        survivors = kill_process_tree(first)
+    assert first.returncode == -signal.SIGKILL
+    assert survivors == []
+    killed_at = count_evaluations(db_path)
+    assert recorded <= killed_at < total, "the build was not interrupted"
+
+    # The rerun does what `metaautoml db build` does, in this process: it spares a second start
+    # of the interpreter and its workers, and the killed run was the real command.
+    with MetaDB(db_path) as db:
+        report = build(db, build_datasets(load_manifest(manifest)), n_jobs=2, meta_features=False,
+                       **PROTOCOL)
+    # The rerun evaluated exactly what the killed build had not committed.
+    assert (report.datasets, report.evaluated, report.remaining) == (2, total - killed_at, 0)
+
+    with closing(sqlite3.connect(db_path)) as conn:
+        counts = conn.execute("SELECT COUNT(*), COUNT(DISTINCT dataset || '/' || config_id) "
+                              "FROM evaluations").fetchone()
+        orphan_scores = conn.execute(
+            "SELECT COUNT(*) FROM scores s LEFT JOIN evaluations e ON e.dataset = s.dataset "
+            "AND e.config_id = s.config_id WHERE e.dataset IS NULL").fetchone()[0]
+    assert counts == (total, total)  # every pair once
+    assert orphan_scores == 0
+    reference_path = reference[0]
+    with MetaDB(db_path, readonly=True) as resumed_db, MetaDB(reference_path, readonly=True) as ref:
+        assert resumed_db.evaluated_pairs() == ref.evaluated_pairs()
+        # The same data: the manifest's loaders and the reference's give the same prepared rows.
+        pd.testing.assert_series_equal(resumed_db.datasets()["content_hash"], ref.datasets()["content_hash"])
+        for metric in ("accuracy", "log_loss", "r2", "neg_mean_absolute_error"):
+            pd.testing.assert_frame_equal(resumed_db.performance_matrix(metric),
+                                          ref.performance_matrix(metric), check_exact=True)
+    pd.testing.assert_frame_equal(outcomes(db_path), outcomes(reference_path), check_exact=True)
+
+
+# --------------------------------------------------------------------------------------------
+# dask.distributed
+
+
+@pytest.mark.slow
+def test_a_build_on_a_dask_cluster_gives_the_rows_of_the_joblib_build(reference, tmp_path):
+    pytest.importorskip("dask.distributed")
+    path = tmp_path / "dask.sqlite"
+    with MetaDB(path, create=True) as db:
+        # No scheduler address: the builder starts a LocalCluster of n_jobs worker processes.
+        report = build(db, [IRIS], backend="dask", n_jobs=2, meta_features=False, **PROTOCOL)
+    assert (report.evaluated, report.remaining) == (POOL_SIZE, 0)
+    pd.testing.assert_frame_equal(outcomes(path), outcomes(reference[0], "iris"), check_exact=True)
+
+
+def test_an_unknown_backend_is_refused(tmp_path):
+    with MetaDB(tmp_path / "new.sqlite", create=True) as db, pytest.raises(ValueError, match="backend"):
+        build(db, [IRIS], backend="spark", meta_features=False, **PROTOCOL)
