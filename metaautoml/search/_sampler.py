@@ -83,6 +83,18 @@ class MetaSurrogateSampler(BaseSampler):
         self._proposals: dict[int, Config] = {}
         self._lock = threading.Lock()
 
+    def __getstate__(self) -> dict[str, Any]:
+        # A fitted estimator keeps its study, sampler included, and must pickle (joblib model
+        # files); the lock is recreated and proposals in flight belong to the process.
+        state = self.__dict__.copy()
+        del state["_lock"]
+        state["_proposals"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
     # -- Optuna's sampler interface --------------------------------------------------------------
     def reseed_rng(self) -> None:
         self._rng = np.random.default_rng()

@@ -61,6 +61,16 @@ class Family:
     def default_params(self) -> dict[str, Any]:
         return {hp.name: hp.default for hp in self.hyperparameters}
 
+    def __reduce__(self):
+        # Pickled by name: ``build`` is a closure, and whatever holds a family (a fitted
+        # estimator's study and sampler, a trial worker's job) must still pickle.
+        return _family, (self.task, self.name)
+
+
+def _family(task: str, name: str) -> Family:
+    families = CLASSIFICATION_FAMILIES if task == "classification" else REGRESSION_FAMILIES
+    return next(family for family in families if family.name == name)
+
 
 def _leaf(fraction: float, shape: DataShape) -> int:
     return max(1, int(round(fraction * shape.n_samples)))

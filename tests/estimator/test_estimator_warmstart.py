@@ -108,3 +108,13 @@ def test_no_collapse_on_tiny_data(iris):
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.5, stratify=y, random_state=0)
     model = MetaAutoMLClassifier(n_trials=8, cv=3, random_state=0).fit(X_train, y_train)
     assert model.score(X_test, y_test) >= 0.9
+
+
+def test_a_warm_started_estimator_pickles(warm_fit, iris):
+    # Its study keeps the MetaSurrogateSampler and the search space; joblib model files need both.
+    import pickle
+
+    X, _ = iris
+    restored = pickle.loads(pickle.dumps(warm_fit))
+    assert type(restored.study_.sampler).__name__ == "MetaSurrogateSampler"
+    assert (restored.predict(X) == warm_fit.predict(X)).all()
