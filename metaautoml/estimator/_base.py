@@ -22,12 +22,20 @@ from .._validation import as_frame
 from ..evaluation import (
     DEFAULT_METRIC,
     TrialRunner,
+    available_cpus,
     default_metrics,
     default_n_threads,
     get_metric,
     make_splits,
 )
-from ..search import create_study, default_sampler, leaderboard, optuna_verbosity, run_search
+from ..search import (
+    check_budget,
+    create_study,
+    default_sampler,
+    leaderboard,
+    optuna_verbosity,
+    run_search,
+)
 from ..search._shared import share_study
 from ..space import ColumnTypes, Config, SearchSpace, get_space
 
@@ -88,6 +96,8 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
             When every trial failed; the message lists the most common errors.
         """
         n_jobs = self._n_jobs()
+        # Before the data and the warm start, which would otherwise fail on them first.
+        check_budget(self.n_trials, self.time_budget, self.per_trial_time_limit)
         frame = self._check_fit_X(X, y)
         shape = getattr(y, "shape", ())
         if len(shape) == 2 and shape[1] == 1:
@@ -259,7 +269,7 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         n_jobs = self.n_jobs
         if isinstance(n_jobs, (int, np.integer)) and not isinstance(n_jobs, bool):
             if n_jobs == -1:
-                return default_n_threads(1)
+                return available_cpus()
             if n_jobs >= 1:
                 return int(n_jobs)
         raise ValueError(f"n_jobs must be a positive integer or -1 (all CPUs), got {n_jobs!r}")

@@ -111,8 +111,8 @@ class MetaAutoMLClassifier(ClassifierMixin, MetaAutoMLBase):
     >>> from metaautoml import MetaAutoMLClassifier
     >>> X, y = load_iris(return_X_y=True, as_frame=True)
     >>> clf = MetaAutoMLClassifier(n_trials=3, cv=3, random_state=0).fit(X, y)
-    >>> clf.best_config_["family"] in {"hist_gradient_boosting", "random_forest", "extra_trees"}
-    True
+    >>> len(clf.leaderboard()), clf.score(X, y) > 0.9
+    (3, True)
     >>> clf.predict_proba(X.iloc[:2]).shape
     (2, 3)
     """

@@ -107,8 +107,8 @@ class MetaAutoMLRegressor(RegressorMixin, MetaAutoMLBase):
     >>> from metaautoml import MetaAutoMLRegressor
     >>> X, y = load_diabetes(return_X_y=True, as_frame=True)
     >>> reg = MetaAutoMLRegressor(n_trials=3, cv=3, random_state=0).fit(X, y)
-    >>> reg.leaderboard()["source"].tolist()
-    ['default', 'default', 'default']
+    >>> all(source.startswith("warm_start:") for source in reg.leaderboard()["source"])
+    True
     >>> reg.predict(X.iloc[:2]).shape
     (2,)
     """

@@ -2,7 +2,7 @@
 
 from ._cv import COMPLETE, FAILED, TIMEOUT, TrialResult, evaluate_config, make_splits
 from ._metrics import DEFAULT_METRIC, METRICS, Metric, ScorerMetric, default_metrics, get_metric
-from ._runner import TrialRunner, WorkerStartError, default_n_threads
+from ._runner import TrialRunner, WorkerStartError, available_cpus, default_n_threads
 
 __all__ = [
     "COMPLETE",
@@ -15,6 +15,7 @@ __all__ = [
     "TrialResult",
     "TrialRunner",
     "WorkerStartError",
+    "available_cpus",
     "default_metrics",
     "default_n_threads",
     "evaluate_config",

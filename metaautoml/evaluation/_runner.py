@@ -30,13 +30,27 @@ _THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS
                      "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
 
 
-def default_n_threads(n_workers: int = 1) -> int:
-    """Threads per worker so that ``n_workers`` workers do not oversubscribe the CPUs."""
+def available_cpus() -> int:
+    """The CPUs this process may run on (its affinity mask where the OS has one)."""
     try:
-        cpus = len(os.sched_getaffinity(0))
+        return len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - macOS
-        cpus = os.cpu_count() or 1
-    return max(1, cpus // max(1, n_workers))
+        return os.cpu_count() or 1
+
+
+def default_n_threads(n_workers: int = 1) -> int:
+    """Threads per worker so that ``n_workers`` workers do not oversubscribe the CPUs.
+
+    An ``OMP_NUM_THREADS`` set in the environment caps it: the user (or a job scheduler) has said
+    how many threads this process may use, and OpenMP's spinning threads on busy cores can make a
+    model fit ten times slower than on one thread.
+    """
+    threads = max(1, available_cpus() // max(1, n_workers))
+    try:
+        requested = int(os.environ.get("OMP_NUM_THREADS", ""))
+    except ValueError:
+        return threads
+    return max(1, min(threads, requested))
 
 
 class WorkerStartError(RuntimeError):

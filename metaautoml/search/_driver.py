@@ -42,6 +42,20 @@ class Evaluator(Protocol):
     def close(self) -> None: ...
 
 
+def check_budget(n_trials: int | None, time_budget: float | None,
+                 per_trial_time_limit: float | None = None) -> None:
+    """Raise ``ValueError`` naming the parameter unless the search's budget is valid."""
+    if n_trials is None and time_budget is None:
+        raise ValueError("give n_trials, time_budget or both; otherwise the search never ends")
+    if n_trials is not None and (not isinstance(n_trials, (int, np.integer))
+                                 or isinstance(n_trials, bool) or n_trials < 1):
+        raise ValueError(f"n_trials must be a positive integer or None, got {n_trials!r}")
+    for name, value in (("time_budget", time_budget), ("per_trial_time_limit", per_trial_time_limit)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float, np.number))
+                                  or not value > 0):
+            raise ValueError(f"{name} must be a positive number of seconds or None, got {value!r}")
+
+
 def run_search(study: optuna.Study, space: SearchSpace, make_runner: Callable[[], Evaluator], *,
                n_trials: int | None, time_budget: float | None = None,
                per_trial_time_limit: float | None = None,
@@ -114,13 +128,7 @@ def run_search(study: optuna.Study, space: SearchSpace, make_runner: Callable[[]
     >>> [t.user_attrs["source"] for t in trials]
     ['default', 'optuna', 'optuna']
     """
-    if n_trials is None and time_budget is None:
-        raise ValueError("give n_trials, time_budget or both; otherwise the search never ends")
-    if n_trials is not None and (not isinstance(n_trials, (int, np.integer)) or n_trials < 1):
-        raise ValueError(f"n_trials must be a positive integer or None, got {n_trials!r}")
-    for name, value in (("time_budget", time_budget), ("per_trial_time_limit", per_trial_time_limit)):
-        if value is not None and not value > 0:
-            raise ValueError(f"{name} must be a positive number of seconds or None, got {value!r}")
+    check_budget(n_trials, time_budget, per_trial_time_limit)
     if not isinstance(n_jobs, (int, np.integer)) or n_jobs < 1:
         raise ValueError(f"n_jobs must be a positive integer, got {n_jobs!r}")
 
@@ -266,7 +274,9 @@ def _tell(study: optuna.Study, trial: optuna.Trial, config: Config, result: Tria
         "scores": {name: _finite_or_none(value) for name, value in result.scores.items()},
         "score_std": _finite_or_none(result.score_std),
     }
-    if "source" not in trial.user_attrs:
+    # From the storage, not ``trial.user_attrs``: the trial object caches its attributes from
+    # before the sampler's ``before_trial``, which tags the surrogate's proposals.
+    if "source" not in study._storage.get_trial(trial._trial_id).user_attrs:
         attrs["source"] = OPTUNA_SOURCE
     for key, value in attrs.items():
         trial.set_user_attr(key, value)

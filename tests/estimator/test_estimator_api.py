@@ -21,16 +21,17 @@ from metaautoml.space import get_space
 
 @pytest.fixture(scope="module")
 def fitted_classifier(mixed_frame):
-    """Fitted once for the module: the default configs of the first four families."""
+    """Fitted once for the module, cold: the default configs of the first four families."""
     X, y = mixed_frame
-    return MetaAutoMLClassifier(n_trials=4, cv=3, random_state=0).fit(X, y), X, y
+    return MetaAutoMLClassifier(n_trials=4, cv=3, random_state=0, warm_start=False).fit(X, y), X, y
 
 
 def test_init_only_stores_parameters():
     params = MetaAutoMLClassifier().get_params()
     assert params == {"n_trials": 50, "time_budget": None, "metric": None, "cv": 5,
                       "per_trial_time_limit": None, "n_jobs": 1, "random_state": None,
-                      "storage": None, "study_name": None, "verbose": 0, "memory_limit_mb": None}
+                      "storage": None, "study_name": None, "verbose": 0, "memory_limit_mb": None,
+                      "warm_start": True, "n_warm_start": 8}
     est = MetaAutoMLRegressor(n_trials="not checked until fit")
     assert clone(est).n_trials == "not checked until fit"
 
@@ -98,7 +99,7 @@ def test_same_random_state_gives_the_same_search(mixed_frame):
 
     def search(seed):
         # 9 trials: the 7 defaults, then TPE's proposals, which depend on the seed.
-        clf = MetaAutoMLClassifier(n_trials=9, cv=2, random_state=seed).fit(X, y)
+        clf = MetaAutoMLClassifier(n_trials=9, cv=2, random_state=seed, warm_start=False).fit(X, y)
         return clf.leaderboard()[["number", "family", "score", "score_std", "params"]]
 
     first = search(7)
@@ -139,9 +140,10 @@ def test_time_budget_and_two_jobs_run_isolated_trials(mixed_frame):
 def test_journal_storage_continues_the_study(tmp_path, mixed_frame):
     X, y = mixed_frame
     url = f"journal://{tmp_path}/study.log"
-    MetaAutoMLClassifier(n_trials=2, cv=2, storage=url, study_name="s", random_state=0).fit(X, y)
+    MetaAutoMLClassifier(n_trials=2, cv=2, storage=url, study_name="s", random_state=0,
+                         warm_start=False).fit(X, y)
     clf = MetaAutoMLClassifier(n_trials=2, cv=2, storage=url, study_name="s",
-                               random_state=0).fit(X, y)
+                               random_state=0, warm_start=False).fit(X, y)
     board = clf.leaderboard()
     assert len(board) == 4
     # The second fit goes on with the defaults the first left waiting; none is repeated.
