@@ -33,9 +33,11 @@ demo: $(VENV)/.installed
 	$(BIN)/python -m metaautoml.demo
 
 ## Lint, then the whole test suite (unit, end-to-end, notebooks).
+## The notebooks run headless with nbmake, each cell under a 300 s limit.
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check metaautoml tests benchmarks meta_db
 	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --nbmake --nbmake-timeout=300 notebooks
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check metaautoml tests benchmarks meta_db
@@ -64,6 +66,10 @@ meta_db/build/weka:
 
 metadb-info: $(VENV)/.installed
 	$(BIN)/metaautoml db info
+
+## Strip outputs and execution counts from the notebooks (the tests refuse committed outputs).
+notebooks-strip: $(VENV)/.installed-dev
+	$(BIN)/python tests/test_notebooks_stripped.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache
