@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline
@@ -76,12 +77,35 @@ def _as_float(X):
     return np.asarray(X, dtype=np.float64)
 
 
+class EmptyColumnsAsZero(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+    """Numeric columns entirely missing when fitted become 0; everything else passes through.
+
+    HistGradientBoosting's binning fails on a column without a single value ("window shape
+    cannot be larger than input array shape", scikit-learn 1.9) -- a column that is empty in the
+    data or in one training fold. Such a column carries nothing to split on; as a constant it is
+    ignored by the model, and the other columns keep their missing values for it to handle.
+    """
+
+    def fit(self, X, y=None):
+        X = _as_float(X)
+        self.n_features_in_ = X.shape[1]
+        self.empty_ = np.isnan(X).all(axis=0)
+        return self
+
+    def transform(self, X):
+        X = _as_float(X)
+        if self.empty_.any():
+            X = X.copy()
+            X[:, self.empty_] = 0.0
+        return X
+
+
 def make_preprocessor(recipe: str, columns: ColumnTypes) -> ColumnTransformer:
     """Build the ColumnTransformer of one recipe; numeric columns come first in its output."""
     to_str = FunctionTransformer(_categories_as_strings, feature_names_out="one-to-one")
     to_float = FunctionTransformer(_as_float, feature_names_out="one-to-one")
     if recipe == "native":
-        numeric = to_float
+        numeric = Pipeline([("float", to_float), ("empty", EmptyColumnsAsZero())])
         categorical = Pipeline([
             ("str", to_str),
             ("encode", OrdinalEncoder(
