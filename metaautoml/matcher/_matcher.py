@@ -21,6 +21,7 @@ import pandas as pd
 import torch
 from torch import nn
 
+from .._torch import single_threaded
 from ..metadb import MetaFeatureScaler, MetaTrainingSet
 
 
@@ -170,6 +171,7 @@ class LearnedMatcher(BaseMatcher):
     def __init__(self, config: MatcherConfig | None = None):
         self.config = config or MatcherConfig()
 
+    @single_threaded
     def fit(self, training: MetaTrainingSet) -> LearnedMatcher:
         cfg = self.config
         torch.manual_seed(cfg.seed)
@@ -217,6 +219,7 @@ class LearnedMatcher(BaseMatcher):
         logits = -torch.cdist(self.model(torch.stack(queries)), prototypes).pow(2)
         return nn.functional.cross_entropy(logits, torch.arange(len(views)))
 
+    @single_threaded
     def embed(self, meta_features: pd.Series | pd.DataFrame) -> np.ndarray:
         """Embedding of each row of ``meta_features``, shape ``(n_rows, embedding_dim)``."""
         with torch.no_grad():

@@ -12,9 +12,10 @@ import pandas as pd
 import torch
 from torch.func import functional_call
 
+from .._torch import single_threaded
 from ..metadb import MetaFeatureScaler, MetaTrainingSet, minmax_normalize
 from ._network import RankingMLP
-from ._training import TrainingConfig, adapt, meta_train
+from ._training import TrainingConfig, adapt_eager, meta_train
 
 
 class MetaSurrogate:
@@ -53,6 +54,7 @@ class MetaSurrogate:
         self.config = config or TrainingConfig()
         self.n_ensemble = n_ensemble
 
+    @single_threaded
     def fit(self, training: MetaTrainingSet) -> MetaSurrogate:
         """Meta-train the ensemble on ``training`` (targets: per-dataset min-max scores)."""
         if self.n_ensemble < 1:
@@ -79,6 +81,7 @@ class MetaSurrogate:
         enc = torch.as_tensor(np.asarray(encodings, dtype=np.float32))
         return torch.cat([enc, meta.expand(enc.shape[0], -1)], dim=1)
 
+    @single_threaded
     def predict(self, meta_features: pd.Series, encodings: np.ndarray,
                 observed_encodings: np.ndarray | None = None,
                 observed_scores: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -110,8 +113,7 @@ class MetaSurrogate:
         for params, lrs in self.members_:
             if adapt_on is not None:
                 xs, ys = adapt_on
-                params = adapt(self._network, params, xs, ys, torch.ones_like(ys), lrs,
-                               self.config.inner_steps, first_order=True)
+                params = adapt_eager(self._network, params, xs, ys, lrs, self.config.inner_steps)
             with torch.no_grad():
                 out = functional_call(self._network, params, (x,)).numpy().astype(np.float64)
             # A ranking loss fixes order, not scale: standardize before averaging members.

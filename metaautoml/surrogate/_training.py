@@ -74,6 +74,24 @@ def adapt(model: RankingMLP, params: dict[str, torch.Tensor], x: torch.Tensor, y
     return params
 
 
+def adapt_eager(model: RankingMLP, params: dict[str, torch.Tensor], x: torch.Tensor,
+                y: torch.Tensor, lrs: dict[str, torch.Tensor] | float, steps: int
+                ) -> dict[str, torch.Tensor]:
+    """:func:`adapt` (first order) for one task at prediction time, with plain autograd.
+
+    ``torch.func.grad`` costs seconds of imports on its first call, paid again by every process
+    that proposes (each trial worker of a search); the inner loop needs no vmap here.
+    """
+    valid = torch.ones_like(y)
+    params = {k: v.detach().requires_grad_(True) for k, v in params.items()}
+    for _ in range(steps):
+        loss = pairwise_ranking_loss(functional_call(model, params, (x,)), y, valid)
+        grads = torch.autograd.grad(loss, list(params.values()))
+        params = {k: (v - (lrs[k] if isinstance(lrs, dict) else lrs) * g).detach().requires_grad_(True)
+                  for (k, v), g in zip(params.items(), grads, strict=True)}
+    return {k: v.detach() for k, v in params.items()}
+
+
 class _TaskSampler:
     """Draws meta-batches of (support, query) sets from the normalized performance matrix."""
 
