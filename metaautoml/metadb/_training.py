@@ -62,6 +62,22 @@ class MetaFeatureScaler:
                    np.asarray(data["scale"], dtype=np.float64), float(data["clip"]))
 
 
+def _largest_complete(done: np.ndarray, min_coverage: float) -> tuple[list[int], list[int]]:
+    """Columns and rows of the largest all-true sub-matrix of ``done`` among those made of the
+    columns covering at least ``t`` rows and the rows that have all of them, over every ``t``."""
+    coverage = done.sum(axis=0)
+    best: tuple[int, int, list[int], list[int]] = (0, 0, [], [])
+    # Relative to the datasets the build has reached, as a first wave in progress is all there is.
+    floor = max(min_coverage * int(done.any(axis=1).sum()), 1)
+    for threshold in np.unique(coverage[coverage >= floor]):
+        columns = np.flatnonzero(coverage >= threshold)
+        rows = np.flatnonzero(done[:, columns].all(axis=1))
+        candidate = (len(rows) * len(columns), len(rows), columns.tolist(), rows.tolist())
+        if candidate[:2] > best[:2]:
+            best = candidate
+    return best[2], best[3]
+
+
 def rank_normalize(scores: np.ndarray) -> np.ndarray:
     """Per-row average ranks scaled to [0, 1] (best = 1); NaN (failed) ranks below everything."""
     scores = np.atleast_2d(np.asarray(scores, dtype=np.float64))
@@ -128,9 +144,11 @@ class MetaTrainingSet:
                     min_coverage: float = 0.5) -> MetaTrainingSet:
         """Collect the training set: the largest complete sub-matrix of a build.
 
-        Configurations evaluated on fewer than ``min_coverage`` of the datasets are left out
-        (a build in progress evaluates the pool in waves), then the datasets lacking any kept
-        configuration or meta-features. A finished build keeps everything.
+        A build in progress evaluates the pool in waves, so the datasets it reached last lack the
+        newest configurations. Of the sub-matrices "every configuration evaluated on at least
+        ``t`` datasets, and the datasets that have all of them", for every ``t``, the one with the
+        most cells is kept (more datasets on a tie); configurations evaluated on fewer than
+        ``min_coverage`` of the datasets are never kept. A finished build keeps everything.
         """
         metric = metric or DEFAULT_METRIC[task]
         configs = db.configurations(task)
@@ -139,11 +157,14 @@ class MetaTrainingSet:
         mf = db.meta_features(task)
         if len(evaluated):
             evaluated = evaluated[evaluated["dataset"].isin(mf.index)]
-        n_datasets = evaluated["dataset"].nunique() if len(evaluated) else 0
-        per_config = evaluated.groupby("config_id").size() if len(evaluated) else pd.Series(dtype=int)
-        columns = [c for c in configs.index if per_config.get(c, 0) >= max(min_coverage * n_datasets, 1)]
-        done = set(zip(evaluated["dataset"], evaluated["config_id"], strict=True)) if len(evaluated) else set()
-        keep = [d for d in matrix.index if d in mf.index and all((d, c) in done for c in columns)]
+        candidates = [d for d in matrix.index if d in mf.index]
+        done = np.zeros((len(candidates), len(configs)), dtype=bool)
+        if len(evaluated) and candidates:
+            done = pd.crosstab(evaluated["dataset"], evaluated["config_id"]).reindex(
+                index=candidates, columns=list(configs.index), fill_value=0).to_numpy() > 0
+        columns, keep = _largest_complete(done, min_coverage)
+        columns = [configs.index[j] for j in columns]
+        keep = [candidates[i] for i in keep]
         if not keep or len(columns) < 2:
             raise ValueError(f"{db!r} has no {task} datasets with meta-features and a common set "
                              "of evaluated configurations to learn from")
