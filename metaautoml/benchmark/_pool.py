@@ -91,6 +91,18 @@ def group_folds(groups: Sequence[str], n_folds: int | None, seed: int = 0) -> li
     return [np.array([i for i, g in enumerate(groups) if fold_of[g] == f]) for f in range(n)]
 
 
+def fit_proposer(train: MetaTrainingSet, training: TrainingConfig | None = None,
+                 n_ensemble: int = 1, matcher: MatcherConfig | None = None,
+                 proposer: ProposerConfig | None = None) -> WarmStartProposer:
+    """The full warm start meta-trained on ``train`` alone: a :class:`LearnedMatcher`, a
+    :class:`MetaSurrogate` (``training.variant``, MAML by default) and the
+    :class:`WarmStartProposer` over them -- what the estimators use, as ``meta_train`` builds it,
+    for a training set with held-out datasets left out."""
+    learned = LearnedMatcher(matcher).fit(train)
+    surrogate = MetaSurrogate(training, n_ensemble).fit(train)
+    return WarmStartProposer(train, learned, surrogate, proposer)
+
+
 def _sequential(surrogate: MetaSurrogate, meta: pd.Series, encodings: np.ndarray,
                 scores: np.ndarray, horizon: int, start: list[int], exploration: float = 0.5
                 ) -> list[int]:
@@ -123,13 +135,17 @@ class _FoldMethods:
         self.performance = train.normalized("minmax")
         self.portfolio = greedy_portfolio(self.performance, train.n_configs)
         wanted = set(config.methods)
-        self.learned = (LearnedMatcher(config.matcher).fit(train)
-                        if wanted & {"matcher", "full", "full_fomaml", "full_reptile", "full_metasgd"}
-                        else None)
+        self.learned: LearnedMatcher | None = None
+        self.surrogates: dict[str, MetaSurrogate] = {}
+        if "full" in wanted:  # the estimators' warm start, as the live benchmark trains it too
+            full = fit_proposer(train, replace(config.training, variant="maml"), config.n_ensemble,
+                                config.matcher, config.proposer)
+            self.learned, self.surrogates["maml"] = full.matcher, full.surrogate
+        elif wanted & {"matcher", "full_fomaml", "full_reptile", "full_metasgd"}:
+            self.learned = LearnedMatcher(config.matcher).fit(train)
         self.l1 = L1Matcher().fit(train)
         flaml = [c for c in FLAML_FEATURES if c in train.meta_features.columns]
         self.flaml = L1Matcher().fit_frame(train.meta_features[flaml])
-        self.surrogates: dict[str, MetaSurrogate] = {}
         variants = {"surrogate_zeroshot": "maml", "surrogate_adapted": "maml", "full": "maml",
                     "pretrain_finetune": "pretrain", "full_fomaml": "fomaml",
                     "full_reptile": "reptile", "full_metasgd": "metasgd"}

@@ -1,0 +1,163 @@
+"""Live benchmark: the warm start against cold searches, FLAML and defaults on unseen datasets.
+
+Each method is fitted on the training part of an outer split of a corpus dataset and scored on
+its test part (accuracy, r2), for several seeds. ``metaautoml_warm`` uses a warm start
+meta-trained on the meta-database without the dataset's source group; ``metaautoml_cold``,
+``optuna_tpe`` and ``random_search`` run the same search from scratch (the cold start's
+family defaults then TPE; plain TPE; random sampling); ``flaml_trials`` and ``flaml_time`` are
+FLAML's AutoML with as many trials, or as much time as the warm start took; ``flaml_zeroshot``
+is FLAML's zero-shot LightGBM; ``hgb_default`` scikit-learn's default boosting.
+
+Prints, per task, mean test score and mean rank per method, the per-dataset scores, and how
+many cold-start trials it takes to match the warm start's best CV score after 10 trials
+(``ratio`` = those trials / 10; censored at n_trials + 1 when never matched). Writes
+``raw.csv`` (one row per task, dataset, seed and method), ``curves.csv`` (best-so-far CV score
+per trial of the searchers) and the summary tables to ``--output``.
+
+Default datasets (see ``metaautoml.benchmark.default_dataset_names``): 6 classification and
+4 regression corpus entries of 300 to 5,000 rows, one per source group, groups outside the
+shipped meta-database preferred, evenly spaced by size; rows capped at ``--max-rows``.
+
+Usage::
+
+    .venv/bin/python benchmarks/live_benchmark.py --output benchmarks/results/live
+    .venv/bin/python benchmarks/live_benchmark.py --n-trials 20 --seeds 2 --task regression
+    .venv/bin/python benchmarks/live_benchmark.py --datasets pima,boston --methods metaautoml_warm,metaautoml_cold
+
+Runs resume: a (dataset, seed, method) already in ``raw.csv`` is skipped, so rerunning the same
+command continues an interrupted run (``--force`` starts the files afresh). OpenMP threads wait
+passively (``OMP_WAIT_POLICY=PASSIVE`` unless set), which keeps boosting from stalling on a
+busy machine.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # before any OpenMP runtime loads
+
+import argparse  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from dataclasses import replace  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pandas as pd  # noqa: E402
+
+from metaautoml.benchmark import (  # noqa: E402
+    LIVE_METHODS,
+    LiveBenchmarkConfig,
+    corpus_datasets,
+    default_dataset_names,
+    per_dataset_scores,
+    run_live_benchmark,
+    summarize_live,
+    summarize_trials_to_match,
+    trials_to_match,
+)
+from metaautoml.benchmark._report import write_run_notes  # noqa: E402
+from metaautoml.metadb import MetaDB  # noqa: E402
+from metaautoml.metadb._corpus import load_manifest  # noqa: E402
+
+
+def _seeds(text: str) -> tuple[int, ...]:
+    """``"3"`` is seeds 0, 1, 2; ``"0,5,7"`` those seeds."""
+    parts = [int(p) for p in text.split(",") if p.strip()]
+    if len(parts) == 1 and "," not in text:
+        if parts[0] < 1:
+            raise argparse.ArgumentTypeError("--seeds needs at least one seed")
+        return tuple(range(parts[0]))
+    return tuple(parts)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default=None, help="meta-database (default: the shipped one)")
+    parser.add_argument("--task", choices=("classification", "regression"), action="append",
+                        help="task types to run (default: both)")
+    parser.add_argument("--datasets", default=None,
+                        help="comma-separated corpus names (default: the fixed rule's list)")
+    parser.add_argument("--methods", default=",".join(LIVE_METHODS), help="comma-separated methods")
+    parser.add_argument("--n-trials", type=int, default=20, help="trials of every searcher")
+    parser.add_argument("--seeds", type=_seeds, default=(0, 1, 2),
+                        help="number of seeds (N: 0..N-1) or a comma-separated list")
+    parser.add_argument("--cv", type=int, default=3, help="cross-validation folds in the search")
+    parser.add_argument("--time-limit", type=float, default=30.0,
+                        help="seconds per trial (0: no limit)")
+    parser.add_argument("--max-rows", type=int, default=2000, help="rows kept per dataset")
+    parser.add_argument("--iterations", type=int, default=300, help="surrogate meta-iterations")
+    parser.add_argument("--matcher-epochs", type=int, default=200, help="matcher epochs")
+    parser.add_argument("--ensemble", type=int, default=1, help="surrogate ensemble members")
+    parser.add_argument("--match-trials", type=int, default=10,
+                        help="the warm start's trials the cold searches must match")
+    parser.add_argument("--corpus-dir", default=None, help="UCI corpus (default: ../shared/corpus)")
+    parser.add_argument("--output", default="benchmarks/results/live", help="output directory")
+    parser.add_argument("--force", action="store_true", help="discard results already on disk")
+    args = parser.parse_args(argv)
+
+    tasks = args.task or ("classification", "regression")
+    entries = load_manifest()
+    if args.datasets:
+        names = [n.strip() for n in args.datasets.split(",") if n.strip()]
+        task_of = {e.name: e.task for e in entries}
+        names = [n for n in names if task_of.get(n, tasks[0]) in tasks]
+    else:
+        names = [n for task in tasks for n in default_dataset_names(task, entries=entries)]
+    config = LiveBenchmarkConfig(
+        methods=tuple(m.strip() for m in args.methods.split(",") if m.strip()),
+        n_trials=args.n_trials, seeds=args.seeds, cv=args.cv,
+        per_trial_time_limit=args.time_limit or None, max_rows=args.max_rows,
+        n_ensemble=args.ensemble)
+    config = replace(config, training=replace(config.training, meta_iterations=args.iterations),
+                     matcher=replace(config.matcher, epochs=args.matcher_epochs))
+    out = Path(args.output)
+    out.mkdir(parents=True, exist_ok=True)
+    if args.force:
+        for name in ("raw.csv", "curves.csv"):
+            (out / name).unlink(missing_ok=True)
+    db = MetaDB(args.db, readonly=True) if args.db else MetaDB.default()
+    datasets = corpus_datasets(names, entries=entries, corpus_dir=args.corpus_dir)
+    print(f"{len(datasets)} datasets ({', '.join(names)}), {len(config.seeds)} seeds, "
+          f"{len(config.methods)} methods, {config.n_trials} trials, cv={config.cv}",
+          file=sys.stderr)
+
+    write_run_notes(out, __file__, sys.argv[1:] if argv is None else argv,
+                    database={"path": str(args.db or "shipped (metaautoml/data/metadb.sqlite)")},
+                    settings={"trials": config.n_trials, "seeds": len(config.seeds), "cv": config.cv,
+                              "rows at most": config.max_rows,
+                              "surrogate meta-iterations": args.iterations})
+    start = time.perf_counter()
+    results, curves = run_live_benchmark(datasets, db, config, out,
+                                         progress=lambda line: print(line, file=sys.stderr,
+                                                                     flush=True))
+    print(f"{time.perf_counter() - start:.0f} s", file=sys.stderr)
+    results = results[results["dataset"].isin(names)]
+    curves = curves[curves["dataset"].isin(names)]
+
+    table = summarize_live(results)
+    table.to_csv(out / "summary.csv", index=False)
+    per = per_dataset_scores(results)
+    per.to_csv(out / "per_dataset.csv", index=False)
+    detail = trials_to_match(curves, k=args.match_trials)
+    detail.to_csv(out / "trials_to_match_detail.csv", index=False)
+    ttm = summarize_trials_to_match(detail)
+    ttm.to_csv(out / "trials_to_match.csv", index=False)
+    with pd.option_context("display.width", 200, "display.max_rows", 500,
+                           "display.max_columns", 50):
+        for task, part in table.groupby("task", sort=False):
+            print(f"\n== {task}: mean test score and rank ({int(part['units'].max())} "
+                  f"dataset x seed units with every method, {int(part['datasets'].max())} datasets) ==")
+            print(part.drop(columns="task").round(4).to_string(index=False))
+        for task, part in per.groupby("task", sort=False):
+            print(f"\n== {task}: mean test score per dataset ==")
+            pivot = part.pivot(index="dataset", columns="method", values="test_score")
+            print(pivot.reindex(columns=[m for m in LIVE_METHODS if m in pivot.columns])
+                  .round(4).to_string())
+        print(f"\n== trials to reach metaautoml_warm's best CV score after {args.match_trials} "
+              f"trials (ratio = trials / {args.match_trials}; n_trials + 1 when never) ==")
+        print(ttm.round(3).to_string(index=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,690 @@
+"""The live benchmark: searchers and baselines fitted on datasets the warm start has not seen.
+
+Every method is fitted on the training part of an outer train/test split of a dataset and scored
+on the test part, for several seeds (each seed draws its own outer split and seeds the method).
+The warm start is meta-trained without the dataset's source group (:func:`fit_proposer` on
+:meth:`MetaTrainingSet.subset`), so a dataset whose group the meta-database holds is held out
+and one whose group it lacks is used as is -- one code path for both; one proposer is trained
+per distinct training subset and reused within a run.
+
+Methods (:data:`LIVE_METHODS`):
+
+- ``metaautoml_warm``: the estimator with that proposer as ``warm_start``;
+- ``metaautoml_cold``: the estimator with ``warm_start=False`` (each family's default enqueued
+  first, then TPE);
+- ``optuna_tpe`` and ``random_search``: the estimator's search -- the same space, folds, trial
+  evaluation and refit -- with nothing enqueued and Optuna's TPE or random sampler;
+- ``flaml_trials``: FLAML's ``AutoML`` with ``max_iter`` the searchers' number of trials;
+- ``flaml_time``: FLAML's ``AutoML`` with ``time_budget`` the wall time ``metaautoml_warm``
+  took on the same dataset and seed;
+- ``flaml_zeroshot``: FLAML's zero-shot ``flaml.default`` LightGBM, fitted once;
+- ``hgb_default``: scikit-learn's default histogram gradient boosting.
+
+The metric is the task's default (accuracy, r2) everywhere. The four searchers share the cross-
+validation folds of a seed, so their best-so-far CV curves are comparable trial by trial.
+
+Results are appended to CSV files one unit -- ``(task, dataset, seed, method)`` -- at a time, so
+a run resumes where it stopped; :func:`summarize_live`, :func:`per_dataset_scores`,
+:func:`trials_to_match` and :func:`summarize_trials_to_match` turn them into tables.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import ClassVar
+
+import numpy as np
+import optuna
+import pandas as pd
+from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+from sklearn.model_selection import train_test_split
+
+from ..estimator import MetaAutoMLClassifier, MetaAutoMLRegressor
+from ..evaluation import DEFAULT_METRIC, METRICS
+from ..matcher import MatcherConfig
+from ..metadb import MetaDB, MetaTrainingSet
+from ..search import default_sampler
+from ..surrogate import TrainingConfig
+from ..warmstart import ProposerConfig, WarmStartProposer
+from ._pool import fit_proposer
+
+#: The methods, in the order they run and reports list them (``flaml_time`` needs
+#: ``metaautoml_warm``'s wall time, so it comes after it).
+LIVE_METHODS = (
+    "metaautoml_warm", "metaautoml_cold", "optuna_tpe", "random_search", "flaml_trials",
+    "flaml_time", "flaml_zeroshot", "hgb_default",
+)
+#: The methods that run the library's search; each has a best-so-far CV curve.
+SEARCH_METHODS = ("metaautoml_warm", "metaautoml_cold", "optuna_tpe", "random_search")
+#: Columns of the raw results file, one row per (task, dataset, seed, method).
+RESULT_COLUMNS = (
+    "task", "dataset", "group", "seed", "method", "metric", "test_score", "cv_score",
+    "wall_time", "n_trials", "n_train", "n_test", "best_model", "meta_datasets",
+    "meta_train_time",
+)
+#: Columns of the curves file, one row per trial of a searcher.
+CURVE_COLUMNS = ("task", "dataset", "seed", "method", "trial", "best_cv_score", "elapsed")
+UNIT = ["task", "dataset", "seed", "method"]
+
+#: The default dataset list's rule (:func:`default_dataset_names`).
+DEFAULT_N_DATASETS = {"classification": 6, "regression": 4}
+MIN_ROWS, MAX_ROWS, MAX_FEATURES, MAX_CLASSES = 300, 5000, 100, 10
+
+
+@dataclass
+class LiveBenchmarkConfig:
+    """What the live benchmark runs.
+
+    Attributes
+    ----------
+    methods : sequence of str
+        A subset of :data:`LIVE_METHODS` (run in that order).
+    n_trials : int
+        Trials of every searcher and FLAML's ``max_iter`` for ``flaml_trials``.
+    seeds : sequence of int
+        Each seed draws an outer split and seeds the methods.
+    cv : int
+        Cross-validation folds inside the search (FLAML: ``n_splits``).
+    per_trial_time_limit : float or None
+        Seconds one trial of a searcher may take.
+    test_size : float
+        Share of the rows in the outer test split.
+    max_rows : int
+        Rows kept per dataset (a fixed subsample, stratified for classification, drawn once).
+    min_class_rows : int
+        Classes with fewer rows are dropped (the outer split and the CV folds need some).
+    n_warm_start : int
+        Warm-start proposals ``metaautoml_warm`` enqueues (the estimators' default).
+    training : TrainingConfig
+        The surrogate's meta-training; iterations are the warm start's main cost.
+    n_ensemble : int
+        Surrogate ensemble members.
+    matcher : MatcherConfig
+    proposer : ProposerConfig
+    """
+
+    methods: Sequence[str] = LIVE_METHODS
+    n_trials: int = 20
+    seeds: Sequence[int] = (0, 1, 2)
+    cv: int = 3
+    per_trial_time_limit: float | None = 30.0
+    test_size: float = 0.25
+    max_rows: int = 2000
+    min_class_rows: int = 10
+    n_warm_start: int = 8
+    training: TrainingConfig = field(default_factory=lambda: TrainingConfig(meta_iterations=300))
+    n_ensemble: int = 1
+    matcher: MatcherConfig = field(default_factory=lambda: MatcherConfig(epochs=200))
+    proposer: ProposerConfig = field(default_factory=ProposerConfig)
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.methods) - set(LIVE_METHODS))
+        if unknown:
+            raise ValueError(f"unknown live benchmark methods {unknown}; expected some of "
+                             f"{list(LIVE_METHODS)}")
+        if not isinstance(self.n_trials, (int, np.integer)) or self.n_trials < 1:
+            raise ValueError(f"n_trials must be a positive integer, got {self.n_trials!r}")
+        if not len(self.seeds):
+            raise ValueError("give at least one seed")
+
+
+# -- datasets -------------------------------------------------------------------------------------
+@dataclass
+class LiveDataset:
+    """A dataset to benchmark on: features, target and the source group held out with it."""
+
+    name: str
+    task: str
+    X: pd.DataFrame
+    y: pd.Series
+    group: str = ""
+
+    def __post_init__(self) -> None:
+        if self.task not in DEFAULT_METRIC:
+            raise ValueError(f"task must be 'classification' or 'regression', got {self.task!r}")
+        self.group = self.group or self.name
+
+
+def default_dataset_names(task: str, n: int | None = None, *, entries=None,
+                          shipped: Sequence[str] | None = None) -> list[str]:
+    """The default datasets of a task, by a fixed rule on the corpus manifest.
+
+    1. Entries of the task with ``MIN_ROWS <= n_rows <= MAX_ROWS``, at most ``MAX_FEATURES``
+       features and (classification) at most ``MAX_CLASSES`` classes; the first entry of each
+       source group in manifest order (the UCI copy where there is one).
+    2. If at least ``n`` of them belong to groups outside the shipped meta-database
+       (``meta_db/shipped_datasets.txt``), only those: the shipped artifacts never saw them either.
+       (Every classification group is shipped, so classification keeps them all and the
+       benchmark holds the group out; regression has groups the database lacks.)
+    3. Sorted by rows (then name), ``n`` evenly spaced along that order, from the smallest to the
+       largest, so the list spans the sizes.
+
+    Parameters
+    ----------
+    task : str
+    n : int, optional
+        :data:`DEFAULT_N_DATASETS` of the task when omitted.
+    entries : list of CorpusEntry, optional
+        The manifest's entries (default: ``meta_db/corpus.json``).
+    shipped : sequence of str, optional
+        Names in the shipped meta-database (default: ``meta_db/shipped_datasets.txt`` next to the
+        manifest, empty if absent).
+    """
+    from ..metadb._corpus import default_manifest_path, load_manifest
+
+    n = DEFAULT_N_DATASETS[task] if n is None else int(n)
+    entries = load_manifest() if entries is None else list(entries)
+    if shipped is None:
+        path = default_manifest_path().with_name("shipped_datasets.txt")
+        shipped = path.read_text().split() if path.exists() else []
+    shipped_groups = {e.group for e in entries if e.name in set(shipped)}
+    candidates, seen = [], set()
+    for entry in entries:
+        if entry.task != task or entry.group in seen:
+            continue
+        seen.add(entry.group)
+        if entry.n_rows is None or not MIN_ROWS <= entry.n_rows <= MAX_ROWS:
+            continue
+        if (entry.n_features or 0) > MAX_FEATURES or (entry.n_classes or 0) > MAX_CLASSES:
+            continue
+        candidates.append(entry)
+    fresh = [e for e in candidates if e.group not in shipped_groups]
+    if len(fresh) >= n:
+        candidates = fresh
+    candidates.sort(key=lambda e: (e.n_rows, e.name))
+    if len(candidates) <= n:
+        return [e.name for e in candidates]
+    picks = np.unique(np.round(np.linspace(0, len(candidates) - 1, n)).astype(int))
+    return [candidates[i].name for i in picks]
+
+
+def corpus_datasets(names: Sequence[str], *, entries=None, corpus_dir=None,
+                    weka_dir=None) -> list[LiveDataset]:
+    """Load corpus entries by name (see :mod:`metaautoml.metadb._corpus`) as :class:`LiveDataset`."""
+    from ..metadb._corpus import load_dataset, load_manifest
+
+    entries = load_manifest() if entries is None else list(entries)
+    by_name = {e.name: e for e in entries}
+    unknown = [name for name in names if name not in by_name]
+    if unknown:
+        raise ValueError(f"datasets not in the corpus manifest: {unknown}")
+    out = []
+    for name in names:
+        entry = by_name[name]
+        X, y = load_dataset(entry, corpus_dir=corpus_dir, weka_dir=weka_dir)
+        out.append(LiveDataset(name, entry.task, X, y, entry.group))
+    return out
+
+
+def prepare_dataset(dataset: LiveDataset, max_rows: int = 2000, min_class_rows: int = 10
+                    ) -> tuple[pd.DataFrame, pd.Series]:
+    """Rows the benchmark uses: rare classes dropped, then at most ``max_rows`` rows (a subsample
+    with seed 0, stratified for classification), index reset."""
+    X = dataset.X.reset_index(drop=True)
+    y = dataset.y.reset_index(drop=True)
+    if dataset.task == "classification":
+        counts = y.value_counts()
+        keep = y.isin(counts.index[counts >= min_class_rows]).to_numpy()
+        X, y = X.loc[keep].reset_index(drop=True), y.loc[keep].reset_index(drop=True)
+        if isinstance(y.dtype, pd.CategoricalDtype):
+            y = y.cat.remove_unused_categories()
+        if y.nunique() < 2:
+            raise ValueError(f"dataset {dataset.name!r}: fewer than 2 classes with "
+                             f"{min_class_rows} rows each")
+    if len(y) > max_rows:
+        stratify = y if dataset.task == "classification" else None
+        index, _ = train_test_split(np.arange(len(y)), train_size=max_rows, stratify=stratify,
+                                    random_state=0)
+        index = np.sort(index)
+        X, y = X.iloc[index].reset_index(drop=True), y.iloc[index].reset_index(drop=True)
+    return X, y
+
+
+def outer_split(X: pd.DataFrame, y: pd.Series, task: str, seed: int, test_size: float = 0.25):
+    """``X_train, X_test, y_train, y_test`` of one seed (stratified for classification)."""
+    return train_test_split(X, y, test_size=test_size, random_state=seed,
+                            stratify=y if task == "classification" else None)
+
+
+# -- the searchers ---------------------------------------------------------------------------------
+class _PlainSearch:
+    """The estimator's search with nothing enqueued and one Optuna sampler for every trial."""
+
+    _sampler_kind: ClassVar[str] = "tpe"
+
+    def _plan_search(self, space, frame, y, metric, seed):
+        self.warm_start_, self.warm_start_configs_, self.meta_features_ = None, [], None
+        sampler = (default_sampler(seed) if self._sampler_kind == "tpe"
+                   else optuna.samplers.RandomSampler(seed=seed))
+        return [], sampler
+
+
+class _TPEClassifier(_PlainSearch, MetaAutoMLClassifier):
+    _sampler_kind = "tpe"
+
+
+class _TPERegressor(_PlainSearch, MetaAutoMLRegressor):
+    _sampler_kind = "tpe"
+
+
+class _RandomClassifier(_PlainSearch, MetaAutoMLClassifier):
+    _sampler_kind = "random"
+
+
+class _RandomRegressor(_PlainSearch, MetaAutoMLRegressor):
+    _sampler_kind = "random"
+
+
+_ESTIMATORS = {
+    ("classification", "metaautoml_warm"): MetaAutoMLClassifier,
+    ("classification", "metaautoml_cold"): MetaAutoMLClassifier,
+    ("classification", "optuna_tpe"): _TPEClassifier,
+    ("classification", "random_search"): _RandomClassifier,
+    ("regression", "metaautoml_warm"): MetaAutoMLRegressor,
+    ("regression", "metaautoml_cold"): MetaAutoMLRegressor,
+    ("regression", "optuna_tpe"): _TPERegressor,
+    ("regression", "random_search"): _RandomRegressor,
+}
+
+
+def best_so_far(study: optuna.Study, start: datetime) -> list[tuple[int, float, float]]:
+    """``(trial, best CV score so far, seconds since start)`` per trial of ``study``, in order;
+    the score is NaN until a trial completes."""
+    best, rows = -np.inf, []
+    trials = sorted(study.get_trials(deepcopy=False), key=lambda t: t.number)
+    for i, trial in enumerate(trials, start=1):
+        if (trial.state == optuna.trial.TrialState.COMPLETE and trial.value is not None
+                and np.isfinite(trial.value)):
+            best = max(best, float(trial.value))
+        done = trial.datetime_complete
+        elapsed = (done - start).total_seconds() if done is not None else np.nan
+        rows.append((i, best if np.isfinite(best) else np.nan, elapsed))
+    return rows
+
+
+# -- running ---------------------------------------------------------------------------------------
+class _Proposers:
+    """Warm-start proposers trained without a dataset's group, one per distinct training subset."""
+
+    def __init__(self, meta: MetaDB | Mapping[str, MetaTrainingSet], config: LiveBenchmarkConfig):
+        self.meta, self.config = meta, config
+        self._training: dict[str, MetaTrainingSet] = {}
+        self._cache: dict[tuple[str, tuple[str, ...]], tuple[WarmStartProposer, float]] = {}
+
+    def training(self, task: str) -> MetaTrainingSet:
+        if task not in self._training:
+            if isinstance(self.meta, MetaDB):
+                self._training[task] = MetaTrainingSet.from_metadb(self.meta, task)
+            else:
+                self._training[task] = self.meta[task]
+        return self._training[task]
+
+    def get(self, dataset: LiveDataset) -> tuple[WarmStartProposer, float]:
+        """The proposer for ``dataset`` and the seconds its meta-training took."""
+        data = self.training(dataset.task)
+        keep = tuple(d for d, g in zip(data.datasets, data.groups, strict=True)
+                     if g != dataset.group and d != dataset.name)
+        if len(keep) < 2:
+            raise ValueError(f"holding out {dataset.group!r} leaves {len(keep)} meta-training "
+                             "dataset(s); the warm start needs at least 2")
+        key = (dataset.task, keep)
+        if key not in self._cache:
+            start = time.perf_counter()
+            train = data.subset(list(keep)) if len(keep) < data.n_datasets else data
+            cfg = self.config
+            proposer = fit_proposer(train, cfg.training, cfg.n_ensemble, cfg.matcher, cfg.proposer)
+            self._cache[key] = (proposer, time.perf_counter() - start)
+        return self._cache[key]
+
+
+def _score(task: str, model, X, y) -> float:
+    metric = METRICS[task][DEFAULT_METRIC[task]]
+    return metric(np.asarray(y), np.asarray(model.predict(X)))
+
+
+def _for_hgb(X: pd.DataFrame, max_categories: int = 255) -> pd.DataFrame:
+    """Text as categories; categories beyond what HistGradientBoosting bins become codes."""
+    X = X.copy()
+    for column in X.columns:
+        if pd.api.types.is_object_dtype(X[column]) or pd.api.types.is_string_dtype(X[column]):
+            X[column] = X[column].astype("category")
+        if isinstance(X[column].dtype, pd.CategoricalDtype) and len(X[column].cat.categories) > max_categories:
+            codes = X[column].cat.codes.astype(np.float64)
+            X[column] = codes.where(codes >= 0)
+    return X
+
+
+class _Unit:
+    """One method fitted on one dataset and seed."""
+
+    def __init__(self, dataset: LiveDataset, seed: int, split, config: LiveBenchmarkConfig):
+        self.dataset, self.seed, self.config = dataset, seed, config
+        self.X_train, self.X_test, self.y_train, self.y_test = split
+        self.task = dataset.task
+        self.metric = DEFAULT_METRIC[self.task]
+
+    def row(self, method: str, **values) -> dict:
+        base = {"task": self.task, "dataset": self.dataset.name, "group": self.dataset.group,
+                "seed": self.seed, "method": method, "metric": self.metric,
+                "n_train": len(self.y_train), "n_test": len(self.y_test), "cv_score": np.nan,
+                "n_trials": np.nan, "best_model": "", "meta_datasets": np.nan,
+                "meta_train_time": np.nan}
+        base.update(values)
+        return base
+
+    def search(self, method: str, proposer: WarmStartProposer | None = None
+               ) -> tuple[dict, list[dict]]:
+        cfg = self.config
+        params = {"n_trials": cfg.n_trials, "cv": cfg.cv, "metric": self.metric,
+                  "per_trial_time_limit": cfg.per_trial_time_limit, "n_jobs": 1,
+                  "random_state": self.seed, "warm_start": False}
+        if method == "metaautoml_warm":
+            params.update(warm_start=proposer, n_warm_start=cfg.n_warm_start)
+        model = _ESTIMATORS[self.task, method](**params)
+        start, clock = datetime.now(), time.perf_counter()
+        model.fit(self.X_train, self.y_train)
+        wall = time.perf_counter() - clock
+        curve = [{"task": self.task, "dataset": self.dataset.name, "seed": self.seed,
+                  "method": method, "trial": trial, "best_cv_score": score, "elapsed": elapsed}
+                 for trial, score, elapsed in best_so_far(model.study_, start)]
+        row = self.row(method, test_score=_score(self.task, model, self.X_test, self.y_test),
+                       cv_score=model.best_score_, wall_time=wall, n_trials=len(curve),
+                       best_model=model.best_config_["family"])
+        return row, curve
+
+    def flaml(self, method: str, time_budget: float | None = None) -> dict:
+        from flaml import AutoML
+
+        automl = AutoML()
+        settings = {"task": self.task, "metric": self.metric, "eval_method": "cv",
+                    "n_splits": self.config.cv, "n_jobs": 1, "seed": self.seed, "verbose": 0,
+                    "log_file_name": ""}
+        if time_budget is None:
+            settings.update(max_iter=self.config.n_trials, time_budget=-1)
+        else:
+            settings.update(time_budget=max(float(time_budget), 1.0))
+        clock = time.perf_counter()
+        automl.fit(self.X_train, self.y_train, **settings)
+        wall = time.perf_counter() - clock
+        # Trials FLAML evaluated (its config_history keeps only the improvements).
+        per_learner = getattr(automl, "_iter_per_learner", None)
+        n_trials = sum(per_learner.values()) if per_learner else np.nan
+        # FLAML minimizes 1 - accuracy and 1 - r2.
+        return self.row(method, test_score=_score(self.task, automl, self.X_test, self.y_test),
+                        cv_score=1.0 - float(automl.best_loss), wall_time=wall,
+                        n_trials=n_trials, best_model=str(automl.best_estimator))
+
+    def zeroshot(self, method: str) -> dict:
+        from flaml.default import LGBMClassifier, LGBMRegressor
+
+        model = (LGBMClassifier if self.task == "classification" else LGBMRegressor)(
+            n_jobs=1, random_state=self.seed, verbose=-1)
+        clock = time.perf_counter()
+        model.fit(self.X_train, self.y_train)
+        wall = time.perf_counter() - clock
+        return self.row(method, test_score=_score(self.task, model, self.X_test, self.y_test),
+                        wall_time=wall, best_model="lgbm")
+
+    def hgb(self, method: str) -> dict:
+        model = (HistGradientBoostingClassifier if self.task == "classification"
+                 else HistGradientBoostingRegressor)(random_state=self.seed)
+        clock = time.perf_counter()
+        model.fit(_for_hgb(self.X_train), self.y_train)
+        wall = time.perf_counter() - clock
+        return self.row(method, test_score=_score(self.task, model, _for_hgb(self.X_test), self.y_test),
+                        wall_time=wall, best_model="hist_gradient_boosting")
+
+
+def _append_csv(path: Path, rows: Sequence[dict], columns: Sequence[str]) -> None:
+    """Append ``rows`` with one ``write`` (header first when the file is new), then fsync."""
+    if not rows:
+        return
+    text = pd.DataFrame(list(rows), columns=list(columns)).to_csv(index=False, header=False)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        if os.fstat(fd).st_size == 0:
+            text = ",".join(columns) + "\n" + text
+        os.write(fd, text.encode())
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def read_results(path: str | os.PathLike) -> pd.DataFrame:
+    """The raw results file (empty with :data:`RESULT_COLUMNS` when missing); a row cut short by
+    a crash is dropped, and of repeated units the last is kept."""
+    path = Path(path)
+    if not path.exists() or path.stat().st_size == 0:
+        return pd.DataFrame(columns=list(RESULT_COLUMNS))
+    frame = pd.read_csv(path, on_bad_lines="skip")
+    frame = frame.dropna(subset=["task", "dataset", "seed", "method", "test_score"])
+    frame["seed"] = frame["seed"].astype(int)
+    return frame.drop_duplicates(UNIT, keep="last").reset_index(drop=True)
+
+
+def read_curves(path: str | os.PathLike, results: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The curves file, restricted to the units in ``results`` (curves are written before
+    their result row, so a unit interrupted between the two has a curve but no result)."""
+    path = Path(path)
+    if not path.exists() or path.stat().st_size == 0:
+        return pd.DataFrame(columns=list(CURVE_COLUMNS))
+    frame = pd.read_csv(path, on_bad_lines="skip").dropna(subset=["task", "dataset", "seed",
+                                                                  "method", "trial"])
+    frame["seed"] = frame["seed"].astype(int)
+    frame["trial"] = frame["trial"].astype(int)
+    frame = frame.drop_duplicates(UNIT + ["trial"], keep="last")
+    if results is not None:
+        done = results[UNIT].drop_duplicates()
+        frame = frame.merge(done, on=UNIT, how="inner")
+    return frame.sort_values(UNIT + ["trial"]).reset_index(drop=True)
+
+
+def run_live_benchmark(datasets: Sequence[LiveDataset],
+                       meta: MetaDB | Mapping[str, MetaTrainingSet],
+                       config: LiveBenchmarkConfig | None = None,
+                       output: str | os.PathLike = "benchmarks/results/live",
+                       progress: Callable[[str], None] | None = None
+                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run every method on every dataset and seed, appending to ``output``'s CSV files.
+
+    Units -- ``(task, dataset, seed, method)`` -- already in ``output/raw.csv`` are skipped, so
+    an interrupted run continues where it stopped. A unit that raises is reported through
+    ``progress`` and left out (a rerun tries it again).
+
+    Parameters
+    ----------
+    datasets : sequence of LiveDataset
+    meta : MetaDB or mapping of task to MetaTrainingSet
+        What the warm start is meta-trained on (the dataset's group left out).
+    config : LiveBenchmarkConfig, optional
+    output : path-like
+        Directory of ``raw.csv`` (:data:`RESULT_COLUMNS`) and ``curves.csv``
+        (:data:`CURVE_COLUMNS`).
+    progress : callable, optional
+        Called with a line of text after each unit.
+
+    Returns
+    -------
+    results, curves : DataFrame
+        Everything in the files, earlier runs included.
+    """
+    config = config or LiveBenchmarkConfig()
+    out = Path(output)
+    out.mkdir(parents=True, exist_ok=True)
+    raw_path, curve_path = out / "raw.csv", out / "curves.csv"
+    results = read_results(raw_path)
+    done = set(zip(results["task"], results["dataset"], results["seed"], results["method"],
+                   strict=True))
+    warm_time = {(r.task, r.dataset, r.seed): float(r.wall_time)
+                 for r in results[results["method"] == "metaautoml_warm"].itertuples()}
+    methods = [m for m in LIVE_METHODS if m in set(config.methods)]
+    proposers = _Proposers(meta, config)
+    total = len(datasets) * len(config.seeds) * len(methods)
+    count = 0
+    say = progress or (lambda line: None)
+    logging.getLogger("flaml").setLevel(logging.WARNING)
+    for dataset in datasets:
+        todo = [(s, m) for s in config.seeds for m in methods
+                if (dataset.task, dataset.name, int(s), m) not in done]
+        if not todo:
+            count += len(config.seeds) * len(methods)
+            continue
+        X, y = prepare_dataset(dataset, config.max_rows, config.min_class_rows)
+        for seed in config.seeds:
+            seed = int(seed)
+            unit = _Unit(dataset, seed, outer_split(X, y, dataset.task, seed, config.test_size),
+                         config)
+            for method in methods:
+                count += 1
+                key = (dataset.task, dataset.name, seed, method)
+                if key in done:
+                    continue
+                label = f"[{count}/{total}] {dataset.task} {dataset.name} seed {seed} {method}"
+                curve: list[dict] = []
+                try:
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        if method == "metaautoml_warm":
+                            proposer, seconds = proposers.get(dataset)
+                            row, curve = unit.search(method, proposer)
+                            row.update(meta_datasets=proposer.training.n_datasets,
+                                       meta_train_time=seconds)
+                        elif method in SEARCH_METHODS:
+                            row, curve = unit.search(method)
+                        elif method == "flaml_trials":
+                            row = unit.flaml(method)
+                        elif method == "flaml_time":
+                            budget = warm_time.get(key[:3])
+                            if budget is None:
+                                say(f"{label}: skipped, it needs metaautoml_warm's wall time")
+                                continue
+                            row = unit.flaml(method, time_budget=budget)
+                        elif method == "flaml_zeroshot":
+                            row = unit.zeroshot(method)
+                        else:
+                            row = unit.hgb(method)
+                except Exception as exc:  # noqa: BLE001 -- one failing unit must not stop a run
+                    say(f"{label}: FAILED {type(exc).__name__}: {exc}"[:500])
+                    continue
+                _append_csv(curve_path, curve, CURVE_COLUMNS)
+                _append_csv(raw_path, [row], RESULT_COLUMNS)
+                done.add(key)
+                if method == "metaautoml_warm":
+                    warm_time[key[:3]] = float(row["wall_time"])
+                say(f"{label}: test {row['metric']} {row['test_score']:.4f}, cv "
+                    f"{row['cv_score']:.4f}, {row['wall_time']:.1f} s"
+                    + (f" (proposer meta-trained on {row['meta_datasets']} datasets in "
+                       f"{row['meta_train_time']:.0f} s)" if method == "metaautoml_warm" else ""))
+    results = read_results(raw_path)
+    return results, read_curves(curve_path, results)
+
+
+# -- summaries -------------------------------------------------------------------------------------
+def _ordered(frame: pd.DataFrame) -> pd.DataFrame:
+    order = {m: i for i, m in enumerate(LIVE_METHODS)}
+    return (frame.assign(_order=frame["method"].map(order).fillna(len(order)))
+            .sort_values(["task", "_order", "method"]).drop(columns="_order").reset_index(drop=True))
+
+
+def complete_units(results: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``(task, dataset, seed)`` units that have every method their task has."""
+    if results.empty:
+        return results
+    methods = results.groupby("task")["method"].nunique()
+    per_unit = results.groupby(["task", "dataset", "seed"])["method"].transform("nunique")
+    return results[per_unit.to_numpy() == results["task"].map(methods).to_numpy()]
+
+
+def summarize_live(results: pd.DataFrame, complete_only: bool = True) -> pd.DataFrame:
+    """Per task and method: mean test score (and its standard error over units), mean rank by
+    test score within each ``(dataset, seed)`` (1 = best, ties averaged), mean wall time, mean
+    best CV score, and how many units and datasets that covers.
+
+    With ``complete_only`` only units where every method ran count, so ranks are comparable.
+    """
+    columns = ["task", "method", "test_score", "test_score_sem", "rank", "wall_time",
+               "cv_score", "units", "datasets"]
+    frame = complete_units(results) if complete_only else results
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    frame = frame.assign(rank=frame.groupby(["task", "dataset", "seed"])["test_score"]
+                         .rank(ascending=False, method="average"))
+    table = frame.groupby(["task", "method"]).agg(
+        test_score=("test_score", "mean"), test_score_sem=("test_score", "sem"),
+        rank=("rank", "mean"), wall_time=("wall_time", "mean"), cv_score=("cv_score", "mean"),
+        units=("test_score", "size"), datasets=("dataset", "nunique")).reset_index()
+    return _ordered(table)[columns]
+
+
+def per_dataset_scores(results: pd.DataFrame) -> pd.DataFrame:
+    """Per task, dataset and method: mean and standard deviation of the test score over seeds,
+    mean wall time and the number of seeds."""
+    columns = ["task", "dataset", "method", "test_score", "test_score_std", "wall_time", "seeds"]
+    if results.empty:
+        return pd.DataFrame(columns=columns)
+    table = results.groupby(["task", "dataset", "method"]).agg(
+        test_score=("test_score", "mean"), test_score_std=("test_score", "std"),
+        wall_time=("wall_time", "mean"), seeds=("seed", "nunique")).reset_index()
+    order = {m: i for i, m in enumerate(LIVE_METHODS)}
+    table = table.assign(_order=table["method"].map(order).fillna(len(order)))
+    return table.sort_values(["task", "dataset", "_order"]).drop(columns="_order").reset_index(drop=True)[columns]
+
+
+def trials_to_match(curves: pd.DataFrame, reference: str = "metaautoml_warm",
+                    against: Sequence[str] = ("metaautoml_cold", "optuna_tpe"), k: int = 10,
+                    tol: float = 1e-9) -> pd.DataFrame:
+    """How many trials each of ``against`` needs to reach ``reference``'s best CV score after
+    ``k`` trials, per ``(task, dataset, seed)``.
+
+    The target is the reference's best-so-far score at trial ``k`` (its last trial when it ran
+    fewer). ``trials`` is the first trial at which the other method's best-so-far score is at
+    least the target (minus ``tol``); when it never gets there within its curve, ``trials`` is
+    its number of trials plus one and ``reached`` is False (a lower bound). ``ratio`` is
+    ``trials / k`` (``k`` cut to the reference's trials): above 1, the reference saved trials.
+
+    Returns
+    -------
+    DataFrame
+        ``task, dataset, seed, method, k, target, trials, reached, ratio``.
+    """
+    columns = ["task", "dataset", "seed", "method", "k", "target", "trials", "reached", "ratio"]
+    rows = []
+    keys = ["task", "dataset", "seed"]
+    for unit, part in curves.groupby(keys, sort=True):
+        ref = part[part["method"] == reference].sort_values("trial")
+        if ref.empty:
+            continue
+        k_used = int(min(k, ref["trial"].max()))
+        target = ref.loc[ref["trial"] <= k_used, "best_cv_score"].max()
+        if not np.isfinite(target):
+            continue
+        for method in against:
+            other = part[part["method"] == method].sort_values("trial")
+            if other.empty:
+                continue
+            hit = other[other["best_cv_score"] >= target - tol]
+            reached = not hit.empty
+            trials = int(hit["trial"].iloc[0]) if reached else int(other["trial"].max()) + 1
+            rows.append(dict(zip(keys, unit, strict=True), method=method, k=k_used,
+                             target=float(target), trials=trials, reached=reached,
+                             ratio=trials / k_used))
+    return pd.DataFrame(rows, columns=columns)
+
+
+def summarize_trials_to_match(detail: pd.DataFrame) -> pd.DataFrame:
+    """Per task and method of :func:`trials_to_match`: mean ratio, mean trials, the share of
+    units that reached the target (the others count with a lower bound) and the units."""
+    columns = ["task", "method", "ratio", "trials", "reached", "units"]
+    if detail.empty:
+        return pd.DataFrame(columns=columns)
+    table = detail.groupby(["task", "method"]).agg(
+        ratio=("ratio", "mean"), trials=("trials", "mean"), reached=("reached", "mean"),
+        units=("ratio", "size")).reset_index()
+    return _ordered(table)[columns]
