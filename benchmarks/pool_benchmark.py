@@ -32,6 +32,7 @@ from metaautoml.benchmark import (
     summarize,
     trials_to_target,
 )
+from metaautoml.benchmark._report import write_run_notes
 from metaautoml.metadb import MetaDB, MetaTrainingSet
 
 
@@ -73,6 +74,14 @@ def main(argv: list[str] | None = None) -> int:
         results.to_csv(tmp, index=False)
         os.replace(tmp, raw)
         frames.append(results)
+    tasks = {}
+    for task in args.task or ("classification", "regression"):
+        data = MetaTrainingSet.from_metadb(db, task)
+        tasks[task] = {"datasets": data.n_datasets, "configs": data.n_configs,
+                       "groups": len(set(data.groups)), "metric": data.metric}
+    write_run_notes(out, __file__, sys.argv[1:] if argv is None else argv,
+                    database={"path": str(args.db or "shipped (metaautoml/data/metadb.sqlite)"),
+                              "tasks": tasks})
     results = pd.concat(frames, ignore_index=True)
     table = summarize(results)
     table.to_csv(out / "summary.csv", index=False)

@@ -1,0 +1,290 @@
+"""Plots and the markdown results page of the benchmarks, made from their raw CSV files.
+
+Everything here reads results written by :func:`run_pool_benchmark` (and the live benchmark) and
+writes files; nothing is recomputed, so the page is always the numbers on disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ._pool import K_VALUES, METHODS
+
+#: What each pool method is, for the results page.
+POOL_METHOD_NOTES = {
+    "random": "random order of the pool (mean of 20 orders)",
+    "portfolio": "greedy static portfolio over the training datasets (auto-sklearn 2.0 style)",
+    "l1_knn": "best configuration of each of the 25 nearest datasets by L1 distance on min-max "
+              "scaled meta-features (auto-sklearn 1.0 style)",
+    "flaml_zeroshot": "greedy portfolio ranked on the 1-NN dataset in (rows, features, classes, "
+                      "share numeric) (FLAML zero-shot style)",
+    "matcher": "the learned dataset matcher's weighted portfolio alone",
+    "surrogate_zeroshot": "the MAML surrogate's zero-shot ranking",
+    "surrogate_adapted": "the MAML surrogate, adapted to the trials seen so far after each one",
+    "pretrain_finetune": "the same network pretrained on pooled data, fine-tuned (FSBO style)",
+    "full": "the full system: warm-start proposals, then the adapted MAML surrogate",
+    "full_fomaml": "the full system with first-order MAML",
+    "full_reptile": "the full system with Reptile",
+    "full_metasgd": "the full system with Meta-SGD",
+}
+
+
+def _ordered(methods: Sequence[str], order: Sequence[str] = METHODS) -> list[str]:
+    known = [m for m in order if m in set(methods)]
+    return known + sorted(set(methods) - set(known))
+
+
+def plot_pool(results: pd.DataFrame, directory: str | Path,
+              methods: Sequence[str] | None = None) -> list[Path]:
+    """Regret and mean rank against the number of configurations tried, one figure per task.
+
+    Regret is the mean over held-out datasets with a 95 % band (1.96 standard errors); the rank
+    is each method's rank among ``methods`` per dataset and ``k``, averaged.
+
+    Returns
+    -------
+    list of Path
+        The PNG files written (``pool_<task>.png``).
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for task, part in results.groupby("task"):
+        shown = _ordered(methods or part["method"].unique())
+        part = part[part["method"].isin(shown)].copy()
+        part["rank"] = part.groupby(["dataset", "k"])["regret"].rank(method="average")
+        stats = part.groupby(["method", "k"]).agg(
+            regret=("regret", "mean"), sem=("regret", "sem"), rank=("rank", "mean")).reset_index()
+        figure, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
+        for method in shown:
+            line = stats[stats["method"] == method]
+            style = "-" if method.startswith("full") or method in ("portfolio", "random") else "--"
+            (drawn,) = left.plot(line["k"], line["regret"], style, label=method, linewidth=1.4)
+            band = 1.96 * line["sem"].fillna(0.0)
+            left.fill_between(line["k"], line["regret"] - band, line["regret"] + band,
+                              color=drawn.get_color(), alpha=0.12, linewidth=0)
+            right.plot(line["k"], line["rank"], style, color=drawn.get_color(), linewidth=1.4)
+        n = part["dataset"].nunique()
+        left.set(xscale="log", yscale="log", xlabel="configurations tried (k)",
+                 ylabel="mean normalized regret", title=f"{task}: regret ({n} held-out datasets)")
+        right.set(xscale="log", xlabel="configurations tried (k)", ylabel="mean rank (lower is better)",
+                  title=f"{task}: mean rank")
+        left.grid(True, which="both", alpha=0.3)
+        right.grid(True, which="both", alpha=0.3)
+        left.legend(fontsize=7, ncol=2)
+        figure.tight_layout()
+        path = directory / f"pool_{task}.png"
+        figure.savefig(path, dpi=110)
+        plt.close(figure)
+        paths.append(path)
+    return paths
+
+
+def markdown_table(frame: pd.DataFrame, floatfmt: str = "{:.4f}") -> str:
+    """A GitHub markdown table of ``frame`` (index included), without the tabulate package."""
+    header = [str(frame.index.name or "")] + [str(c) for c in frame.columns]
+    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    for index, row in frame.iterrows():
+        cells = [str(index)]
+        for value in row:
+            if isinstance(value, (float, np.floating)):
+                cells.append("" if not np.isfinite(value) else floatfmt.format(value))
+            else:
+                cells.append(str(value))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def pool_section(summary: pd.DataFrame, trials: pd.DataFrame, figures: Sequence[Path],
+                 page_dir: Path, k_values: Sequence[int] = K_VALUES) -> str:
+    """The pool benchmark's part of the results page: per task, regret, rank and solved share
+    at each ``k``, trials-to-target, the figure, and which method wins where."""
+    out = []
+    for task, part in summary.groupby("task"):
+        part = part[part["k"].isin(k_values)]
+        methods = _ordered(part["method"].unique())
+        n = int(part["datasets"].max())
+        out.append(f"### {task} ({n} held-out datasets)\n")
+        for value, title, fmt in (("regret", "Mean normalized regret (lower is better)", "{:.4f}"),
+                                  ("rank", "Mean rank among the methods (lower is better)", "{:.2f}"),
+                                  ("solved", "Share of datasets whose best pool configuration "
+                                             "was found", "{:.3f}")):
+            table = part.pivot(index="method", columns="k", values=value).reindex(methods)
+            table.columns = [f"k={k}" for k in table.columns]
+            table.index.name = "method"
+            out += [f"{title}:\n", markdown_table(table, fmt), ""]
+        regret = part.pivot(index="method", columns="k", values="regret")
+        if "full" in regret.index:
+            baselines = [m for m in ("portfolio", "l1_knn", "flaml_zeroshot", "random")
+                         if m in regret.index]
+            wins = [k for k in regret.columns
+                    if all(regret.loc["full", k] < regret.loc[b, k] for b in baselines)]
+            losses = [k for k in regret.columns if k not in wins]
+            out.append(f"The full system has lower mean regret than every baseline "
+                       f"({', '.join(baselines)}) at k = {', '.join(map(str, wins)) or 'none'}"
+                       + (f"; not at k = {', '.join(map(str, losses))}." if losses else ".") + "\n")
+        rel = trials[trials["task"] == task].set_index("method").reindex(methods)
+        rel = rel[["trials", "relative_to_random"]]
+        rel.index.name = "method"
+        out += ["Configurations needed to come within 0.05 normalized regret of the best (the "
+                "horizon + 1 when never), and that relative to random order:\n",
+                markdown_table(rel, "{:.2f}"), ""]
+        for figure in figures:
+            if figure.stem == f"pool_{task}":
+                out += [f"![{task} pool benchmark]({_relative(figure, page_dir)})", ""]
+    return "\n".join(out)
+
+
+def _relative(path: Path, start: Path) -> str:
+    import os
+
+    return os.path.relpath(path, start).replace(os.sep, "/")
+
+
+#: What each live method is, for the results page.
+LIVE_METHOD_NOTES = {
+    "metaautoml_warm": "metaautoml with its warm start, meta-trained without the dataset's group",
+    "metaautoml_cold": "metaautoml with warm_start=False: the 7 family defaults, then TPE",
+    "optuna_tpe": "Optuna's TPE over the same space, nothing enqueued",
+    "random_search": "Optuna's RandomSampler over the same space",
+    "flaml_trials": "FLAML AutoML with max_iter = the trials of the searchers",
+    "flaml_time": "FLAML AutoML with time_budget = metaautoml_warm's wall time on that split",
+    "flaml_zeroshot": "FLAML's zero-shot flaml.default estimator (LightGBM), fitted once",
+    "hgb_default": "scikit-learn's HistGradientBoosting with its defaults",
+}
+
+
+def live_regret(curves: pd.DataFrame) -> pd.DataFrame:
+    """Best-so-far CV scores as regret in [0, 1] per (task, dataset, seed).
+
+    The scale is set per split by every searcher's curves together: 0 is the best CV score any
+    searcher reached, 1 the worst first-trial score, so curves of different datasets average.
+    """
+    frame = curves.dropna(subset=["best_cv_score"]).copy()
+    keys = ["task", "dataset", "seed"]
+    best = frame.groupby(keys)["best_cv_score"].transform("max")
+    first = frame[frame["trial"] == frame.groupby(keys + ["method"])["trial"].transform("min")]
+    worst = first.groupby(keys)["best_cv_score"].min().rename("worst")
+    frame = frame.join(worst, on=keys)
+    span = (best - frame["worst"]).where(lambda s: s > 1e-12, np.nan)
+    frame["regret"] = ((best - frame["best_cv_score"]) / span).clip(0.0, 1.0).fillna(0.0)
+    return frame
+
+
+def plot_live(curves: pd.DataFrame, directory: str | Path) -> list[Path]:
+    """Regret of the best-so-far CV score against trials, one figure per task (95 % bands over
+    the dataset-seed splits). Returns the PNG files written (``live_<task>.png``)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from ._live import LIVE_METHODS
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for task, part in live_regret(curves).groupby("task"):
+        figure, axis = plt.subplots(figsize=(7, 4.5))
+        for method in _ordered(part["method"].unique(), LIVE_METHODS):
+            stats = part[part["method"] == method].groupby("trial")["regret"].agg(["mean", "sem"])
+            (line,) = axis.plot(stats.index, stats["mean"], label=method, linewidth=1.4)
+            band = 1.96 * stats["sem"].fillna(0.0)
+            axis.fill_between(stats.index, stats["mean"] - band, stats["mean"] + band,
+                              color=line.get_color(), alpha=0.12, linewidth=0)
+        n = part[["dataset", "seed"]].drop_duplicates().shape[0]
+        axis.set(xlabel="trial", ylabel="regret of the best CV score so far",
+                 title=f"{task}: live searches ({n} dataset-seed splits)")
+        axis.grid(True, alpha=0.3)
+        axis.legend(fontsize=8)
+        figure.tight_layout()
+        path = directory / f"live_{task}.png"
+        figure.savefig(path, dpi=110)
+        plt.close(figure)
+        paths.append(path)
+    return paths
+
+
+def live_section(results: pd.DataFrame, curves: pd.DataFrame, figures: Sequence[Path],
+                 page_dir: Path) -> str:
+    """The live benchmark's part of the results page: per task, mean test score and rank per
+    method, per-dataset scores, the trials-to-match ratio and the regret figure."""
+    from ._live import (
+        LIVE_METHODS,
+        per_dataset_scores,
+        summarize_live,
+        summarize_trials_to_match,
+        trials_to_match,
+    )
+
+    out = []
+    summary = summarize_live(results)
+    per_dataset = per_dataset_scores(results)
+    matched = summarize_trials_to_match(trials_to_match(curves))
+    for task, part in summary.groupby("task", sort=False):
+        datasets = per_dataset[per_dataset["task"] == task]
+        splits = results[results["task"] == task][["dataset", "seed"]].drop_duplicates()
+        metric = results.loc[results["task"] == task, "metric"].iloc[0]
+        out.append(f"### {task} ({datasets['dataset'].nunique()} datasets, {len(splits)} "
+                   f"dataset-seed splits, test {metric})\n")
+        table = part.set_index("method").drop(columns="task")
+        table.index.name = "method"
+        out += [markdown_table(table, "{:.4f}"), ""]
+        wide = datasets.pivot(index="dataset", columns="method", values="test_score")
+        wide = wide[_ordered(wide.columns, LIVE_METHODS)]
+        out += ["Mean test score per dataset (over seeds):\n", markdown_table(wide, "{:.4f}"), ""]
+        ratio = matched[matched["task"] == task].set_index("method").drop(columns="task")
+        if len(ratio):
+            ratio.index.name = "method"
+            out += ["Trials each searcher needs to reach metaautoml_warm's best CV score after "
+                    "10 trials, divided by 10 (a searcher that never reaches it counts its last "
+                    "trial + 1; `reached` is the share of splits where it did):\n",
+                    markdown_table(ratio, "{:.3f}"), ""]
+        for figure in figures:
+            if figure.stem == f"live_{task}":
+                out += [f"![{task} live benchmark]({_relative(figure, page_dir)})", ""]
+    return "\n".join(out)
+
+
+def machine_notes() -> dict[str, str]:
+    """The machine and library versions a benchmark ran with, for its ``run.json``."""
+    import platform
+
+    import optuna
+    import sklearn
+    import torch
+
+    from ..evaluation import available_cpus
+
+    return {"cpus": str(available_cpus()), "python": platform.python_version(),
+            "platform": platform.platform(terse=True), "scikit-learn": sklearn.__version__,
+            "optuna": optuna.__version__, "torch": torch.__version__.split("+")[0]}
+
+
+def write_run_notes(directory: str | Path, script: str | Path, argv: Sequence[str], **extra) -> Path:
+    """Record how a benchmark was run in ``directory/run.json``: the command line (``script``
+    relative to the working directory where it lies below it), the machine, and ``extra``."""
+    import json
+    import shlex
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    script = Path(script).resolve()
+    try:
+        script = script.relative_to(Path.cwd())
+    except ValueError:
+        pass
+    notes = {"command": shlex.join([".venv/bin/python", str(script), *argv]),
+             "machine": machine_notes(), **extra}
+    path = directory / "run.json"
+    path.write_text(json.dumps(notes, indent=2) + "\n")
+    return path

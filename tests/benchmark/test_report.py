@@ -1,0 +1,110 @@
+"""The results page is made from the raw benchmark files alone, with every method and figure."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from _meta_fixtures import synthetic_metadb
+
+from metaautoml.benchmark._live import CURVE_COLUMNS, LIVE_METHODS, RESULT_COLUMNS, SEARCH_METHODS
+from metaautoml.benchmark._report import live_regret, markdown_table
+
+REPO = Path(__file__).resolve().parents[2]
+POOL_METHODS = ("random", "portfolio", "l1_knn", "matcher", "full")
+
+
+def _script(name: str):
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        return __import__(name)
+    finally:
+        sys.path.pop(0)
+
+
+def _live_results(directory: Path) -> None:
+    """Raw live results for 2 datasets x 2 seeds: the warm start best on every split."""
+    rows, curves = [], []
+    for dataset in ("a", "b"):
+        for seed in (0, 1):
+            for rank, method in enumerate(LIVE_METHODS):
+                row = dict.fromkeys(RESULT_COLUMNS)
+                row.update(task="classification", dataset=dataset, group=dataset, seed=seed,
+                           method=method, metric="accuracy", test_score=0.9 - 0.01 * rank,
+                           cv_score=0.9 - 0.01 * rank, wall_time=1.0, n_trials=12)
+                rows.append(row)
+                if method in SEARCH_METHODS:
+                    for trial in range(12):
+                        curves.append({"task": "classification", "dataset": dataset, "seed": seed,
+                                       "method": method, "trial": trial,
+                                       "best_cv_score": 0.9 - 0.01 * rank - 0.1 / (trial + 1),
+                                       "elapsed": float(trial)})
+    directory.mkdir(parents=True)
+    pd.DataFrame(rows, columns=list(RESULT_COLUMNS)).to_csv(directory / "raw.csv", index=False)
+    pd.DataFrame(curves, columns=list(CURVE_COLUMNS)).to_csv(directory / "curves.csv", index=False)
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    root = tmp_path_factory.mktemp("report")
+    synthetic_metadb(root / "meta.sqlite", n_per_cluster=3).close()
+    pool = root / "pool"
+    assert _script("pool_benchmark").main(
+        ["--db", str(root / "meta.sqlite"), "--task", "classification", "--folds", "2",
+         "--methods", ",".join(POOL_METHODS), "--iterations", "5", "--horizon", "5",
+         "--output", str(pool)]) == 0
+    _live_results(root / "live")
+    output = root / "docs" / "benchmarks.md"
+    output.parent.mkdir()
+    assert _script("report").main(["--pool", str(pool), "--live", str(root / "live"),
+                                   "--output", str(output), "--figures",
+                                   str(root / "docs" / "figures")]) == 0
+    return root, output.read_text()
+
+
+@pytest.mark.slow
+def test_the_page_shows_every_method_of_both_benchmarks(page):
+    _, text = page
+    assert "## Offline: leave-groups-out" in text and "## Live: searches" in text
+    for method in (*POOL_METHODS, *LIVE_METHODS):
+        assert f"| {method} |" in text, method
+    assert "The full system has lower mean regret than every baseline" in text
+
+
+@pytest.mark.slow
+def test_the_page_names_its_commands_and_database(page):
+    root, text = page
+    notes = json.loads((root / "pool" / "run.json").read_text())
+    assert "pool_benchmark.py --db" in notes["command"]
+    assert notes["command"] in text
+    assert "benchmarks/report.py" in text
+    assert f"Meta-database: `{root / 'meta.sqlite'}`" in text
+    assert f"cpus {notes['machine']['cpus']}" in text
+
+
+@pytest.mark.slow
+def test_the_figures_are_written_and_linked(page):
+    root, text = page
+    for name in ("pool_classification.png", "live_classification.png"):
+        path = root / "docs" / "figures" / name
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert f"](figures/{name})" in text
+
+
+def test_live_regret_runs_from_one_to_zero_per_split():
+    curves = pd.DataFrame({"task": "t", "dataset": "d", "seed": 0,
+                           "method": ["x", "x", "y", "y"], "trial": [0, 1, 0, 1],
+                           "best_cv_score": [0.5, 0.7, 0.6, 0.9], "elapsed": 0.0})
+    regret = live_regret(curves).set_index(["method", "trial"])["regret"]
+    # 0 is the best score any searcher reached (0.9), 1 the worst first trial (0.5).
+    np.testing.assert_allclose(regret.to_numpy(), [1.0, 0.5, 0.75, 0.0])
+
+
+def test_markdown_table_formats_floats_and_blanks_nan():
+    frame = pd.DataFrame({"a": [0.123456, np.nan], "b": ["x", "y"]}, index=pd.Index(["m", "n"], name="method"))
+    assert markdown_table(frame, "{:.2f}").splitlines() == [
+        "| method | a | b |", "| --- | --- | --- |", "| m | 0.12 | x |", "| n |  | y |"]
