@@ -23,10 +23,11 @@ from pathlib import Path
 import pandas as pd
 
 from metaautoml.benchmark import summarize, trials_to_target
-from metaautoml.benchmark._live import read_curves, read_results
+from metaautoml.benchmark._live import LIVE_METHODS, read_curves, read_results
 from metaautoml.benchmark._report import (
     LIVE_METHOD_NOTES,
     POOL_METHOD_NOTES,
+    _ordered,
     live_section,
     plot_live,
     plot_pool,
@@ -92,7 +93,9 @@ def build_page(pool_dir: Path, live_dir: Path, output: Path, figures_dir: Path) 
         curves = read_curves(live_dir / "curves.csv", results)
         sections += ["Each method is fitted on the training part of an outer split and scored on "
                      "its test part; the warm start is meta-trained without the dataset's source "
-                     "group. Methods:", "", _method_list(LIVE_METHOD_NOTES, _present(results)), ""]
+                     "group. Methods:", "", _method_list(LIVE_METHOD_NOTES, _ordered(_present(results), LIVE_METHODS)), ""]
+        if live_notes.get("database"):
+            sections += [f"Meta-database the warm start learned from: `{live_notes['database']['path']}`.", ""]
         if live_notes.get("settings"):
             sections += ["Settings: " + ", ".join(f"{k} {v}" for k, v in live_notes["settings"].items())
                          + ".", ""]

@@ -220,6 +220,7 @@ def live_section(results: pd.DataFrame, curves: pd.DataFrame, figures: Sequence[
     method, per-dataset scores, the trials-to-match ratio and the regret figure."""
     from ._live import (
         LIVE_METHODS,
+        complete_units,
         per_dataset_scores,
         summarize_live,
         summarize_trials_to_match,
@@ -228,7 +229,11 @@ def live_section(results: pd.DataFrame, curves: pd.DataFrame, figures: Sequence[
 
     out = []
     summary = summarize_live(results)
-    per_dataset = per_dataset_scores(results)
+    for column in ("units", "datasets"):
+        if column in summary:
+            summary[column] = summary[column].astype(int)
+    # Splits where every method finished, as in the summary.
+    per_dataset = per_dataset_scores(complete_units(results))
     matched = summarize_trials_to_match(trials_to_match(curves))
     for task, part in summary.groupby("task", sort=False):
         datasets = per_dataset[per_dataset["task"] == task]
@@ -243,6 +248,8 @@ def live_section(results: pd.DataFrame, curves: pd.DataFrame, figures: Sequence[
         wide = wide[_ordered(wide.columns, LIVE_METHODS)]
         out += ["Mean test score per dataset (over seeds):\n", markdown_table(wide, "{:.4f}"), ""]
         ratio = matched[matched["task"] == task].set_index("method").drop(columns="task")
+        if "units" in ratio:
+            ratio["units"] = ratio["units"].astype(int)
         if len(ratio):
             ratio.index.name = "method"
             out += ["Trials each searcher needs to reach metaautoml_warm's best CV score after "
