@@ -65,10 +65,13 @@ def plot_pool(results: pd.DataFrame, directory: str | Path,
         stats = part.groupby(["method", "k"]).agg(
             regret=("regret", "mean"), sem=("regret", "sem"), rank=("rank", "mean")).reset_index()
         figure, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
-        for method in shown:
+        # Twelve methods: tab10 would give two of them one colour.
+        palette = plt.get_cmap("tab20").colors
+        for index, method in enumerate(shown):
             line = stats[stats["method"] == method]
             style = "-" if method.startswith("full") or method in ("portfolio", "random") else "--"
-            (drawn,) = left.plot(line["k"], line["regret"], style, label=method, linewidth=1.4)
+            (drawn,) = left.plot(line["k"], line["regret"], style, label=method, linewidth=1.4,
+                                 color=palette[(2 * index) % 20 + (2 * index) // 20])
             band = 1.96 * line["sem"].fillna(0.0)
             left.fill_between(line["k"], line["regret"] - band, line["regret"] + band,
                               color=drawn.get_color(), alpha=0.12, linewidth=0)
