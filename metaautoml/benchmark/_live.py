@@ -66,7 +66,7 @@ SEARCH_METHODS = ("metaautoml_warm", "metaautoml_cold", "optuna_tpe", "random_se
 #: Columns of the raw results file, one row per (task, dataset, seed, method).
 RESULT_COLUMNS = (
     "task", "dataset", "group", "seed", "method", "metric", "test_score", "cv_score",
-    "wall_time", "n_trials", "n_train", "n_test", "best_model", "meta_datasets",
+    "wall_time", "n_trials", "n_train", "n_test", "best_model", "meta_datasets", "meta_configs",
     "meta_train_time",
 )
 #: Columns of the curves file, one row per trial of a searcher.
@@ -375,7 +375,7 @@ class _Unit:
                 "seed": self.seed, "method": method, "metric": self.metric,
                 "n_train": len(self.y_train), "n_test": len(self.y_test), "cv_score": np.nan,
                 "n_trials": np.nan, "best_model": "", "meta_datasets": np.nan,
-                "meta_train_time": np.nan}
+                "meta_configs": np.nan, "meta_train_time": np.nan}
         base.update(values)
         return base
 
@@ -440,6 +440,16 @@ class _Unit:
         wall = time.perf_counter() - clock
         return self.row(method, test_score=_score(self.task, model, _for_hgb(self.X_test), self.y_test),
                         wall_time=wall, best_model="hist_gradient_boosting")
+
+
+def _check_header(path: Path, columns: Sequence[str]) -> None:
+    """A file to append to must have ``columns``: rows of another layout would be misread."""
+    if path.exists() and path.stat().st_size:
+        with path.open() as file:
+            header = file.readline().strip().split(",")
+        if header != list(columns):
+            raise ValueError(f"{path} has the columns {header}, not {list(columns)}; move it "
+                             "away or write to another output directory")
 
 
 def _append_csv(path: Path, rows: Sequence[dict], columns: Sequence[str]) -> None:
@@ -519,6 +529,8 @@ def run_live_benchmark(datasets: Sequence[LiveDataset],
     out = Path(output)
     out.mkdir(parents=True, exist_ok=True)
     raw_path, curve_path = out / "raw.csv", out / "curves.csv"
+    _check_header(raw_path, RESULT_COLUMNS)
+    _check_header(curve_path, CURVE_COLUMNS)
     results = read_results(raw_path)
     done = set(zip(results["task"], results["dataset"], results["seed"], results["method"],
                    strict=True))
@@ -526,6 +538,13 @@ def run_live_benchmark(datasets: Sequence[LiveDataset],
                  for r in results[results["method"] == "metaautoml_warm"].itertuples()}
     methods = [m for m in LIVE_METHODS if m in set(config.methods)]
     proposers = _Proposers(meta, config)
+    if "metaautoml_warm" in methods:
+        # Read the meta-database once, up front: a build shipping into it during a long run
+        # must not change what the later datasets' warm starts learn from.
+        for task in dict.fromkeys(d.task for d in datasets):
+            if any((task, d.name, int(s), "metaautoml_warm") not in done
+                   for d in datasets if d.task == task for s in config.seeds):
+                proposers.training(task)
     total = len(datasets) * len(config.seeds) * len(methods)
     count = 0
     say = progress or (lambda line: None)
@@ -555,6 +574,7 @@ def run_live_benchmark(datasets: Sequence[LiveDataset],
                             proposer, seconds = proposers.get(dataset)
                             row, curve = unit.search(method, proposer)
                             row.update(meta_datasets=proposer.training.n_datasets,
+                                       meta_configs=proposer.training.n_configs,
                                        meta_train_time=seconds)
                         elif method in SEARCH_METHODS:
                             row, curve = unit.search(method)

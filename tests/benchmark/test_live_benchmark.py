@@ -53,7 +53,7 @@ def run(tmp_path_factory, iris_dataset):
 
 
 def test_every_method_has_a_finite_score(run):
-    out, _, results, curves, lines = run
+    out, meta, results, curves, lines = run
     assert sorted(results["method"]) == sorted(LIVE_METHODS)
     assert np.isfinite(results["test_score"]).all()
     assert results["test_score"].between(0, 1).all()
@@ -64,6 +64,7 @@ def test_every_method_has_a_finite_score(run):
     assert (by_method.loc[[*SEARCH_METHODS, "flaml_trials"], "n_trials"] == N_TRIALS).all()
     warm = by_method.loc["metaautoml_warm"]
     assert warm["meta_datasets"] == 5  # the held-out group's dataset A0 left out of 6
+    assert warm["meta_configs"] == meta["classification"].n_configs
     assert list(curves.columns) == list(CURVE_COLUMNS)
     assert sorted(set(curves["method"])) == sorted(SEARCH_METHODS)
     for _, curve in curves.groupby("method"):
@@ -85,6 +86,12 @@ def test_a_rerun_skips_the_units_it_has(run, iris_dataset):
     again, _ = run_live_benchmark([iris_dataset], meta, _config(), out, progress=lines.append)
     assert len(lines) == 1 and "flaml_zeroshot" in lines[0]
     assert len(again) == len(results)
+
+
+def test_a_file_of_another_layout_is_not_appended_to(tmp_path, iris_dataset):
+    (tmp_path / "raw.csv").write_text("task,dataset,score\nclassification,iris,1.0\n")
+    with pytest.raises(ValueError, match="has the columns"):
+        run_live_benchmark([iris_dataset], {}, _config(), tmp_path)
 
 
 def test_summaries_of_the_run(run):
