@@ -72,9 +72,7 @@ def plot_pool(results: pd.DataFrame, directory: str | Path,
             style = "-" if method.startswith("full") or method in ("portfolio", "random") else "--"
             (drawn,) = left.plot(line["k"], line["regret"], style, label=method, linewidth=1.4,
                                  color=palette[(2 * index) % 20 + (2 * index) // 20])
-            band = 1.96 * line["sem"].fillna(0.0)
-            left.fill_between(line["k"], line["regret"] - band, line["regret"] + band,
-                              color=drawn.get_color(), alpha=0.12, linewidth=0)
+            _band(left, line["k"], line["regret"], line["sem"], drawn.get_color())
             right.plot(line["k"], line["rank"], style, color=drawn.get_color(), linewidth=1.4)
         n = part["dataset"].nunique()
         left.set(xscale="log", yscale="log", xlabel="configurations tried (k)",
@@ -84,12 +82,23 @@ def plot_pool(results: pd.DataFrame, directory: str | Path,
         left.grid(True, which="both", alpha=0.3)
         right.grid(True, which="both", alpha=0.3)
         left.legend(fontsize=7, ncol=2)
-        figure.tight_layout()
-        path = directory / f"pool_{task}.png"
-        figure.savefig(path, dpi=110)
-        plt.close(figure)
-        paths.append(path)
+        paths.append(_save(figure, directory / f"pool_{task}.png"))
     return paths
+
+
+def _band(axis, x, mean: pd.Series, sem: pd.Series, color) -> None:
+    """A 95 % band (1.96 standard errors) around ``mean``."""
+    band = 1.96 * sem.fillna(0.0)
+    axis.fill_between(x, mean - band, mean + band, color=color, alpha=0.12, linewidth=0)
+
+
+def _save(figure, path: Path) -> Path:
+    import matplotlib.pyplot as plt
+
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return path
 
 
 def markdown_table(frame: pd.DataFrame, floatfmt: str = "{:.4f}") -> str:
@@ -201,19 +210,13 @@ def plot_live(curves: pd.DataFrame, directory: str | Path) -> list[Path]:
         for method in _ordered(part["method"].unique(), LIVE_METHODS):
             stats = part[part["method"] == method].groupby("trial")["regret"].agg(["mean", "sem"])
             (line,) = axis.plot(stats.index, stats["mean"], label=method, linewidth=1.4)
-            band = 1.96 * stats["sem"].fillna(0.0)
-            axis.fill_between(stats.index, stats["mean"] - band, stats["mean"] + band,
-                              color=line.get_color(), alpha=0.12, linewidth=0)
+            _band(axis, stats.index, stats["mean"], stats["sem"], line.get_color())
         n = part[["dataset", "seed"]].drop_duplicates().shape[0]
         axis.set(xlabel="trial", ylabel="regret of the best CV score so far",
                  title=f"{task}: live searches ({n} dataset-seed splits)")
         axis.grid(True, alpha=0.3)
         axis.legend(fontsize=8)
-        figure.tight_layout()
-        path = directory / f"live_{task}.png"
-        figure.savefig(path, dpi=110)
-        plt.close(figure)
-        paths.append(path)
+        paths.append(_save(figure, directory / f"live_{task}.png"))
     return paths
 
 
