@@ -46,7 +46,7 @@ def _method_list(notes: dict[str, str], methods) -> str:
     return "\n".join(f"- `{m}`: {notes.get(m, '')}" for m in methods)
 
 
-def build_page(pool_dir: Path, live_dir: Path, output: Path, figures_dir: Path) -> str:
+def build_page(pool_dir: Path, live_dirs: list[Path], output: Path, figures_dir: Path) -> str:
     page_dir = output.parent
     sections = ["# Benchmarks", "",
                 "Every number on this page is read from the raw results in `benchmarks/results/` "
@@ -54,56 +54,66 @@ def build_page(pool_dir: Path, live_dir: Path, output: Path, figures_dir: Path) 
                 "are means over held-out datasets; bands in the figures are 95 % intervals "
                 "(1.96 standard errors).", ""]
     regenerate = ["```sh"]
-    pool_runs = sorted(pool_dir.glob("raw_*.csv")) if pool_dir.exists() else []
     pool_notes = _run_notes(pool_dir)
-    live_notes = _run_notes(live_dir)
-    if pool_notes.get("command"):
-        regenerate.append(pool_notes["command"])
-    if live_notes.get("command"):
-        regenerate.append(live_notes["command"])
-    regenerate += [f".venv/bin/python benchmarks/report.py --pool {_rel(pool_dir)} --live {_rel(live_dir)} "
-                   f"--output {_rel(output)} --figures {_rel(figures_dir)}", "```", ""]
+    live_notes = [_run_notes(d) for d in live_dirs]
+    for notes in (pool_notes, *live_notes):
+        if notes.get("command") and notes["command"] not in regenerate:
+            regenerate.append(notes["command"])
+    regenerate += [f".venv/bin/python benchmarks/report.py --pool {_rel(pool_dir)} "
+                   + " ".join(f"--live {_rel(d)}" for d in live_dirs)
+                   + f" --output {_rel(output)} --figures {_rel(figures_dir)}", "```", ""]
     sections += ["## Regenerate", "", "The benchmark scripts resume from the raw CSV files they "
-                 "find (pass `--force` to start afresh):", "", *regenerate]
-    machine = pool_notes.get("machine") or live_notes.get("machine")
+                 "find (pass `--force` to start afresh); `make benchmarks` runs all three:", "",
+                 *regenerate]
+    machine = pool_notes.get("machine") or next((n["machine"] for n in live_notes if "machine" in n), None)
     if machine:
         sections += ["Machine: " + ", ".join(f"{k} {v}" for k, v in machine.items()) + ".", ""]
-
-    sections += ["## Offline: leave-groups-out over the meta-database", ""]
-    if pool_runs:
-        results = pd.concat([pd.read_csv(p) for p in pool_runs], ignore_index=True)
-        database = pool_notes.get("database", {})
-        if database:
-            sections += [f"Meta-database: `{database.get('path')}` -- "
-                         + "; ".join(f"{task}: {d['datasets']} datasets x {d['configs']} "
-                                     f"configurations ({d['groups']} source groups, metric "
-                                     f"{d['metric']})" for task, d in database.get("tasks", {}).items())
-                         + ". The meta-learners train on the largest complete sub-matrix of the "
-                         "build; each fold's held-out groups are left out of every model and "
-                         "portfolio, and their pool scores are looked up in the matrix.", ""]
-        sections += ["Methods:", "", _method_list(POOL_METHOD_NOTES, _present(results)), ""]
-        figures = plot_pool(results, figures_dir)
-        sections += [pool_section(summarize(results), trials_to_target(results), figures, page_dir)]
-    else:
-        sections += [f"No results in `{_rel(pool_dir)}` yet: run `benchmarks/pool_benchmark.py`.", ""]
-
-    sections += ["## Live: searches on datasets outside the meta-database", ""]
-    results = read_results(live_dir / "raw.csv")
-    if len(results):
-        curves = read_curves(live_dir / "curves.csv", results)
-        sections += ["Each method is fitted on the training part of an outer split and scored on "
-                     "its test part; the warm start is meta-trained without the dataset's source "
-                     "group. Methods:", "", _method_list(LIVE_METHOD_NOTES, _ordered(_present(results), LIVE_METHODS)), ""]
-        if live_notes.get("database"):
-            sections += [f"Meta-database the warm start learned from: `{live_notes['database']['path']}`.", ""]
-        if live_notes.get("settings"):
-            sections += ["Settings: " + ", ".join(f"{k} {v}" for k, v in live_notes["settings"].items())
+    sections += _pool_part(pool_dir, pool_notes, page_dir, figures_dir)
+    sections += ["## Live: searches on datasets outside the meta-database", "",
+                 "Each method is fitted on the training part of an outer split and scored on its "
+                 "test part; the warm start is meta-trained without the dataset's source group. "
+                 "Only the dataset-seed splits where every method finished are counted.", ""]
+    methods_listed = False
+    for index, (directory, notes) in enumerate(zip(live_dirs, live_notes, strict=True)):
+        results = read_results(directory / "raw.csv")
+        if len(results) == 0:
+            sections += [f"No results in `{_rel(directory)}` yet: run `benchmarks/live_benchmark.py`.", ""]
+            continue
+        if not methods_listed:
+            sections += ["Methods:", "", _method_list(
+                LIVE_METHOD_NOTES, _ordered(_present(results), LIVE_METHODS)), ""]
+            methods_listed = True
+        sections += [f"### Run in `{_rel(directory)}`", ""]
+        if notes.get("database"):
+            sections += [f"Meta-database the warm start learned from: `{notes['database']['path']}`.", ""]
+        if notes.get("settings"):
+            sections += ["Settings: " + ", ".join(f"{k} {v}" for k, v in notes["settings"].items())
                          + ".", ""]
-        figures = plot_live(curves, figures_dir)
-        sections += [live_section(results, curves, figures, page_dir)]
-    else:
-        sections += [f"No results in `{_rel(live_dir)}` yet: run `benchmarks/live_benchmark.py`.", ""]
+        curves = read_curves(directory / "curves.csv", results)
+        stem = "live" if index == 0 else f"live{index + 1}"
+        figures = plot_live(curves, figures_dir, stem=stem)
+        sections += [live_section(results, curves, figures, page_dir, stem=stem, heading="####")]
     return "\n".join(sections).rstrip() + "\n"
+
+
+def _pool_part(pool_dir: Path, pool_notes: dict, page_dir: Path, figures_dir: Path) -> list[str]:
+    sections = ["## Offline: leave-groups-out over the meta-database", ""]
+    pool_runs = sorted(pool_dir.glob("raw_*.csv")) if pool_dir.exists() else []
+    if not pool_runs:
+        return sections + [f"No results in `{_rel(pool_dir)}` yet: run `benchmarks/pool_benchmark.py`.", ""]
+    results = pd.concat([pd.read_csv(p) for p in pool_runs], ignore_index=True)
+    database = pool_notes.get("database", {})
+    if database:
+        sections += [f"Meta-database: `{database.get('path')}` -- "
+                     + "; ".join(f"{task}: {d['datasets']} datasets x {d['configs']} "
+                                 f"configurations ({d['groups']} source groups, metric "
+                                 f"{d['metric']})" for task, d in database.get("tasks", {}).items())
+                     + ". The meta-learners train on the largest complete sub-matrix of the "
+                     "build; each fold's held-out groups are left out of every model and "
+                     "portfolio, and their pool scores are looked up in the matrix.", ""]
+    sections += ["Methods:", "", _method_list(POOL_METHOD_NOTES, _present(results)), ""]
+    figures = plot_pool(results, figures_dir)
+    return sections + [pool_section(summarize(results), trials_to_target(results), figures, page_dir)]
 
 
 def _present(results: pd.DataFrame) -> list[str]:
@@ -120,11 +130,14 @@ def _rel(path: Path) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pool", type=Path, default=REPO / "benchmarks/results/pool")
-    parser.add_argument("--live", type=Path, default=REPO / "benchmarks/results/live")
+    parser.add_argument("--live", type=Path, action="append",
+                        help="a live benchmark's output directory; repeat for several runs "
+                             "(default: benchmarks/results/live)")
     parser.add_argument("--output", type=Path, default=REPO / "docs/benchmarks.md")
     parser.add_argument("--figures", type=Path, default=REPO / "docs/figures")
     args = parser.parse_args(argv)
-    page = build_page(args.pool, args.live, args.output, args.figures)
+    live = args.live or [REPO / "benchmarks/results/live"]
+    page = build_page(args.pool, live, args.output, args.figures)
     tmp = args.output.with_suffix(".md.tmp")
     tmp.write_text(page)
     os.replace(tmp, args.output)

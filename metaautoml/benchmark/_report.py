@@ -192,9 +192,9 @@ def live_regret(curves: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def plot_live(curves: pd.DataFrame, directory: str | Path) -> list[Path]:
+def plot_live(curves: pd.DataFrame, directory: str | Path, stem: str = "live") -> list[Path]:
     """Regret of the best-so-far CV score against trials, one figure per task (95 % bands over
-    the dataset-seed splits). Returns the PNG files written (``live_<task>.png``)."""
+    the dataset-seed splits). Returns the PNG files written (``<stem>_<task>.png``)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -216,12 +216,12 @@ def plot_live(curves: pd.DataFrame, directory: str | Path) -> list[Path]:
                  title=f"{task}: live searches ({n} dataset-seed splits)")
         axis.grid(True, alpha=0.3)
         axis.legend(fontsize=8)
-        paths.append(_save(figure, directory / f"live_{task}.png"))
+        paths.append(_save(figure, directory / f"{stem}_{task}.png"))
     return paths
 
 
 def live_section(results: pd.DataFrame, curves: pd.DataFrame, figures: Sequence[Path],
-                 page_dir: Path) -> str:
+                 page_dir: Path, stem: str = "live", heading: str = "###") -> str:
     """The live benchmark's part of the results page: per task, mean test score and rank per
     method, per-dataset scores, the trials-to-match ratio and the regret figure."""
     from ._live import (
@@ -243,9 +243,10 @@ def live_section(results: pd.DataFrame, curves: pd.DataFrame, figures: Sequence[
     matched = summarize_trials_to_match(trials_to_match(curves))
     for task, part in summary.groupby("task", sort=False):
         datasets = per_dataset[per_dataset["task"] == task]
-        splits = results[results["task"] == task][["dataset", "seed"]].drop_duplicates()
+        complete = complete_units(results)
+        splits = complete[complete["task"] == task][["dataset", "seed"]].drop_duplicates()
         metric = results.loc[results["task"] == task, "metric"].iloc[0]
-        out.append(f"### {task} ({datasets['dataset'].nunique()} datasets, {len(splits)} "
+        out.append(f"{heading} {task} ({datasets['dataset'].nunique()} datasets, {len(splits)} "
                    f"dataset-seed splits, test {metric})\n")
         table = part.set_index("method").drop(columns="task")
         table.index.name = "method"
@@ -263,7 +264,7 @@ def live_section(results: pd.DataFrame, curves: pd.DataFrame, figures: Sequence[
                     "trial + 1; `reached` is the share of splits where it did):\n",
                     markdown_table(ratio, "{:.3f}"), ""]
         for figure in figures:
-            if figure.stem == f"live_{task}":
+            if figure.stem == f"{stem}_{task}":
                 out += [f"![{task} live benchmark]({_relative(figure, page_dir)})", ""]
     return "\n".join(out)
 
