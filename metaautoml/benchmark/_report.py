@@ -105,7 +105,8 @@ def markdown_table(frame: pd.DataFrame, floatfmt: str = "{:.4f}") -> str:
     """A GitHub markdown table of ``frame`` (index included), without the tabulate package."""
     header = [str(frame.index.name or "")] + [str(c) for c in frame.columns]
     lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
-    for index, row in frame.iterrows():
+    # itertuples keeps each column's type (iterrows would make integer counts floats).
+    for index, *row in frame.itertuples(name=None):
         cells = [str(index)]
         for value in row:
             if isinstance(value, (float, np.floating)):
