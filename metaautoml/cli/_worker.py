@@ -159,19 +159,8 @@ class _Waiting:
 
 def _rebuild_search(study, record: dict, storage: str, n_jobs: int) -> dict:
     """The objective ``fit`` searches, rebuilt from what it recorded in ``study``."""
-    from functools import partial
-
     from ..estimator import MetaAutoMLClassifier, MetaAutoMLRegressor
-    from ..evaluation import (
-        DEFAULT_METRIC,
-        TrialRunner,
-        default_metrics,
-        default_n_threads,
-        get_metric,
-        make_splits,
-    )
     from ..search._shared import joined_budget
-    from ..space import ColumnTypes, get_space
 
     name = study.study_name
     data = study.user_attrs.get(DATA_ATTR)
@@ -195,28 +184,14 @@ def _rebuild_search(study, record: dict, storage: str, n_jobs: int) -> dict:
     params = {k: v for k, v in settings.items() if k in known and k not in _PER_PROCESS}
     estimator = estimator_class(**params, n_jobs=n_jobs, random_state=seed)
     n_jobs = estimator._n_jobs()
-    # The same checks, target encoding, folds, metrics and isolation as MetaAutoMLBase.fit.
-    frame = estimator._check_fit_X(X, y)
-    y_search, _ = estimator._check_y(y, n_rows=frame.shape[0])
-    columns = ColumnTypes.infer(frame)
-    splits = make_splits(y_search, task, estimator.cv, random_state=seed)
-    metric = get_metric(estimator.metric if estimator.metric is not None else DEFAULT_METRIC[task],
-                        task)
-    metrics = [metric, *(m for m in default_metrics(task) if m.name != metric.name)]
-    space = get_space(task)
     budget = joined_budget(record, storage)
-    isolate = (budget.deadline is not None or estimator.per_trial_time_limit is not None
-               or estimator.memory_limit_mb is not None or n_jobs > 1)
-    make_runner = partial(TrialRunner, frame, y_search, task=task, columns=columns,
-                          splits=splits, metrics=metrics, random_state=seed, isolate=isolate,
-                          n_threads=default_n_threads(n_jobs),
-                          memory_limit_mb=estimator.memory_limit_mb)
+    objective = estimator._search_objective(X, y, seed, n_jobs, timed=budget.deadline is not None)
     # The fit's sampler, but seeded apart: with one seed, every process would propose the same
     # configurations.
-    _, study.sampler = estimator._plan_search(space, frame, y_search, metric.name,
-                                              _independent_seed())
-    return {"budget": budget, "space": space, "make_runner": make_runner, "n_jobs": n_jobs,
-            "per_trial_time_limit": estimator.per_trial_time_limit}
+    _, study.sampler = estimator._plan_search(objective.space, objective.frame, objective.y_search,
+                                              objective.metric.name, _independent_seed())
+    return {"budget": budget, "space": objective.space, "make_runner": objective.make_runner,
+            "n_jobs": n_jobs, "per_trial_time_limit": estimator.per_trial_time_limit}
 
 
 def _independent_seed() -> int:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import warnings
 from abc import ABCMeta, abstractmethod
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from typing import ClassVar
 
@@ -21,6 +23,7 @@ from threadpoolctl import threadpool_limits
 from .._validation import as_frame
 from ..evaluation import (
     DEFAULT_METRIC,
+    Metric,
     TrialRunner,
     available_cpus,
     default_metrics,
@@ -41,6 +44,23 @@ from ..space import ColumnTypes, Config, SearchSpace, get_space
 
 #: ``source`` tag of the scikit-learn default configurations tried first.
 DEFAULT_SOURCE = "default"
+
+
+@dataclass(frozen=True)
+class SearchObjective:
+    """The checked data and what a search evaluates on it (see ``_search_objective``).
+
+    ``y_search`` is the encoded target the trials score, ``y_refit`` the one the best pipeline
+    is refitted on; ``make_runner(config)`` returns a :class:`~metaautoml.evaluation.TrialRunner`.
+    """
+
+    frame: pd.DataFrame
+    y_search: np.ndarray
+    y_refit: np.ndarray
+    columns: ColumnTypes
+    space: SearchSpace
+    metric: Metric
+    make_runner: Callable[..., TrialRunner]
 
 
 class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
@@ -98,28 +118,10 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         n_jobs = self._n_jobs()
         # Before the data and the warm start, which would otherwise fail on them first.
         check_budget(self.n_trials, self.time_budget, self.per_trial_time_limit)
-        frame = self._check_fit_X(X, y)
-        shape = getattr(y, "shape", ())
-        if len(shape) == 2 and shape[1] == 1:
-            warnings.warn("A column-vector y was passed when a 1d array was expected; it is used "
-                          "as y.ravel()", DataConversionWarning, stacklevel=2)
-        y_search, y_refit = self._check_y(y, n_rows=frame.shape[0])
-        task = self._task
         seed = self._seed()
-        columns = ColumnTypes.infer(frame)
-        splits = make_splits(y_search, task, self.cv, random_state=seed)
-        metric = get_metric(self.metric if self.metric is not None else DEFAULT_METRIC[task], task)
-        # The task's standard metrics are recorded too, so every trial is reusable as meta-data.
-        metrics = [metric, *(m for m in default_metrics(task) if m.name != metric.name)]
-        space = get_space(task)
-        # Limits need the worker process; so do several jobs, which would otherwise contend for
-        # the GIL and share one process-wide thread-pool limit.
-        isolate = (self.time_budget is not None or self.per_trial_time_limit is not None
-                   or self.memory_limit_mb is not None or n_jobs > 1)
-        make_runner = partial(TrialRunner, frame, y_search, task=task, columns=columns,
-                              splits=splits, metrics=metrics, random_state=seed, isolate=isolate,
-                              n_threads=default_n_threads(n_jobs),
-                              memory_limit_mb=self.memory_limit_mb)
+        objective = self._search_objective(X, y, seed, n_jobs, timed=self.time_budget is not None)
+        frame, y_search, space, metric = (objective.frame, objective.y_search, objective.space,
+                                          objective.metric)
         proposals, sampler = self._plan_search(space, frame, y_search, metric.name, seed)
         with optuna_verbosity(self.verbose):
             study = create_study(self.storage, self.study_name, sampler=sampler)
@@ -128,7 +130,7 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
             shared = None if self.storage is None else share_study(
                 study, self.storage, n_trials=self.n_trials, time_budget=self.time_budget,
                 settings={"task": self._task, "seed": seed, **self.get_params()})
-            trials = run_search(study, space, make_runner, n_trials=self.n_trials,
+            trials = run_search(study, space, objective.make_runner, n_trials=self.n_trials,
                                 time_budget=self.time_budget,
                                 per_trial_time_limit=self.per_trial_time_limit,
                                 enqueue=proposals, n_jobs=n_jobs,
@@ -138,8 +140,39 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         self.metric_ = metric.name
         self.best_config_ = space.validate(dict(best.params))
         self.best_score_ = float(best.value)
-        self.best_estimator_ = self._refit(space, self.best_config_, frame, y_refit, columns, seed)
+        self.best_estimator_ = self._refit(space, self.best_config_, frame, objective.y_refit,
+                                           objective.columns, seed)
         return self
+
+    def _search_objective(self, X, y, seed: int, n_jobs: int, *, timed: bool) -> SearchObjective:
+        """What the search evaluates: checked data, folds, metrics, space and trial runners.
+
+        ``fit`` and ``metaautoml worker`` both build their objective here, so a worker joining
+        a stored study evaluates exactly the trials ``fit`` would. ``timed``: the search has a
+        wall-clock budget, whose deadline a trial can only be held to in a worker process.
+        """
+        frame = self._check_fit_X(X, y)
+        shape = getattr(y, "shape", ())
+        if len(shape) == 2 and shape[1] == 1:
+            warnings.warn("A column-vector y was passed when a 1d array was expected; it is used "
+                          "as y.ravel()", DataConversionWarning, stacklevel=3)
+        y_search, y_refit = self._check_y(y, n_rows=frame.shape[0])
+        task = self._task
+        columns = ColumnTypes.infer(frame)
+        splits = make_splits(y_search, task, self.cv, random_state=seed)
+        metric = get_metric(self.metric if self.metric is not None else DEFAULT_METRIC[task], task)
+        # The task's standard metrics are recorded too, so every trial is reusable as meta-data.
+        metrics = [metric, *(m for m in default_metrics(task) if m.name != metric.name)]
+        # Limits need the worker process; so do several jobs, which would otherwise contend for
+        # the GIL and share one process-wide thread-pool limit.
+        isolate = (timed or self.per_trial_time_limit is not None
+                   or self.memory_limit_mb is not None or n_jobs > 1)
+        make_runner = partial(TrialRunner, frame, y_search, task=task, columns=columns,
+                              splits=splits, metrics=metrics, random_state=seed, isolate=isolate,
+                              n_threads=default_n_threads(n_jobs),
+                              memory_limit_mb=self.memory_limit_mb)
+        return SearchObjective(frame=frame, y_search=y_search, y_refit=y_refit, columns=columns,
+                               space=get_space(task), metric=metric, make_runner=make_runner)
 
     def _plan_search(self, space: SearchSpace, frame: pd.DataFrame, y: np.ndarray, metric: str,
                      seed: int) -> tuple[list[tuple[str, Config]], optuna.samplers.BaseSampler]:
