@@ -109,7 +109,8 @@ class MetaSurrogateSampler(BaseSampler):
                     for t in finished if FAMILY in t.params]
         if len(observed) < self.min_observed:
             return
-        proposal = self.propose([p for p, _ in observed], np.array([v for _, v in observed], float))
+        proposal = self.propose([p for p, _ in observed], np.array([v for _, v in observed], float),
+                                pending=_pending_configs(study, trial, self.space))
         if proposal is None:
             return
         with self._lock:
@@ -159,9 +160,15 @@ class MetaSurrogateSampler(BaseSampler):
                 out += [self._perturb(observed[index]) for _ in range(self.n_candidates // 8)]
         return out + list(self.pool)
 
-    def propose(self, observed: Sequence[Config], scores: np.ndarray) -> Config | None:
-        """The candidate with the highest upper confidence bound, never one already tried."""
-        seen = {self.space.config_id(c) for c in observed}
+    def propose(self, observed: Sequence[Config], scores: np.ndarray,
+                pending: Sequence[Config] = ()) -> Config | None:
+        """The candidate with the highest upper confidence bound, never one already tried.
+
+        ``pending``: configurations being evaluated or queued (other workers' running trials,
+        enqueued ones); they are not proposed again either, since adapting to the same finished
+        trials every process would otherwise pick the same winner.
+        """
+        seen = {self.space.config_id(c) for c in [*observed, *pending]}
         candidates = [c for c in self.candidates(observed, scores) if self.space.config_id(c) not in seen]
         if not candidates:
             return None
@@ -193,3 +200,27 @@ class MetaSurrogateSampler(BaseSampler):
                 unit = hp.to_unit(config[name]) + self._rng.normal(0.0, scale)
                 out[name] = hp.from_unit(float(np.clip(unit, 0.0, 1.0)))
         return self.space.validate(out)
+
+
+def _pending_configs(study: optuna.Study, current: FrozenTrial, space: SearchSpace) -> list[Config]:
+    """What the study's running and waiting trials (other than ``current``) evaluate or will.
+
+    An enqueued trial's fixed parameters or this sampler's recorded proposal say so before its
+    parameters are set; a trial the fallback samples is known once all its parameters are (a
+    running trial's parameters are set one at a time, so another process can see some of them).
+    """
+    out = []
+    for trial in study.get_trials(deepcopy=False, states=(TrialState.RUNNING, TrialState.WAITING)):
+        if trial._trial_id == current._trial_id:
+            continue
+        if "fixed_params" in trial.system_attrs:
+            config = dict(trial.system_attrs["fixed_params"])
+        elif PROPOSAL_ATTR in trial.system_attrs:
+            config = json.loads(trial.system_attrs[PROPOSAL_ATTR])
+        else:
+            config = dict(trial.params)
+        try:
+            out.append(space.validate(config))
+        except (KeyError, ValueError):
+            continue  # not all of its parameters are set yet
+    return out

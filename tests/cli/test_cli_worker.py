@@ -36,8 +36,9 @@ from metaautoml.space import get_space
 pytestmark = needs_estimator
 
 #: The shared budget: more than the 8 warm-start (or 7 default) configurations fit enqueues, so
-#: the workers' own samplers propose trials too.
-N_TRIALS = 10
+#: the workers' own samplers propose trials too, and enough that fit cannot finish them all in the
+#: seconds a worker takes to start and rebuild the objective (ten were, on two loaded cores).
+N_TRIALS = 24
 N_WORKERS = 2
 STUDY = "s"
 #: Generous: on two busy cores fit may need a while to create the study and start its search.
@@ -231,8 +232,8 @@ def test_every_trial_ran_in_exactly_one_process(shared_search):
 
 @pytest.mark.slow
 def test_the_workers_took_part(shared_search):
-    # fit starts its search seconds before a worker has rebuilt the objective, but its ten trials
-    # (the last ones proposed by the surrogate) leave the workers time to join.
+    # fit starts its search seconds before a worker has rebuilt the objective, but its N_TRIALS
+    # trials (the last ones proposed by the surrogate) leave the workers time to join.
     ran = [len(_parsed(shared_search, name)["trials"]) for name in shared_search["workers"]]
     assert sum(ran) >= 1, ran
 

@@ -68,3 +68,26 @@ def test_candidates_stay_in_the_space(surrogate):
     observed = training.configs[:4]
     for config in sampler.candidates(observed, np.array([0.1, 0.9, np.nan, 0.5])):
         assert space.validate(config) == config
+
+
+
+def test_never_proposes_what_another_trial_is_evaluating(surrogate):
+    # With several workers the sampler of each adapts to the same finished trials: without
+    # looking at the running ones, all of them would propose the same winner.
+    training, fitted = surrogate
+    space = get_space("classification")
+    # Only pool candidates, so that the proposal is a deterministic function of the trials.
+    sampler = MetaSurrogateSampler(fitted, space, training.meta_features.loc["A0"],
+                                   pool=training.configs, min_observed=3, n_candidates=0, seed=0)
+    study = optuna.create_study(direction="maximize", sampler=sampler)
+    study.optimize(_objective(space), n_trials=3)
+    winner = sampler.propose([t.params for t in study.trials],
+                             np.array([t.value for t in study.trials]))
+    study.enqueue_trial(winner)
+    evaluating = study.ask()  # popped from the queue and running, its parameters not yet set
+    assert "fixed_params" in study._storage.get_trial(evaluating._trial_id).system_attrs
+    proposals = []
+    for _ in range(2):  # each left running, as another worker's trial would be
+        trial = study.ask()
+        proposals.append(json.loads(study._storage.get_trial(trial._trial_id).system_attrs[PROPOSAL_ATTR]))
+    assert len({space.config_id(c) for c in [winner, *proposals]}) == 3
