@@ -117,6 +117,15 @@ def markdown_table(frame: pd.DataFrame, floatfmt: str = "{:.4f}") -> str:
     return "\n".join(lines)
 
 
+def _figure_links(figures: Sequence[Path], stem: str, alt: str, page_dir: Path) -> list[str]:
+    """Markdown image lines for the figures named ``stem``, linked relative to the page."""
+    out = []
+    for figure in figures:
+        if figure.stem == stem:
+            out += [f"![{alt}]({_relative(figure, page_dir)})", ""]
+    return out
+
+
 def pool_section(summary: pd.DataFrame, trials: pd.DataFrame, figures: Sequence[Path],
                  page_dir: Path, k_values: Sequence[int] = K_VALUES) -> str:
     """The pool benchmark's part of the results page: per task, regret, rank and solved share
@@ -151,9 +160,7 @@ def pool_section(summary: pd.DataFrame, trials: pd.DataFrame, figures: Sequence[
         out += ["Configurations needed to come within 0.05 normalized regret of the best (the "
                 "horizon + 1 when never), and that relative to random order:\n",
                 markdown_table(rel, "{:.2f}"), ""]
-        for figure in figures:
-            if figure.stem == f"pool_{task}":
-                out += [f"![{task} pool benchmark]({_relative(figure, page_dir)})", ""]
+        out += _figure_links(figures, f"pool_{task}", f"{task} pool benchmark", page_dir)
     return "\n".join(out)
 
 
@@ -264,9 +271,7 @@ def live_section(results: pd.DataFrame, curves: pd.DataFrame, figures: Sequence[
                     "10 trials, divided by 10 (a searcher that never reaches it counts its last "
                     "trial + 1; `reached` is the share of splits where it did):\n",
                     markdown_table(ratio, "{:.3f}"), ""]
-        for figure in figures:
-            if figure.stem == f"{stem}_{task}":
-                out += [f"![{task} live benchmark]({_relative(figure, page_dir)})", ""]
+        out += _figure_links(figures, f"{stem}_{task}", f"{task} live benchmark", page_dir)
     return "\n".join(out)
 
 
