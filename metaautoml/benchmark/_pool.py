@@ -29,8 +29,8 @@ from ..warmstart import ProposerConfig, WarmStartProposer, greedy_portfolio
 #: The methods, in the order reports list them.
 METHODS = (
     "random", "portfolio", "l1_knn", "flaml_zeroshot", "matcher", "surrogate_zeroshot",
-    "surrogate_adapted", "pretrain_finetune", "full", "full_fomaml", "full_reptile",
-    "full_metasgd",
+    "surrogate_adapted", "pretrain_finetune", "full", "full_zeroshot_first", "full_fomaml",
+    "full_reptile", "full_metasgd",
 )
 #: Meta-features FLAML's zero-shot AutoML matches on.
 FLAML_FEATURES = ("log_n_rows", "log_n_features", "n_classes", "numeric_share")
@@ -137,7 +137,7 @@ class _FoldMethods:
         wanted = set(config.methods)
         self.learned: LearnedMatcher | None = None
         self.surrogates: dict[str, MetaSurrogate] = {}
-        if "full" in wanted:  # the estimators' warm start, as the live benchmark trains it too
+        if wanted & {"full", "full_zeroshot_first"}:  # the estimators' warm start
             full = fit_proposer(train, replace(config.training, variant="maml"), config.n_ensemble,
                                 config.matcher, config.proposer)
             self.learned, self.surrogates["maml"] = full.matcher, full.surrogate
@@ -147,7 +147,8 @@ class _FoldMethods:
         flaml = [c for c in FLAML_FEATURES if c in train.meta_features.columns]
         self.flaml = L1Matcher().fit_frame(train.meta_features[flaml])
         variants = {"surrogate_zeroshot": "maml", "surrogate_adapted": "maml", "full": "maml",
-                    "pretrain_finetune": "pretrain", "full_fomaml": "fomaml",
+                    "full_zeroshot_first": "maml", "pretrain_finetune": "pretrain",
+                    "full_fomaml": "fomaml",
                     "full_reptile": "reptile", "full_metasgd": "metasgd"}
         for method, variant in variants.items():
             if method in wanted and variant not in self.surrogates:
@@ -183,6 +184,11 @@ class _FoldMethods:
         if method in ("surrogate_adapted", "pretrain_finetune"):
             variant = "maml" if method == "surrogate_adapted" else "pretrain"
             return _sequential(self.surrogates[variant], meta, train.encodings, scores, h, [])
+        if method == "full_zeroshot_first":  # ablation: the surrogate's prior from the first pick
+            proposer = WarmStartProposer(train, self.learned, self.surrogates["maml"],
+                                         replace(cfg.proposer, matched_first=0))
+            start = proposer.order(meta, min(cfg.n_warm_start, h))[0]
+            return _sequential(self.surrogates["maml"], meta, train.encodings, scores, h, start)
         if method.startswith("full"):
             variant = "maml" if method == "full" else method.split("_", 1)[1]
             surrogate = self.surrogates[variant]

@@ -27,6 +27,8 @@ POOL_METHOD_NOTES = {
     "surrogate_adapted": "the MAML surrogate, adapted to the trials seen so far after each one",
     "pretrain_finetune": "the same network pretrained on pooled data, fine-tuned (FSBO style)",
     "full": "the full system: warm-start proposals, then the adapted MAML surrogate",
+    "full_zeroshot_first": "the full system with the surrogate's prediction shaping the first "
+                           "proposal too (ablation of ``matched_first``)",
     "full_fomaml": "the full system with first-order MAML",
     "full_reptile": "the full system with Reptile",
     "full_metasgd": "the full system with Meta-SGD",

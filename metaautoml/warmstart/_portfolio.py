@@ -7,7 +7,7 @@ import numpy as np
 
 def greedy_portfolio(performance: np.ndarray, n: int, weights: np.ndarray | None = None,
                      prior: np.ndarray | None = None, prior_weight: float = 0.0,
-                     exclude: np.ndarray | None = None) -> list[int]:
+                     exclude: np.ndarray | None = None, prior_start: int = 0) -> list[int]:
     """Columns chosen one at a time to maximize the weighted mean of each dataset's best so far.
 
     With uniform ``weights`` this is auto-sklearn 2.0's static portfolio (Feurer et al., 2022):
@@ -30,6 +30,8 @@ def greedy_portfolio(performance: np.ndarray, n: int, weights: np.ndarray | None
         Weight of ``prior`` relative to the datasets' total weight of 1.
     exclude : ndarray of bool, shape (n_configs,), optional
         Columns never to choose.
+    prior_start : int, default=0
+        Picks before this one ignore ``prior`` (they still count towards its best so far).
 
     Returns
     -------
@@ -55,7 +57,7 @@ def greedy_portfolio(performance: np.ndarray, n: int, weights: np.ndarray | None
     chosen: list[int] = []
     for _ in range(min(n, int((~blocked).sum()))):
         gain = w @ np.maximum(best[:, None], performance)
-        if prior is not None and prior_weight > 0:
+        if prior is not None and prior_weight > 0 and len(chosen) >= prior_start:
             gain = gain + prior_weight * np.maximum(prior_best, prior)
         gain[blocked] = -np.inf
         pick = int(np.argmax(gain))

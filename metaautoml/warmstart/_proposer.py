@@ -34,6 +34,11 @@ class ProposerConfig:
     surrogate_weight : float
         Weight of the surrogate's zero-shot prediction for the new dataset, relative to the
         matched datasets' total weight of 1.
+    matched_first : int
+        Leading proposals chosen from the matched datasets alone, before the surrogate's
+        prediction counts: the zero-shot prediction is the least reliable source on a dataset
+        unlike the meta-database's, and a first pick it misjudges costs most (in the pool
+        benchmark it raised the regret at k = 1 on both task types; docs/benchmarks.md).
     match_quantile : float
         A new dataset farther from its nearest neighbour than this quantile of the meta-training
         datasets' nearest-neighbour distances is poorly matched; trust falls linearly to 0 at
@@ -47,6 +52,7 @@ class ProposerConfig:
 
     temperature: float = 1.0
     surrogate_weight: float = 0.5
+    matched_first: int = 1
     match_quantile: float = 0.95
     out_of_range_trust: float = 0.5
     n_explain: int = 5
@@ -176,7 +182,8 @@ class WarmStartProposer:
             span = predicted.max() - predicted.min()
             prior = (predicted - predicted.min()) / (span if span > 0 else 1.0)
         chosen = greedy_portfolio(self.performance, n, weights=weights, prior=prior,
-                                  prior_weight=self.config.surrogate_weight * trust, exclude=exclude)
+                                  prior_weight=self.config.surrogate_weight * trust, exclude=exclude,
+                                  prior_start=self.config.matched_first)
         return chosen, weights, distances, predicted, trust, reasons
 
     def propose(self, meta_features: pd.Series, n: int) -> WarmStart:

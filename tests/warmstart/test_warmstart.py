@@ -33,6 +33,17 @@ def test_greedy_portfolio_covers_what_the_first_pick_misses():
     assert greedy_portfolio(P, 10) == [2, 1, 0, 3]
 
 
+def test_greedy_portfolio_lets_the_prior_in_from_prior_start():
+    P = np.array([[1.0, 0.0, 0.7, 0.9],
+                  [0.0, 1.0, 0.7, 0.0]])
+    prior = np.array([0, 0, 0, 1.0])
+    assert greedy_portfolio(P, 2, prior=prior, prior_weight=5.0) == [3, 1]
+    # The first pick is the datasets' alone; the second sees the prior, and credits the first
+    # pick's coverage of both datasets (so column 3, not 0 or 1, is what the prior adds).
+    assert greedy_portfolio(P, 2, prior=prior, prior_weight=5.0, prior_start=1) == [2, 3]
+    assert greedy_portfolio(P, 2, prior=prior, prior_weight=5.0, prior_start=2) == greedy_portfolio(P, 2)
+
+
 def test_greedy_portfolio_rejects_bad_weights():
     with pytest.raises(ValueError, match="non-negative"):
         greedy_portfolio(np.ones((2, 3)), 1, weights=np.array([1.0, -1.0]))
@@ -59,6 +70,24 @@ def test_a_matched_dataset_gets_its_cluster_s_best_first(proposer, cluster):
     assert warm.table["rank"].tolist() == [1, 2, 3]
     assert set(warm.table["source"]) <= {"warm_start:matched", "warm_start:surrogate", "warm_start:portfolio"}
     assert MATCHED_SOURCE in set(warm.table["source"])
+
+
+def test_the_first_proposal_is_the_matched_datasets_own(proposer):
+    # The surrogate's zero-shot prediction shapes the proposals after the first only.
+    from dataclasses import replace
+
+    from metaautoml.warmstart import ProposerConfig
+
+    meta = proposer.training.meta_features.loc["A3"]
+    matched = WarmStartProposer(proposer.training, proposer.matcher, None, proposer.config)
+    assert proposer.config.matched_first == 1
+    assert proposer.order(meta, 1)[0] == matched.order(meta, 1)[0]
+    heavy = ProposerConfig(surrogate_weight=100.0)
+    zero_shot = np.argmax(proposer.zero_shot(meta))
+    assert WarmStartProposer(proposer.training, proposer.matcher, proposer.surrogate,
+                             replace(heavy, matched_first=0)).order(meta, 1)[0] == [zero_shot]
+    assert WarmStartProposer(proposer.training, proposer.matcher, proposer.surrogate,
+                             heavy).order(meta, 2)[0][1] == zero_shot
 
 
 def test_out_of_range_lowers_trust_and_says_why(proposer):
