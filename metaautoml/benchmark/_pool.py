@@ -32,6 +32,12 @@ METHODS = (
     "surrogate_adapted", "pretrain_finetune", "full", "full_zeroshot_first", "full_fomaml",
     "full_reptile", "full_metasgd",
 )
+#: The surrogate (meta-training variant) each surrogate-based method uses.
+_SURROGATE_VARIANT = {
+    "surrogate_zeroshot": "maml", "surrogate_adapted": "maml", "pretrain_finetune": "pretrain",
+    "full": "maml", "full_zeroshot_first": "maml", "full_fomaml": "fomaml",
+    "full_reptile": "reptile", "full_metasgd": "metasgd",
+}
 #: Meta-features FLAML's zero-shot AutoML matches on.
 FLAML_FEATURES = ("log_n_rows", "log_n_features", "n_classes", "numeric_share")
 K_VALUES = (1, 3, 5, 10, 25, 50)
@@ -146,11 +152,7 @@ class _FoldMethods:
         self.l1 = L1Matcher().fit(train)
         flaml = [c for c in FLAML_FEATURES if c in train.meta_features.columns]
         self.flaml = L1Matcher().fit_frame(train.meta_features[flaml])
-        variants = {"surrogate_zeroshot": "maml", "surrogate_adapted": "maml", "full": "maml",
-                    "full_zeroshot_first": "maml", "pretrain_finetune": "pretrain",
-                    "full_fomaml": "fomaml",
-                    "full_reptile": "reptile", "full_metasgd": "metasgd"}
-        for method, variant in variants.items():
+        for method, variant in _SURROGATE_VARIANT.items():
             if method in wanted and variant not in self.surrogates:
                 self.surrogates[variant] = MetaSurrogate(
                     replace(config.training, variant=variant), config.n_ensemble).fit(train)
@@ -182,17 +184,14 @@ class _FoldMethods:
             mean, _ = self.surrogates["maml"].predict(meta, train.encodings)
             return list(np.argsort(-mean, kind="stable")[:h])
         if method in ("surrogate_adapted", "pretrain_finetune"):
-            variant = "maml" if method == "surrogate_adapted" else "pretrain"
-            return _sequential(self.surrogates[variant], meta, train.encodings, scores, h, [])
-        if method == "full_zeroshot_first":  # ablation: the surrogate's prior from the first pick
-            proposer = WarmStartProposer(train, self.learned, self.surrogates["maml"],
-                                         replace(cfg.proposer, matched_first=0))
-            start = proposer.order(meta, min(cfg.n_warm_start, h))[0]
-            return _sequential(self.surrogates["maml"], meta, train.encodings, scores, h, start)
+            return _sequential(self.surrogates[_SURROGATE_VARIANT[method]], meta, train.encodings,
+                               scores, h, [])
         if method.startswith("full"):
-            variant = "maml" if method == "full" else method.split("_", 1)[1]
-            surrogate = self.surrogates[variant]
-            proposer = WarmStartProposer(train, self.learned, surrogate, cfg.proposer)
+            surrogate = self.surrogates[_SURROGATE_VARIANT[method]]
+            # The ablation full_zeroshot_first lets the surrogate's prior shape the first pick too.
+            proposer_config = (replace(cfg.proposer, matched_first=0)
+                               if method == "full_zeroshot_first" else cfg.proposer)
+            proposer = WarmStartProposer(train, self.learned, surrogate, proposer_config)
             start = proposer.order(meta, min(cfg.n_warm_start, h))[0]
             return _sequential(surrogate, meta, train.encodings, scores, h, start)
         raise ValueError(f"unknown method {method!r}")
