@@ -104,13 +104,14 @@ class MetaSurrogateSampler(BaseSampler):
         self.fallback.before_trial(study, trial)
         if self.surrogate is None or "fixed_params" in trial.system_attrs:
             return  # an enqueued trial: its parameters are given
-        finished = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE, TrialState.FAIL))
+        trials = study.get_trials(deepcopy=False)
         observed = [(t.params, t.value if t.state == TrialState.COMPLETE else np.nan)
-                    for t in finished if FAMILY in t.params]
+                    for t in trials if t.state in (TrialState.COMPLETE, TrialState.FAIL)
+                    and FAMILY in t.params]
         if len(observed) < self.min_observed:
             return
         proposal = self.propose([p for p, _ in observed], np.array([v for _, v in observed], float),
-                                pending=_pending_configs(study, trial, self.space))
+                                pending=_pending_configs(trials, trial, self.space))
         if proposal is None:
             return
         with self._lock:
@@ -202,16 +203,17 @@ class MetaSurrogateSampler(BaseSampler):
         return self.space.validate(out)
 
 
-def _pending_configs(study: optuna.Study, current: FrozenTrial, space: SearchSpace) -> list[Config]:
-    """What the study's running and waiting trials (other than ``current``) evaluate or will.
+def _pending_configs(trials: Sequence[FrozenTrial], current: FrozenTrial, space: SearchSpace
+                     ) -> list[Config]:
+    """What the running and waiting ``trials`` (other than ``current``) evaluate or will.
 
     An enqueued trial's fixed parameters or this sampler's recorded proposal say so before its
     parameters are set; a trial the fallback samples is known once all its parameters are (a
     running trial's parameters are set one at a time, so another process can see some of them).
     """
     out = []
-    for trial in study.get_trials(deepcopy=False, states=(TrialState.RUNNING, TrialState.WAITING)):
-        if trial._trial_id == current._trial_id:
+    for trial in trials:
+        if trial.state not in (TrialState.RUNNING, TrialState.WAITING) or trial._trial_id == current._trial_id:
             continue
         if "fixed_params" in trial.system_attrs:
             config = dict(trial.system_attrs["fixed_params"])
