@@ -11,13 +11,17 @@ Usage::
     .venv/bin/python benchmarks/pool_benchmark.py --output benchmarks/results/pool
     .venv/bin/python benchmarks/pool_benchmark.py --db meta_db/build/metadb.sqlite --folds 10
 
-Runs resume: a task whose raw CSV exists in ``--output`` is not rerun (``--force`` reruns it).
+Runs resume: a task whose raw CSV exists in ``--output`` is not rerun, and within a task every
+finished fold is saved under ``--output/folds-<task>/`` and reused (``--force`` reruns all).
+``--folds loo`` (one dataset group per fold) retrains the models once per group: use
+``--n-jobs`` to run folds in parallel.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import time
 from dataclasses import replace
@@ -47,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ensemble", type=int, default=1, help="surrogate ensemble members")
     parser.add_argument("--horizon", type=int, default=50)
     parser.add_argument("--output", default="benchmarks/results/pool", help="output directory")
+    parser.add_argument("--n-jobs", type=int, default=1, help="folds run in parallel processes")
     parser.add_argument("--force", action="store_true", help="rerun tasks with results on disk")
     args = parser.parse_args(argv)
 
@@ -59,8 +64,10 @@ def main(argv: list[str] | None = None) -> int:
     base = replace(base, training=replace(base.training, meta_iterations=args.iterations))
     frames = []
     for task in args.task or ("classification", "regression"):
-        raw = out / f"raw_{task}.csv"
-        if raw.exists() and not args.force:
+        raw, checkpoints = out / f"raw_{task}.csv", out / f"folds-{task}"
+        if args.force:
+            shutil.rmtree(checkpoints, ignore_errors=True)
+        elif raw.exists():
             print(f"{task}: reusing {raw}", file=sys.stderr)
             frames.append(pd.read_csv(raw))
             continue
@@ -68,11 +75,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{task}: {data.n_datasets} datasets x {data.n_configs} configurations "
               f"({len(set(data.groups))} groups), metric {data.metric}", file=sys.stderr)
         start = time.perf_counter()
-        results = run_pool_benchmark(data, base, progress=lambda line: print(line, file=sys.stderr))
+        results = run_pool_benchmark(data, base, progress=lambda line: print(line, file=sys.stderr),
+                                     n_jobs=args.n_jobs, checkpoints=checkpoints)
         print(f"{task}: {time.perf_counter() - start:.0f} s", file=sys.stderr)
         tmp = raw.with_suffix(".csv.tmp")
         results.to_csv(tmp, index=False)
         os.replace(tmp, raw)
+        shutil.rmtree(checkpoints)  # the raw CSV now holds every fold
         frames.append(results)
     tasks = {}
     for task in args.task or ("classification", "regression"):

@@ -14,12 +14,15 @@ the best, relative to random order.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from joblib import Parallel, delayed
 
 from ..matcher import L1Matcher, LearnedMatcher, MatcherConfig
 from ..metadb import MetaTrainingSet
@@ -197,8 +200,61 @@ class _FoldMethods:
         raise ValueError(f"unknown method {method!r}")
 
 
+def _run_fold(data: MetaTrainingSet, config: PoolBenchmarkConfig, fold: int,
+              test: np.ndarray) -> pd.DataFrame:
+    """Every method's regret curve on the held-out datasets of one fold."""
+    # One generator per fold: a fold's random orders do not depend on which folds ran before it
+    # (or in which process), so a resumed or parallel run reproduces a serial one.
+    rng = np.random.default_rng([config.seed, fold])
+    normalized = data.normalized("minmax")
+    held_out = set(test.tolist())
+    train_names = [d for i, d in enumerate(data.datasets) if i not in held_out]
+    methods = _FoldMethods(data.subset(train_names), config)
+    rows = []
+    for i in test:
+        name = data.datasets[i]
+        meta = data.meta_features.iloc[i]
+        for method in config.methods:
+            orders = methods.order(method, meta, data.scores[i], rng)
+            orders = orders if orders and isinstance(orders[0], list) else [orders]
+            curves = np.stack([np.maximum.accumulate(normalized[i, o]) for o in orders])
+            regret = 1.0 - curves.mean(axis=0)
+            rows += [{"task": data.task, "dataset": name, "group": data.groups[i], "fold": fold,
+                      "method": method, "k": k + 1, "regret": float(r)}
+                     for k, r in enumerate(regret)]
+    return pd.DataFrame(rows)
+
+
+def _checkpoint(checkpoints: Path | None, fold: int) -> Path | None:
+    return None if checkpoints is None else checkpoints / f"fold-{fold:03d}.csv"
+
+
+def _load_checkpoint(path: Path | None, data: MetaTrainingSet, config: PoolBenchmarkConfig,
+                     test: np.ndarray) -> pd.DataFrame | None:
+    """A fold's saved results, if they are this fold's: same held-out datasets and methods."""
+    if path is None or not path.exists():
+        return None
+    saved = pd.read_csv(path)
+    if (set(saved["dataset"]) != {data.datasets[i] for i in test}
+            or set(saved["method"]) != set(config.methods)):
+        return None
+    return saved
+
+
+def _fold_task(data: MetaTrainingSet, config: PoolBenchmarkConfig, fold: int, test: np.ndarray,
+               path: Path | None) -> tuple[pd.DataFrame, float]:
+    start = time.perf_counter()
+    results = _run_fold(data, config, fold, test)
+    if path is not None:  # written whole or not at all: a killed run leaves no partial fold
+        tmp = path.with_suffix(".csv.tmp")
+        results.to_csv(tmp, index=False)
+        os.replace(tmp, path)
+    return results, time.perf_counter() - start
+
+
 def run_pool_benchmark(data: MetaTrainingSet, config: PoolBenchmarkConfig | None = None,
-                       progress: Callable[[str], None] | None = None) -> pd.DataFrame:
+                       progress: Callable[[str], None] | None = None, *, n_jobs: int = 1,
+                       checkpoints: str | os.PathLike | None = None) -> pd.DataFrame:
     """Run every method on every held-out dataset.
 
     Parameters
@@ -208,6 +264,11 @@ def run_pool_benchmark(data: MetaTrainingSet, config: PoolBenchmarkConfig | None
     config : PoolBenchmarkConfig, optional
     progress : callable, optional
         Called with a line of text after each fold.
+    n_jobs : int, default=1
+        Folds run in parallel processes (each trains its models on one thread).
+    checkpoints : path-like, optional
+        A directory for one CSV per finished fold. Folds already saved there (for the same
+        held-out datasets and methods) are not rerun, so an interrupted run resumes.
 
     Returns
     -------
@@ -215,31 +276,40 @@ def run_pool_benchmark(data: MetaTrainingSet, config: PoolBenchmarkConfig | None
         Long format: ``task, dataset, group, fold, method, k, regret`` (regret averaged over
         the random orders for ``random``), one row per dataset, method and ``k`` in
         ``1..horizon``.
+
+    Examples
+    --------
+    >>> from metaautoml.benchmark import PoolBenchmarkConfig, run_pool_benchmark
+    >>> from metaautoml.metadb import MetaDB, MetaTrainingSet
+    >>> data = MetaTrainingSet.from_metadb(MetaDB.default(), "classification")
+    >>> config = PoolBenchmarkConfig(methods=("random", "portfolio"), n_folds=5)
+    >>> results = run_pool_benchmark(data, config)  # doctest: +SKIP
     """
     config = config or PoolBenchmarkConfig()
-    rng = np.random.default_rng(config.seed)
-    normalized = data.normalized("minmax")
-    rows = []
+    if not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0:
+        raise ValueError(f"n_jobs must be a non-zero integer, got {n_jobs!r}")
     folds = group_folds(data.groups, config.n_folds, config.seed)
+    directory = None if checkpoints is None else Path(checkpoints)
+    if directory is not None:
+        directory.mkdir(parents=True, exist_ok=True)
+    done: dict[int, pd.DataFrame] = {}
     for fold, test in enumerate(folds):
-        start = time.perf_counter()
-        train_names = [d for i, d in enumerate(data.datasets) if i not in set(test)]
-        methods = _FoldMethods(data.subset(train_names), config)
-        for i in test:
-            name = data.datasets[i]
-            meta = data.meta_features.iloc[i]
-            for method in config.methods:
-                orders = methods.order(method, meta, data.scores[i], rng)
-                orders = orders if orders and isinstance(orders[0], list) else [orders]
-                curves = np.stack([np.maximum.accumulate(normalized[i, o]) for o in orders])
-                regret = 1.0 - curves.mean(axis=0)
-                rows += [{"task": data.task, "dataset": name, "group": data.groups[i], "fold": fold,
-                          "method": method, "k": k + 1, "regret": float(r)}
-                         for k, r in enumerate(regret)]
+        saved = _load_checkpoint(_checkpoint(directory, fold), data, config, test)
+        if saved is not None:
+            done[fold] = saved
+    todo = [fold for fold in range(len(folds)) if fold not in done]
+    if progress is not None and done:
+        progress(f"{data.task}: {len(done)} of {len(folds)} folds reused from {directory}")
+    jobs = (delayed(_fold_task)(data, config, fold, folds[fold], _checkpoint(directory, fold))
+            for fold in todo)
+    for count, (fold, (results, seconds)) in enumerate(
+            zip(todo, Parallel(n_jobs=n_jobs, return_as="generator")(jobs), strict=True),
+            start=len(done) + 1):
+        done[fold] = results
         if progress is not None:
-            progress(f"{data.task} fold {fold + 1}/{len(folds)}: {len(test)} datasets held out, "
-                     f"{time.perf_counter() - start:.0f} s")
-    return pd.DataFrame(rows)
+            progress(f"{data.task} fold {fold + 1} ({count}/{len(folds)} done): "
+                     f"{len(folds[fold])} datasets held out, {seconds:.0f} s")
+    return pd.concat([done[fold] for fold in range(len(folds))], ignore_index=True)
 
 
 def summarize(results: pd.DataFrame, k_values: Sequence[int] = K_VALUES,

@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from _meta_fixtures import synthetic_metadb, synthetic_training_set
 
@@ -86,5 +87,50 @@ def test_the_script_runs_and_resumes(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "mean normalized regret (6 held-out datasets)" in out
     assert (tmp_path / "out" / "raw_classification.csv").exists()
+    assert not (tmp_path / "out" / "folds-classification").exists()  # merged into the raw CSV
     assert pool_benchmark.main(argv) == 0
     assert "reusing" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def small_run():
+    training = synthetic_training_set(n_per_cluster=3)
+    config = PoolBenchmarkConfig(methods=("random", "portfolio", "matcher", "full"), n_folds=3,
+                                 horizon=5, n_random=3,
+                                 training=TrainingConfig(meta_iterations=5, meta_batch=4, query_size=8))
+    return training, replace(config, matcher=replace(config.matcher, epochs=5))
+
+
+def test_folds_resume_from_checkpoints(small_run, tmp_path):
+    training, config = small_run
+    first = run_pool_benchmark(training, config, checkpoints=tmp_path)
+    saved = sorted(p.name for p in tmp_path.glob("fold-*.csv"))
+    assert saved == ["fold-000.csv", "fold-001.csv", "fold-002.csv"]
+    (tmp_path / "fold-001.csv").unlink()
+    lines = []
+    resumed = run_pool_benchmark(training, config, progress=lines.append, checkpoints=tmp_path)
+    assert lines[0].endswith(f"2 of 3 folds reused from {tmp_path}")
+    assert [line.split(" (")[0] for line in lines[1:]] == ["classification fold 2"]
+    pd.testing.assert_frame_equal(resumed, first)
+
+
+def test_a_checkpoint_of_other_methods_is_rerun(small_run, tmp_path):
+    training, config = small_run
+    run_pool_benchmark(training, replace(config, methods=("random",)), checkpoints=tmp_path)
+    lines = []
+    results = run_pool_benchmark(training, config, progress=lines.append, checkpoints=tmp_path)
+    assert len(lines) == 3  # nothing reused
+    assert set(results["method"]) == set(config.methods)
+
+
+def test_parallel_folds_reproduce_the_serial_run(small_run):
+    training, config = small_run
+    serial = run_pool_benchmark(training, config)
+    parallel = run_pool_benchmark(training, config, n_jobs=2)
+    pd.testing.assert_frame_equal(parallel, serial)
+
+
+def test_n_jobs_zero_is_rejected(small_run):
+    training, config = small_run
+    with pytest.raises(ValueError, match="n_jobs must be a non-zero integer"):
+        run_pool_benchmark(training, config, n_jobs=0)
