@@ -67,7 +67,7 @@ meta_db/build/weka:
 ## Rerun both benchmarks (each resumes from its raw results) and regenerate docs/benchmarks.md.
 ## Hours on two cores; see docs/benchmarks.md for what they measure.
 benchmarks: $(VENV)/.installed-dev
-	$(BIN)/python benchmarks/pool_benchmark.py --output benchmarks/results/pool
+	$(BIN)/python benchmarks/pool_benchmark.py --folds loo --n-jobs -1 --output benchmarks/results/pool
 	$(BIN)/python benchmarks/live_benchmark.py --n-trials 20 --seeds 2 --output benchmarks/results/live
 	$(BIN)/python benchmarks/report.py --pool benchmarks/results/pool --live benchmarks/results/live
 

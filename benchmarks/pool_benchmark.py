@@ -32,6 +32,7 @@ import pandas as pd
 from metaautoml.benchmark import (
     METHODS,
     PoolBenchmarkConfig,
+    paired_comparison,
     run_pool_benchmark,
     summarize,
     trials_to_target,
@@ -110,6 +111,11 @@ def main(argv: list[str] | None = None) -> int:
             print(solved.reindex([m for m in METHODS if m in solved.index]).round(3).to_string())
         print("\n== trials to reach regret <= 0.05 (horizon + 1 if never) ==")
         print(ttt.round(3).to_string(index=False))
+        if "full" in set(results["method"]):
+            paired = paired_comparison(results)
+            paired.to_csv(out / "paired.csv", index=False)
+            print("\n== baseline minus full regret, per dataset (positive: full is better) ==")
+            print(paired.round(4).to_string(index=False))
     return 0
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from metaautoml.benchmark import summarize, trials_to_target
+from metaautoml.benchmark import paired_comparison, summarize, trials_to_target
 from metaautoml.benchmark._live import LIVE_METHODS, read_curves, read_results
 from metaautoml.benchmark._report import (
     LIVE_METHOD_NOTES,
@@ -111,9 +111,16 @@ def _pool_part(pool_dir: Path, pool_notes: dict, page_dir: Path, figures_dir: Pa
                      + ". The meta-learners train on the largest complete sub-matrix of the "
                      "build; each fold's held-out groups are left out of every model and "
                      "portfolio, and their pool scores are looked up in the matrix.", ""]
-    sections += ["Methods:", "", _method_list(POOL_METHOD_NOTES, _present(results)), ""]
+    for task, part in results.groupby("task"):
+        folds, groups = part["fold"].nunique(), part["group"].nunique()
+        protocol = ("leave-one-group-out" if folds == groups
+                    else f"{folds} folds of source groups (an estimate; `--folds loo` is the full protocol)")
+        sections.append(f"Protocol for {task}: {protocol}, {groups} groups, "
+                        f"so every model is retrained {folds} times.")
+    sections += ["", "Methods:", "", _method_list(POOL_METHOD_NOTES, _present(results)), ""]
     figures = plot_pool(results, figures_dir)
-    return sections + [pool_section(summarize(results), trials_to_target(results), figures, page_dir)]
+    return sections + [pool_section(summarize(results), trials_to_target(results), figures, page_dir,
+                                    paired=paired_comparison(results))]
 
 
 def _present(results: pd.DataFrame) -> list[str]:

@@ -338,3 +338,34 @@ def trials_to_target(results: pd.DataFrame, target_regret: float = 0.05) -> pd.D
     random = table[table["method"] == "random"].set_index("task")["trials"]
     table["relative_to_random"] = table["trials"] / table["task"].map(random)
     return table
+
+
+def paired_comparison(results: pd.DataFrame, method: str = "full",
+                      baselines: Sequence[str] = ("portfolio", "l1_knn", "flaml_zeroshot", "random"),
+                      k_values: Sequence[int] = K_VALUES) -> pd.DataFrame:
+    """``method`` against each baseline, dataset by dataset: how much lower its regret is.
+
+    Mean differences of normalized regret alone hide how noisy they are; the paired view says
+    whether a gap is larger than its standard error and on how many datasets it holds.
+
+    Returns
+    -------
+    DataFrame
+        One row per task, baseline and ``k``: ``difference`` (mean of baseline minus ``method``
+        regret; positive means ``method`` is better), ``difference_sem``, and ``wins``, ``ties``,
+        ``losses`` of ``method`` over the held-out datasets (ties within 1e-12).
+    """
+    results = results[results["k"].isin(k_values)]
+    wide = results.pivot_table(index=["task", "dataset", "k"], columns="method", values="regret")
+    if method not in wide.columns:
+        raise ValueError(f"no results for method {method!r}")
+    rows = []
+    for baseline in (b for b in baselines if b in wide.columns and b != method):
+        diff = (wide[baseline] - wide[method]).dropna()
+        for (task, k), part in diff.groupby(level=["task", "k"]):
+            rows.append({"task": task, "baseline": baseline, "k": k,
+                         "difference": part.mean(), "difference_sem": part.sem(),
+                         "wins": int((part > 1e-12).sum()), "ties": int((part.abs() <= 1e-12).sum()),
+                         "losses": int((part < -1e-12).sum())})
+    return pd.DataFrame(rows, columns=["task", "baseline", "k", "difference", "difference_sem",
+                                       "wins", "ties", "losses"])

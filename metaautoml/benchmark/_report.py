@@ -129,9 +129,11 @@ def _figure_links(figures: Sequence[Path], stem: str, alt: str, page_dir: Path) 
 
 
 def pool_section(summary: pd.DataFrame, trials: pd.DataFrame, figures: Sequence[Path],
-                 page_dir: Path, k_values: Sequence[int] = K_VALUES) -> str:
+                 page_dir: Path, k_values: Sequence[int] = K_VALUES,
+                 paired: pd.DataFrame | None = None) -> str:
     """The pool benchmark's part of the results page: per task, regret, rank and solved share
-    at each ``k``, trials-to-target, the figure, and which method wins where."""
+    at each ``k``, which method wins where, the full system's paired differences to the
+    baselines (``paired``, from :func:`paired_comparison`), trials-to-target and the figure."""
     out = []
     for task, part in summary.groupby("task"):
         part = part[part["k"].isin(k_values)]
@@ -156,6 +158,12 @@ def pool_section(summary: pd.DataFrame, trials: pd.DataFrame, figures: Sequence[
             out.append(f"The full system has lower mean regret than every baseline "
                        f"({', '.join(baselines)}) at k = {', '.join(map(str, wins)) or 'none'}"
                        + (f"; not at k = {', '.join(map(str, losses))}." if losses else ".") + "\n")
+        if paired is not None and not paired[paired["task"] == task].empty:
+            out += ["How much lower the full system's regret is than each baseline's, dataset by "
+                    "dataset: mean difference +- its standard error, and the datasets where the "
+                    "full system is better / level / worse:\n",
+                    markdown_table(_paired_cells(paired[paired["task"] == task], k_values), "{}"),
+                    ""]
         rel = trials[trials["task"] == task].set_index("method").reindex(methods)
         rel = rel[["trials", "relative_to_random"]]
         rel.index.name = "method"
@@ -164,6 +172,17 @@ def pool_section(summary: pd.DataFrame, trials: pd.DataFrame, figures: Sequence[
                 markdown_table(rel, "{:.2f}"), ""]
         out += _figure_links(figures, f"pool_{task}", f"{task} pool benchmark", page_dir)
     return "\n".join(out)
+
+
+def _paired_cells(paired: pd.DataFrame, k_values: Sequence[int]) -> pd.DataFrame:
+    cells = paired[paired["k"].isin(k_values)].assign(cell=lambda t: [
+        f"{r.difference:+.4f} +- {r.difference_sem:.4f} ({r.wins}/{r.ties}/{r.losses})"
+        for r in t.itertuples()])
+    table = cells.pivot(index="baseline", columns="k", values="cell")
+    table = table.reindex(list(dict.fromkeys(paired["baseline"])))
+    table.columns = [f"k={k}" for k in table.columns]
+    table.index.name = "full vs"
+    return table
 
 
 def _relative(path: Path, start: Path) -> str:

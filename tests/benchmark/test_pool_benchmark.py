@@ -15,6 +15,7 @@ from metaautoml.benchmark import (
     METHODS,
     PoolBenchmarkConfig,
     group_folds,
+    paired_comparison,
     run_pool_benchmark,
     summarize,
     trials_to_target,
@@ -88,6 +89,8 @@ def test_the_script_runs_and_resumes(tmp_path, capsys):
     assert "mean normalized regret (6 held-out datasets)" in out
     assert (tmp_path / "out" / "raw_classification.csv").exists()
     assert not (tmp_path / "out" / "folds-classification").exists()  # merged into the raw CSV
+    assert "baseline minus full regret" in out
+    assert set(pd.read_csv(tmp_path / "out" / "paired.csv")["baseline"]) == {"portfolio", "random"}
     assert pool_benchmark.main(argv) == 0
     assert "reusing" in capsys.readouterr().err
 
@@ -134,3 +137,17 @@ def test_n_jobs_zero_is_rejected(small_run):
     training, config = small_run
     with pytest.raises(ValueError, match="n_jobs must be a non-zero integer"):
         run_pool_benchmark(training, config, n_jobs=0)
+
+
+def test_paired_comparison_counts_datasets_where_the_method_is_better():
+    regrets = {"full": [0.1, 0.2, 0.3], "portfolio": [0.2, 0.2, 0.1]}
+    results = pd.DataFrame([{"task": "classification", "dataset": f"d{i}", "k": 1, "method": m,
+                             "regret": r[i]} for m, r in regrets.items() for i in range(3)])
+    table = paired_comparison(results, baselines=("portfolio", "l1_knn"), k_values=(1,))
+    assert len(table) == 1  # l1_knn has no results
+    row = table.iloc[0]
+    assert (row["baseline"], row["wins"], row["ties"], row["losses"]) == ("portfolio", 1, 1, 1)
+    assert row["difference"] == pytest.approx((0.1 + 0.0 - 0.2) / 3)
+    assert row["difference_sem"] == pytest.approx(np.std([0.1, 0.0, -0.2], ddof=1) / np.sqrt(3))
+    with pytest.raises(ValueError, match="no results for method 'surrogate'"):
+        paired_comparison(results, method="surrogate")

@@ -73,6 +73,8 @@ def test_the_page_shows_every_method_of_both_benchmarks(page):
     for method in (*POOL_METHODS, *LIVE_METHODS):
         assert f"| {method} |" in text, method
     assert "The full system has lower mean regret than every baseline" in text
+    assert "Protocol for classification: 2 folds of source groups" in text
+    assert "| full vs | k=1 | k=3 | k=5 |" in text  # the paired differences to the baselines
 
 
 @pytest.mark.slow
