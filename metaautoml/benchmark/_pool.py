@@ -32,14 +32,14 @@ from ..warmstart import ProposerConfig, WarmStartProposer, greedy_portfolio
 #: The methods, in the order reports list them.
 METHODS = (
     "random", "portfolio", "l1_knn", "flaml_zeroshot", "matcher", "surrogate_zeroshot",
-    "surrogate_adapted", "pretrain_finetune", "full", "full_zeroshot_first", "full_fomaml",
-    "full_reptile", "full_metasgd",
+    "surrogate_adapted", "pretrain_finetune", "full", "full_zeroshot_first", "full_l1_matcher",
+    "full_fomaml", "full_reptile", "full_metasgd",
 )
 #: The surrogate (meta-training variant) each surrogate-based method uses.
 _SURROGATE_VARIANT = {
     "surrogate_zeroshot": "maml", "surrogate_adapted": "maml", "pretrain_finetune": "pretrain",
-    "full": "maml", "full_zeroshot_first": "maml", "full_fomaml": "fomaml",
-    "full_reptile": "reptile", "full_metasgd": "metasgd",
+    "full": "maml", "full_zeroshot_first": "maml", "full_l1_matcher": "maml",
+    "full_fomaml": "fomaml", "full_reptile": "reptile", "full_metasgd": "metasgd",
 }
 #: Meta-features FLAML's zero-shot AutoML matches on.
 FLAML_FEATURES = ("log_n_rows", "log_n_features", "n_classes", "numeric_share")
@@ -194,7 +194,10 @@ class _FoldMethods:
             # The ablation full_zeroshot_first lets the surrogate's prior shape the first pick too.
             proposer_config = (replace(cfg.proposer, matched_first=0)
                                if method == "full_zeroshot_first" else cfg.proposer)
-            proposer = WarmStartProposer(train, self.learned, surrogate, proposer_config)
+            # The ablation full_l1_matcher weights datasets by auto-sklearn's L1 distance instead
+            # of the learned matcher: does the learned metric earn its place inside the system?
+            matcher = self.l1 if method == "full_l1_matcher" else self.learned
+            proposer = WarmStartProposer(train, matcher, surrogate, proposer_config)
             start = proposer.order(meta, min(cfg.n_warm_start, h))[0]
             return _sequential(surrogate, meta, train.encodings, scores, h, start)
         raise ValueError(f"unknown method {method!r}")

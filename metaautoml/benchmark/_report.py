@@ -29,6 +29,8 @@ POOL_METHOD_NOTES = {
     "full": "the full system: warm-start proposals, then the adapted MAML surrogate",
     "full_zeroshot_first": "the full system with the surrogate's prediction shaping the first "
                            "proposal too (ablation of ``matched_first``)",
+    "full_l1_matcher": "the full system weighting datasets by auto-sklearn's L1 distance instead "
+                       "of the learned matcher (ablation of the matcher)",
     "full_fomaml": "the full system with first-order MAML",
     "full_reptile": "the full system with Reptile",
     "full_metasgd": "the full system with Meta-SGD",
