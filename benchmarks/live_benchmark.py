@@ -55,7 +55,11 @@ from metaautoml.benchmark import (  # noqa: E402
     summarize_trials_to_match,
     trials_to_match,
 )
-from metaautoml.benchmark._report import write_run_notes  # noqa: E402
+from metaautoml.benchmark._report import (  # noqa: E402
+    check_same_database,
+    database_fingerprint,
+    write_run_notes,
+)
 from metaautoml.metadb import MetaDB  # noqa: E402
 from metaautoml.metadb._corpus import load_manifest  # noqa: E402
 
@@ -112,17 +116,21 @@ def main(argv: list[str] | None = None) -> int:
                      matcher=replace(config.matcher, epochs=args.matcher_epochs))
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
+    db = MetaDB(args.db, readonly=True) if args.db else MetaDB.default()
+    fingerprint = database_fingerprint(db.path)
     if args.force:
         for name in ("raw.csv", "curves.csv"):
             (out / name).unlink(missing_ok=True)
-    db = MetaDB(args.db, readonly=True) if args.db else MetaDB.default()
+    else:
+        check_same_database(out, fingerprint)
     datasets = corpus_datasets(names, entries=entries, corpus_dir=args.corpus_dir)
     print(f"{len(datasets)} datasets ({', '.join(names)}), {len(config.seeds)} seeds, "
           f"{len(config.methods)} methods, {config.n_trials} trials, cv={config.cv}",
           file=sys.stderr)
 
     write_run_notes(out, __file__, sys.argv[1:] if argv is None else argv,
-                    database={"path": str(args.db or "shipped (metaautoml/data/metadb.sqlite)")},
+                    database={"path": str(args.db or "shipped (metaautoml/data/metadb.sqlite)"),
+                              "fingerprint": fingerprint},
                     settings={"trials": config.n_trials, "seeds": len(config.seeds), "cv": config.cv,
                               "rows at most": config.max_rows,
                               "surrogate meta-iterations": args.iterations})

@@ -37,7 +37,7 @@ from metaautoml.benchmark import (
     summarize,
     trials_to_target,
 )
-from metaautoml.benchmark._report import write_run_notes
+from metaautoml.benchmark._report import check_same_database, database_fingerprint, write_run_notes
 from metaautoml.metadb import MetaDB, MetaTrainingSet
 
 
@@ -57,14 +57,26 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     db = MetaDB(args.db, readonly=True) if args.db else MetaDB.default()
+    fingerprint = database_fingerprint(db.path)
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
+    if not args.force:
+        check_same_database(out, fingerprint)
     base = PoolBenchmarkConfig(methods=tuple(args.methods.split(",")),
                                n_folds=None if args.folds == "loo" else int(args.folds),
                                horizon=args.horizon, n_ensemble=args.ensemble)
     base = replace(base, training=replace(base.training, meta_iterations=args.iterations))
+    task_names = args.task or ("classification", "regression")
+    training = {task: MetaTrainingSet.from_metadb(db, task) for task in task_names}
+    # Written before the run, so that an interrupted run resumes against the database it began on.
+    write_run_notes(out, __file__, sys.argv[1:] if argv is None else argv,
+                    database={"path": str(args.db or "shipped (metaautoml/data/metadb.sqlite)"),
+                              "fingerprint": fingerprint,
+                              "tasks": {task: {"datasets": data.n_datasets, "configs": data.n_configs,
+                                               "groups": len(set(data.groups)), "metric": data.metric}
+                                        for task, data in training.items()}})
     frames = []
-    for task in args.task or ("classification", "regression"):
+    for task, data in training.items():
         raw, checkpoints = out / f"raw_{task}.csv", out / f"folds-{task}"
         if args.force:
             shutil.rmtree(checkpoints, ignore_errors=True)
@@ -72,7 +84,6 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{task}: reusing {raw}", file=sys.stderr)
             frames.append(pd.read_csv(raw))
             continue
-        data = MetaTrainingSet.from_metadb(db, task)
         print(f"{task}: {data.n_datasets} datasets x {data.n_configs} configurations "
               f"({len(set(data.groups))} groups), metric {data.metric}", file=sys.stderr)
         start = time.perf_counter()
@@ -84,14 +95,6 @@ def main(argv: list[str] | None = None) -> int:
         os.replace(tmp, raw)
         shutil.rmtree(checkpoints)  # the raw CSV now holds every fold
         frames.append(results)
-    tasks = {}
-    for task in args.task or ("classification", "regression"):
-        data = MetaTrainingSet.from_metadb(db, task)
-        tasks[task] = {"datasets": data.n_datasets, "configs": data.n_configs,
-                       "groups": len(set(data.groups)), "metric": data.metric}
-    write_run_notes(out, __file__, sys.argv[1:] if argv is None else argv,
-                    database={"path": str(args.db or "shipped (metaautoml/data/metadb.sqlite)"),
-                              "tasks": tasks})
     results = pd.concat(frames, ignore_index=True)
     table = summarize(results)
     table.to_csv(out / "summary.csv", index=False)

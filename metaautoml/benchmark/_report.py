@@ -6,6 +6,9 @@ writes files; nothing is recomputed, so the page is always the numbers on disk.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import shlex
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -316,9 +319,6 @@ def machine_notes() -> dict[str, str]:
 def write_run_notes(directory: str | Path, script: str | Path, argv: Sequence[str], **extra) -> Path:
     """Record how a benchmark was run in ``directory/run.json``: the command line (``script``
     relative to the working directory where it lies below it), the machine, and ``extra``."""
-    import json
-    import shlex
-
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     script = Path(script).resolve()
@@ -331,3 +331,29 @@ def write_run_notes(directory: str | Path, script: str | Path, argv: Sequence[st
     path = directory / "run.json"
     path.write_text(json.dumps(notes, indent=2) + "\n")
     return path
+
+
+def database_fingerprint(path: str | Path) -> str:
+    """A short SHA-256 of a meta-database file: results measured on it name it in ``run.json``."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()[:16]
+
+
+def check_same_database(directory: str | Path, fingerprint: str) -> None:
+    """Refuse to resume results in ``directory`` that were measured on another meta-database.
+
+    A resumed benchmark keeps the units or folds already on disk; had the database changed in
+    between (a re-shipped build), its tables would silently mix two databases' numbers.
+    """
+    path = Path(directory) / "run.json"
+    if not path.exists():
+        return
+    recorded = json.loads(path.read_text()).get("database", {}).get("fingerprint")
+    if recorded is not None and recorded != fingerprint:
+        raise RuntimeError(
+            f"the results in {str(directory)!r} were measured on another meta-database "
+            f"(fingerprint {recorded}, this one is {fingerprint}); rerun with --force to discard "
+            "them, or write to another --output")

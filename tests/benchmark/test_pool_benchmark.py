@@ -93,6 +93,12 @@ def test_the_script_runs_and_resumes(tmp_path, capsys):
     assert set(pd.read_csv(tmp_path / "out" / "paired.csv")["baseline"]) == {"portfolio", "random"}
     assert pool_benchmark.main(argv) == 0
     assert "reusing" in capsys.readouterr().err
+    # A changed database must not resume the other one's results.
+    synthetic_metadb(tmp_path / "other.sqlite", n_per_cluster=4).close()
+    other = ["--db", str(tmp_path / "other.sqlite"), *argv[2:]]
+    with pytest.raises(RuntimeError, match="measured on another meta-database"):
+        pool_benchmark.main(other)
+    assert pool_benchmark.main([*other, "--force"]) == 0
 
 
 @pytest.fixture(scope="module")

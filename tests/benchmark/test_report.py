@@ -12,7 +12,13 @@ import pytest
 from _meta_fixtures import synthetic_metadb
 
 from metaautoml.benchmark._live import CURVE_COLUMNS, LIVE_METHODS, RESULT_COLUMNS, SEARCH_METHODS
-from metaautoml.benchmark._report import live_regret, markdown_table
+from metaautoml.benchmark._report import (
+    check_same_database,
+    database_fingerprint,
+    live_regret,
+    markdown_table,
+    write_run_notes,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 POOL_METHODS = ("random", "portfolio", "l1_knn", "matcher", "full")
@@ -110,3 +116,16 @@ def test_markdown_table_formats_floats_and_blanks_nan():
     frame = pd.DataFrame({"a": [0.123456, np.nan], "b": ["x", "y"]}, index=pd.Index(["m", "n"], name="method"))
     assert markdown_table(frame, "{:.2f}").splitlines() == [
         "| method | a | b |", "| --- | --- | --- |", "| m | 0.12 | x |", "| n |  | y |"]
+
+
+def test_results_of_another_database_are_not_resumed(tmp_path):
+    first, second = tmp_path / "a.sqlite", tmp_path / "b.sqlite"
+    first.write_bytes(b"one database")
+    second.write_bytes(b"another database")
+    assert database_fingerprint(first) == database_fingerprint(first)
+    assert database_fingerprint(first) != database_fingerprint(second)
+    check_same_database(tmp_path / "nothing-yet", database_fingerprint(first))
+    write_run_notes(tmp_path, __file__, [], database={"fingerprint": database_fingerprint(first)})
+    check_same_database(tmp_path, database_fingerprint(first))
+    with pytest.raises(RuntimeError, match="another meta-database.*--force"):
+        check_same_database(tmp_path, database_fingerprint(second))
