@@ -234,12 +234,14 @@ def _checkpoint(checkpoints: Path | None, fold: int) -> Path | None:
 
 def _load_checkpoint(path: Path | None, data: MetaTrainingSet, config: PoolBenchmarkConfig,
                      test: np.ndarray) -> pd.DataFrame | None:
-    """A fold's saved results, if they are this fold's: same held-out datasets and methods."""
+    """A fold's saved results, if they are this fold's: same held-out datasets, methods and
+    horizon (model settings are not recorded per fold: change them with a fresh directory)."""
     if path is None or not path.exists():
         return None
     saved = pd.read_csv(path)
     if (set(saved["dataset"]) != {data.datasets[i] for i in test}
-            or set(saved["method"]) != set(config.methods)):
+            or set(saved["method"]) != set(config.methods)
+            or saved["k"].max() != min(config.horizon, data.n_configs)):
         return None
     return saved
 
@@ -271,7 +273,7 @@ def run_pool_benchmark(data: MetaTrainingSet, config: PoolBenchmarkConfig | None
         Folds run in parallel processes (each trains its models on one thread).
     checkpoints : path-like, optional
         A directory for one CSV per finished fold. Folds already saved there (for the same
-        held-out datasets and methods) are not rerun, so an interrupted run resumes.
+        held-out datasets, methods and horizon) are not rerun, so an interrupted run resumes.
 
     Returns
     -------

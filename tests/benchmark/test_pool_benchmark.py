@@ -123,13 +123,17 @@ def test_folds_resume_from_checkpoints(small_run, tmp_path):
     pd.testing.assert_frame_equal(resumed, first)
 
 
-def test_a_checkpoint_of_other_methods_is_rerun(small_run, tmp_path):
+def test_a_checkpoint_of_other_methods_or_horizon_is_rerun(small_run, tmp_path):
     training, config = small_run
     run_pool_benchmark(training, replace(config, methods=("random",)), checkpoints=tmp_path)
     lines = []
     results = run_pool_benchmark(training, config, progress=lines.append, checkpoints=tmp_path)
     assert len(lines) == 3  # nothing reused
     assert set(results["method"]) == set(config.methods)
+    lines = []
+    results = run_pool_benchmark(training, replace(config, horizon=4), progress=lines.append,
+                                 checkpoints=tmp_path)
+    assert len(lines) == 3 and results["k"].max() == 4
 
 
 def test_parallel_folds_reproduce_the_serial_run(small_run):
