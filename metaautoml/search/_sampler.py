@@ -52,6 +52,12 @@ class MetaSurrogateSampler(BaseSampler):
         Weight of the ensemble's spread in the acquisition.
     min_observed : int, default=3
         Finished trials needed before the surrogate proposes.
+    min_distance : float, default=0.02
+        Candidates closer than this to a tried or pending configuration -- the same family and
+        categorical choices, every numeric hyperparameter within this share of its (log) range
+        -- are not proposed: near the best trial the surrogate's optimum is a plateau, and
+        without this the search spends its last trials on copies of one configuration that
+        differ in the third decimal.
     seed : int, optional
 
     Examples
@@ -70,7 +76,9 @@ class MetaSurrogateSampler(BaseSampler):
     def __init__(self, surrogate: Any, space: SearchSpace, meta_features: pd.Series | None, *,
                  pool: Sequence[Config] = (), fallback: BaseSampler | None = None,
                  n_candidates: int = 256, exploration: float = 0.5, min_observed: int = 3,
-                 seed: int | None = None):
+                 min_distance: float = 0.02, seed: int | None = None):
+        if not 0.0 <= min_distance < 1.0:
+            raise ValueError(f"min_distance must lie in [0, 1), got {min_distance!r}")
         self.surrogate = surrogate
         self.space = space
         self.meta_features = meta_features
@@ -79,6 +87,7 @@ class MetaSurrogateSampler(BaseSampler):
         self.n_candidates = n_candidates
         self.exploration = exploration
         self.min_observed = min_observed
+        self.min_distance = min_distance
         self._rng = np.random.default_rng(seed)
         self._proposals: dict[int, Config] = {}
         self._lock = threading.Lock()
@@ -173,9 +182,20 @@ class MetaSurrogateSampler(BaseSampler):
         candidates = [c for c in self.candidates(observed, scores) if self.space.config_id(c) not in seen]
         if not candidates:
             return None
-        mean, std = self.surrogate.predict(
-            self.meta_features, self.space.encode_many(candidates),
-            self.space.encode_many([self.space.validate(c) for c in observed]), scores)
+        encoded = self.space.encode_many(candidates)
+        tried = self.space.encode_many([self.space.validate(c) for c in [*observed, *pending]])
+        if self.min_distance > 0 and len(tried):
+            # Chebyshev distance in the encoding: 1 for another family or categorical choice.
+            nearest = np.full(len(encoded), np.inf)
+            for start in range(0, len(tried), 64):  # blocks bound the memory on long studies
+                block = tried[start:start + 64]
+                nearest = np.minimum(nearest, np.abs(encoded[:, None, :] - block[None, :, :])
+                                     .max(axis=2).min(axis=1))
+            keep = nearest >= self.min_distance
+            if not keep.any():
+                return None
+            candidates, encoded = [c for c, k in zip(candidates, keep, strict=True) if k], encoded[keep]
+        mean, std = self.surrogate.predict(self.meta_features, encoded, tried[:len(observed)], scores)
         return candidates[int(np.argmax(mean + self.exploration * std))]
 
     def _random_config(self, family_name: str) -> Config:

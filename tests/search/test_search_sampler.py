@@ -91,3 +91,22 @@ def test_never_proposes_what_another_trial_is_evaluating(surrogate):
         trial = study.ask()
         proposals.append(json.loads(study._storage.get_trial(trial._trial_id).system_attrs[PROPOSAL_ATTR]))
     assert len({space.config_id(c) for c in [winner, *proposals]}) == 3
+
+
+@pytest.mark.parametrize("min_distance", [0.02, 0.2])
+def test_never_proposes_a_near_copy_of_a_tried_configuration(surrogate, min_distance):
+    training, fitted = surrogate
+    space = get_space("classification")
+    sampler = MetaSurrogateSampler(fitted, space, training.meta_features.loc["A0"],
+                                   pool=training.configs, min_observed=3, seed=0,
+                                   min_distance=min_distance)
+    study = optuna.create_study(direction="maximize", sampler=sampler)
+    study.optimize(_objective(space), n_trials=12)
+    encoded = space.encode_many([space.validate(t.params) for t in study.trials])
+    for i in range(3, len(encoded)):  # the surrogate's proposals, against every earlier trial
+        assert np.abs(encoded[:i] - encoded[i]).max(axis=1).min() >= sampler.min_distance
+
+
+def test_min_distance_is_validated(surrogate):
+    with pytest.raises(ValueError, match="min_distance must lie in"):
+        MetaSurrogateSampler(None, get_space("classification"), None, min_distance=1.5)
