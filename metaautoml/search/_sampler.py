@@ -172,7 +172,8 @@ class MetaSurrogateSampler(BaseSampler):
 
     def propose(self, observed: Sequence[Config], scores: np.ndarray,
                 pending: Sequence[Config] = ()) -> Config | None:
-        """The candidate with the highest upper confidence bound, never one already tried.
+        """The candidate with the highest upper confidence bound, never one already tried or
+        within ``min_distance`` of one (``None`` when no candidate is left).
 
         ``pending``: configurations being evaluated or queued (other workers' running trials,
         enqueued ones); they are not proposed again either, since adapting to the same finished
