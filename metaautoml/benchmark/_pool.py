@@ -41,6 +41,8 @@ _SURROGATE_VARIANT = {
     "full": "maml", "full_zeroshot_first": "maml", "full_l1_matcher": "maml",
     "full_fomaml": "fomaml", "full_reptile": "reptile", "full_metasgd": "metasgd",
 }
+#: The known approaches the full system must beat (the issue's target), in report order.
+BASELINES = ("portfolio", "l1_knn", "flaml_zeroshot", "random")
 #: Meta-features FLAML's zero-shot AutoML matches on.
 FLAML_FEATURES = ("log_n_rows", "log_n_features", "n_classes", "numeric_share")
 K_VALUES = (1, 3, 5, 10, 25, 50)
@@ -346,7 +348,7 @@ def trials_to_target(results: pd.DataFrame, target_regret: float = 0.05) -> pd.D
 
 
 def paired_comparison(results: pd.DataFrame, method: str = "full",
-                      baselines: Sequence[str] = ("portfolio", "l1_knn", "flaml_zeroshot", "random"),
+                      baselines: Sequence[str] = BASELINES,
                       k_values: Sequence[int] = K_VALUES) -> pd.DataFrame:
     """``method`` against each baseline, dataset by dataset: how much lower its regret is.
 

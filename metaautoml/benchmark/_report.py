@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shlex
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._pool import K_VALUES, METHODS
+from ._pool import BASELINES, K_VALUES, METHODS
 
 #: What each pool method is, for the results page.
 POOL_METHOD_NOTES = {
@@ -155,20 +156,19 @@ def pool_section(summary: pd.DataFrame, trials: pd.DataFrame, figures: Sequence[
             out += [f"{title}:\n", markdown_table(table, fmt), ""]
         regret = part.pivot(index="method", columns="k", values="regret")
         if "full" in regret.index:
-            baselines = [m for m in ("portfolio", "l1_knn", "flaml_zeroshot", "random")
-                         if m in regret.index]
+            baselines = [m for m in BASELINES if m in regret.index]
             wins = [k for k in regret.columns
                     if all(regret.loc["full", k] < regret.loc[b, k] for b in baselines)]
             losses = [k for k in regret.columns if k not in wins]
             out.append(f"The full system has lower mean regret than every baseline "
                        f"({', '.join(baselines)}) at k = {', '.join(map(str, wins)) or 'none'}"
                        + (f"; not at k = {', '.join(map(str, losses))}." if losses else ".") + "\n")
-        if paired is not None and not paired[paired["task"] == task].empty:
+        paired_task = None if paired is None else paired[paired["task"] == task]
+        if paired_task is not None and not paired_task.empty:
             out += ["How much lower the full system's regret is than each baseline's, dataset by "
                     "dataset: mean difference +- its standard error, and the datasets where the "
                     "full system is better / level / worse:\n",
-                    markdown_table(_paired_cells(paired[paired["task"] == task], k_values), "{}"),
-                    ""]
+                    markdown_table(_paired_cells(paired_task, k_values), "{}"), ""]
         rel = trials[trials["task"] == task].set_index("method").reindex(methods)
         rel = rel[["trials", "relative_to_random"]]
         rel.index.name = "method"
@@ -191,8 +191,6 @@ def _paired_cells(paired: pd.DataFrame, k_values: Sequence[int]) -> pd.DataFrame
 
 
 def _relative(path: Path, start: Path) -> str:
-    import os
-
     return os.path.relpath(path, start).replace(os.sep, "/")
 
 
