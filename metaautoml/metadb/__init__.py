@@ -15,7 +15,15 @@ from ._builder import (
 )
 from ._schema import SCHEMA_VERSION
 from ._store import MetaDB, MetaDBError, default_path
-from ._training import MetaFeatureScaler, MetaTrainingSet, minmax_normalize, rank_normalize
+from ._training import (
+    NORMALIZATIONS,
+    MetaFeatureScaler,
+    MetaTrainingSet,
+    median_clipped_normalize,
+    minmax_normalize,
+    normalize_scores,
+    rank_normalize,
+)
 
 __all__ = [
     "DEFAULT_CV",
@@ -23,6 +31,7 @@ __all__ = [
     "DEFAULT_N_PER_FAMILY",
     "DEFAULT_N_VIEWS",
     "DEFAULT_TIME_LIMIT",
+    "NORMALIZATIONS",
     "SCHEMA_VERSION",
     "BuildDataset",
     "BuildReport",
@@ -34,7 +43,9 @@ __all__ = [
     "configuration_pool",
     "dataset_views",
     "default_path",
+    "median_clipped_normalize",
     "minmax_normalize",
+    "normalize_scores",
     "prepare_dataset",
     "rank_normalize",
 ]

@@ -89,6 +89,32 @@ def rank_normalize(scores: np.ndarray) -> np.ndarray:
     return (out - 1) / max(n - 1, 1)
 
 
+def median_clipped_normalize(scores: np.ndarray) -> np.ndarray:
+    """Per-row ``(s - median) / (max - median)`` over completed entries, clipped at 0.
+
+    Min-max scaling lets one disastrous configuration (an r2 of -100 next to a best of 0.5)
+    squeeze every reasonable one into the top few percent, so a loss weighted by score gaps
+    learns little beyond "avoid the disaster". Here everything below the row's median scores
+    0 and the scale is set by the better half, where the search for the best takes place.
+    Failed entries score 0; a row whose median equals its maximum scores 1 wherever it attains it.
+    """
+    scores = np.atleast_2d(np.asarray(scores, dtype=np.float64))
+    with np.errstate(all="ignore"):
+        middle = np.nanmedian(scores, axis=1, keepdims=True)
+        high = np.nanmax(scores, axis=1, keepdims=True)
+        spread = high - middle
+        out = np.where(spread > 0, (scores - middle) / np.where(spread > 0, spread, 1.0),
+                       (scores >= high).astype(np.float64))
+    return np.where(np.isfinite(out), np.clip(out, 0.0, 1.0), 0.0)
+
+
+def normalize_scores(scores: np.ndarray, kind: str = "minmax") -> np.ndarray:
+    """Per-row normalization by name: ``"minmax"``, ``"rank"`` or ``"median_clipped"``."""
+    if kind not in NORMALIZATIONS:
+        raise ValueError(f"normalization must be one of {sorted(NORMALIZATIONS)}, got {kind!r}")
+    return NORMALIZATIONS[kind](scores)
+
+
 def minmax_normalize(scores: np.ndarray) -> np.ndarray:
     """Per-row ``(s - min) / (max - min)`` over completed entries; failed entries score 0.
 
@@ -100,6 +126,11 @@ def minmax_normalize(scores: np.ndarray) -> np.ndarray:
         high = np.nanmax(scores, axis=1, keepdims=True)
         out = (scores - low) / np.where(high - low > 0, high - low, 1.0)
     return np.where(np.isfinite(out), out, 0.0)
+
+
+#: Per-dataset score normalizations, by name.
+NORMALIZATIONS = {"minmax": minmax_normalize, "rank": rank_normalize,
+                  "median_clipped": median_clipped_normalize}
 
 
 @dataclass
@@ -192,12 +223,9 @@ class MetaTrainingSet:
         return len(self.configs)
 
     def normalized(self, kind: str = "minmax") -> np.ndarray:
-        """Scores normalized per dataset: ``"minmax"`` (HPO-B) or ``"rank"`` in [0, 1]."""
-        if kind == "minmax":
-            return minmax_normalize(self.scores)
-        if kind == "rank":
-            return rank_normalize(self.scores)
-        raise ValueError(f"kind must be 'minmax' or 'rank', got {kind!r}")
+        """Scores normalized per dataset (:func:`normalize_scores`): ``"minmax"`` (HPO-B),
+        ``"rank"`` or ``"median_clipped"``, all in [0, 1]."""
+        return normalize_scores(self.scores, kind)
 
     def subset(self, datasets: list[str]) -> MetaTrainingSet:
         """The same pool restricted to some datasets (e.g. all but a held-out one)."""

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from metaautoml.metadb import (
+    NORMALIZATIONS,
+    median_clipped_normalize,
+    minmax_normalize,
+    normalize_scores,
+)
 from metaautoml.metadb._training import _largest_complete
 
 
@@ -35,3 +44,40 @@ def test_the_first_wave_in_progress_counts_only_the_datasets_reached():
 
 def test_nothing_evaluated_gives_nothing():
     assert _largest_complete(np.zeros((4, 3), dtype=bool), min_coverage=0.5) == ([], [])
+
+
+# -- per-dataset score normalizations ------------------------------------------------------------
+
+finite_rows = st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=1, max_size=30)
+
+
+@given(finite_rows)
+@settings(max_examples=200, deadline=None)
+def test_median_clipped_keeps_the_order_of_the_better_half(row):
+    scores = np.array(row)
+    out = median_clipped_normalize(scores)[0]
+    assert ((out >= 0) & (out <= 1)).all()
+    assert out[np.argmax(scores)] == 1.0
+    assert (out[scores < np.median(scores)] == 0).all()
+    upper = scores >= np.median(scores)
+    order = np.argsort(scores[upper], kind="stable")
+    assert (np.diff(out[upper][order]) >= 0).all()
+
+
+def test_one_disaster_does_not_squeeze_the_rest():
+    scores = np.array([[-100.0, 0.40, 0.45, 0.50, 0.55]])
+    assert minmax_normalize(scores)[0, 1:].min() > 0.99  # what median clipping avoids
+    np.testing.assert_allclose(median_clipped_normalize(scores)[0], [0, 0, 0, 0.5, 1.0])
+
+
+def test_median_clipped_scores_failures_zero_and_constant_rows_one():
+    out = median_clipped_normalize(np.array([[np.nan, 0.2, 0.4, 0.6, 1.0], [0.3, 0.3, 0.3, 0.3, np.nan]]))
+    np.testing.assert_allclose(out, [[0, 0, 0, 0.2, 1.0], [1, 1, 1, 1, 0]])
+
+
+def test_normalize_scores_dispatches_by_name_and_rejects_others():
+    scores = np.array([[0.1, 0.5, 0.9]])
+    for kind, function in NORMALIZATIONS.items():
+        np.testing.assert_array_equal(normalize_scores(scores, kind), function(scores))
+    with pytest.raises(ValueError, match="normalization must be one of"):
+        normalize_scores(scores, "zscore")
