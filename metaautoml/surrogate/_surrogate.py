@@ -13,7 +13,7 @@ import torch
 from torch.func import functional_call
 
 from .._torch import single_threaded
-from ..metadb import MetaFeatureScaler, MetaTrainingSet, minmax_normalize
+from ..metadb import MetaFeatureScaler, MetaTrainingSet, normalize_scores
 from ._network import RankingMLP
 from ._training import TrainingConfig, adapt_eager, meta_train
 
@@ -56,14 +56,15 @@ class MetaSurrogate:
 
     @single_threaded
     def fit(self, training: MetaTrainingSet) -> MetaSurrogate:
-        """Meta-train the ensemble on ``training`` (targets: per-dataset min-max scores)."""
+        """Meta-train the ensemble on ``training`` (targets: per-dataset normalized scores,
+        ``config.target``)."""
         if self.n_ensemble < 1:
             raise ValueError(f"n_ensemble must be at least 1, got {self.n_ensemble!r}")
         self.scaler = MetaFeatureScaler.fit(training.meta_features)
         meta = self.scaler.transform(training.meta_features)
         views = [self.scaler.transform(training.views[d]) if d in training.views
                  else np.empty((0, meta.shape[1]), dtype=np.float32) for d in training.datasets]
-        targets = training.normalized("minmax")
+        targets = training.normalized(self.config.target)
         self.n_encoding = training.encodings.shape[1]
         self.members_: list[tuple[dict[str, torch.Tensor], dict[str, torch.Tensor] | float]] = []
         self.history_: list[list[float]] = []
@@ -106,7 +107,8 @@ class MetaSurrogate:
         adapt_on = None
         if observed_encodings is not None and observed_scores is not None and len(observed_scores) >= 2:
             scores = np.asarray(observed_scores, dtype=np.float64)
-            target = minmax_normalize(np.where(np.isfinite(scores), scores, np.nan)[None, :])[0]
+            target = normalize_scores(np.where(np.isfinite(scores), scores, np.nan)[None, :],
+                                      self.config.target)[0]
             adapt_on = (self._inputs(meta_features, observed_encodings),
                         torch.as_tensor(target, dtype=torch.float32))
         outputs = []
@@ -143,7 +145,9 @@ class MetaSurrogate:
         """Read what :meth:`save` wrote (weights loaded with ``weights_only=True``)."""
         path = Path(path)
         meta = json.loads(path.with_suffix(".json").read_text())
-        surrogate = cls(TrainingConfig(**meta["config"]), int(meta["n_ensemble"]))
+        # Artifacts written before the target option existed were trained on min-max targets.
+        surrogate = cls(TrainingConfig(**{"target": "minmax", **meta["config"]}),
+                        int(meta["n_ensemble"]))
         surrogate.scaler = MetaFeatureScaler.from_dict(meta["scaler"])
         surrogate.n_encoding = int(meta["n_encoding"])
         state = torch.load(path.with_suffix(".pt"), weights_only=True)

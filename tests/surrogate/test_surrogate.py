@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import copy
+import json
+from dataclasses import replace
+
 import numpy as np
 import pytest
 import torch
@@ -32,6 +36,11 @@ def test_ranking_loss_prefers_the_right_order_and_ignores_padding():
 def test_unknown_variant_is_rejected():
     with pytest.raises(ValueError, match="unknown meta-training variant 'sgd'"):
         TrainingConfig(variant="sgd")
+
+
+def test_unknown_target_normalization_is_rejected():
+    with pytest.raises(ValueError, match="unknown target normalization 'zscore'"):
+        TrainingConfig(target="zscore")
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
@@ -107,6 +116,37 @@ def test_save_load_round_trip(fitted, tmp_path):
     for args in ((), (training.encodings[:5], training.scores[3, :5])):
         np.testing.assert_allclose(loaded.predict(meta, training.encodings, *args)[0],
                                    surrogate.predict(meta, training.encodings, *args)[0], atol=1e-5)
+
+
+def test_artifacts_from_before_the_target_option_adapt_on_minmax_scores(fitted, tmp_path):
+    training, surrogate = fitted
+    surrogate.save(tmp_path / "surrogate")
+    path = tmp_path / "surrogate.json"
+    meta = json.loads(path.read_text())
+    del meta["config"]["target"]
+    path.write_text(json.dumps(meta))
+    assert MetaSurrogate.load(tmp_path / "surrogate").config.target == "minmax"
+
+
+def test_adaptation_is_not_drowned_by_one_disastrous_trial(fitted):
+    # With min-max targets a trial scoring -100 leaves the others nearly tied, so adapting
+    # learns little beyond avoiding it; median clipping keeps the order of the good ones.
+    training, surrogate = fitted
+    assert surrogate.config.target == "median_clipped"
+    meta = training.meta_features.iloc[0]
+    gains = {"median_clipped": [], "minmax": []}
+    for seed in range(3):
+        rng = np.random.default_rng(seed)
+        observed = training.encodings[rng.choice(training.n_configs, 8, replace=False)]
+        scores = np.concatenate([[-100.0], rng.random(7)])
+        before = spearmanr(surrogate.predict(meta, observed)[0][1:], scores[1:]).statistic
+        for target, gain in gains.items():
+            adapted = copy.copy(surrogate)  # the same weights, adapting on other targets
+            adapted.config = replace(surrogate.config, target=target)
+            mean, _ = adapted.predict(meta, observed, observed, scores)
+            gain.append(spearmanr(mean[1:], scores[1:]).statistic - before)
+    assert np.mean(gains["median_clipped"]) > 0.05
+    assert np.mean(gains["median_clipped"]) > np.mean(gains["minmax"]) + 0.05
 
 
 def test_n_ensemble_must_be_positive():
