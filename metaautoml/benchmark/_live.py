@@ -107,7 +107,9 @@ class LiveBenchmarkConfig:
     n_ensemble : int
         Surrogate ensemble members.
     matcher : MatcherConfig
-    proposer : ProposerConfig
+    proposer : ProposerConfig, optional
+        ``None``: each task type's defaults (:meth:`ProposerConfig.for_task`), as the
+        estimators use them.
     """
 
     methods: Sequence[str] = LIVE_METHODS
@@ -122,7 +124,7 @@ class LiveBenchmarkConfig:
     training: TrainingConfig = field(default_factory=lambda: TrainingConfig(meta_iterations=300))
     n_ensemble: int = 1
     matcher: MatcherConfig = field(default_factory=lambda: MatcherConfig(epochs=200))
-    proposer: ProposerConfig = field(default_factory=ProposerConfig)
+    proposer: ProposerConfig | None = None
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.methods) - set(LIVE_METHODS))

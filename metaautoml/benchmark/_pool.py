@@ -67,7 +67,9 @@ class PoolBenchmarkConfig:
     n_ensemble : int
         Surrogate ensemble members.
     matcher : MatcherConfig
-    proposer : ProposerConfig
+    proposer : ProposerConfig, optional
+        ``None``: each task type's defaults (:meth:`ProposerConfig.for_task`), as the
+        estimators use them.
     n_random : int
         Random orders averaged for the ``random`` method.
     target_regret : float
@@ -82,7 +84,7 @@ class PoolBenchmarkConfig:
     training: TrainingConfig = field(default_factory=lambda: TrainingConfig(meta_iterations=400))
     n_ensemble: int = 1
     matcher: MatcherConfig = field(default_factory=MatcherConfig)
-    proposer: ProposerConfig = field(default_factory=ProposerConfig)
+    proposer: ProposerConfig | None = None
     n_random: int = 20
     target_regret: float = 0.05
     seed: int = 0
@@ -144,13 +146,14 @@ class _FoldMethods:
         self.train, self.config = train, config
         self.horizon = min(config.horizon, train.n_configs)
         self.performance = train.normalized("minmax")
+        self.proposer = config.proposer or ProposerConfig.for_task(train.task)
         self.portfolio = greedy_portfolio(self.performance, train.n_configs)
         wanted = set(config.methods)
         self.learned: LearnedMatcher | None = None
         self.surrogates: dict[str, MetaSurrogate] = {}
         if wanted & {"full", "full_zeroshot_first"}:  # the estimators' warm start
             full = fit_proposer(train, replace(config.training, variant="maml"), config.n_ensemble,
-                                config.matcher, config.proposer)
+                                config.matcher, self.proposer)
             self.learned, self.surrogates["maml"] = full.matcher, full.surrogate
         elif wanted & {"matcher", "full_fomaml", "full_reptile", "full_metasgd"}:
             self.learned = LearnedMatcher(config.matcher).fit(train)
@@ -183,7 +186,7 @@ class _FoldMethods:
             ranked = sorted(portfolio, key=lambda i: -self.performance[nearest, i])
             return _fill(ranked, self.portfolio, h)
         if method == "matcher":
-            proposer = WarmStartProposer(train, self.learned, None, cfg.proposer)
+            proposer = WarmStartProposer(train, self.learned, None, self.proposer)
             return proposer.order(meta, h)[0]
         if method == "surrogate_zeroshot":
             mean, _ = self.surrogates["maml"].predict(meta, train.encodings)
@@ -194,8 +197,8 @@ class _FoldMethods:
         if method.startswith("full"):
             surrogate = self.surrogates[_SURROGATE_VARIANT[method]]
             # The ablation full_zeroshot_first lets the surrogate's prior shape the first pick too.
-            proposer_config = (replace(cfg.proposer, matched_first=0)
-                               if method == "full_zeroshot_first" else cfg.proposer)
+            proposer_config = (replace(self.proposer, matched_first=0)
+                               if method == "full_zeroshot_first" else self.proposer)
             # The ablation full_l1_matcher weights datasets by auto-sklearn's L1 distance instead
             # of the learned matcher: does the learned metric earn its place inside the system?
             matcher = self.l1 if method == "full_l1_matcher" else self.learned

@@ -3,6 +3,7 @@
 from ._artifacts import default_artifact_dir, load_proposer, meta_train
 from ._portfolio import greedy_portfolio
 from ._proposer import (
+    DEFAULT_TEMPERATURE,
     MATCHED_SOURCE,
     PORTFOLIO_SOURCE,
     SURROGATE_SOURCE,
@@ -12,6 +13,7 @@ from ._proposer import (
 )
 
 __all__ = [
+    "DEFAULT_TEMPERATURE",
     "MATCHED_SOURCE",
     "PORTFOLIO_SOURCE",
     "SURROGATE_SOURCE",

@@ -61,7 +61,7 @@ def meta_train(db: MetaDB, directory: str | os.PathLike, *,
             matcher.save(staging["matcher"])
             surrogate.save(staging["surrogate"])
             staging["proposer"].write_text(json.dumps({
-                "config": asdict(proposer_config or ProposerConfig()), "task": task,
+                "config": asdict(proposer_config or ProposerConfig.for_task(task)), "task": task,
                 "metric": training.metric, "datasets": training.datasets,
                 "config_ids": training.config_ids}, indent=1))
             for file in Path(tmp).iterdir():
@@ -94,7 +94,7 @@ def _load(task: str, metric: str | None, db: MetaDB, directory: Path) -> WarmSta
     training = MetaTrainingSet.from_metadb(db, task, metric)
     paths = _paths(directory, task)
     matcher = surrogate = None
-    config = ProposerConfig()
+    config = ProposerConfig.for_task(task)
     if Path(str(paths["matcher"]) + ".pt").exists():
         matcher = LearnedMatcher.load(paths["matcher"])
     if Path(str(paths["surrogate"]) + ".pt").exists():

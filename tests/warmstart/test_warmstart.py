@@ -13,7 +13,9 @@ from metaautoml.matcher import LearnedMatcher, MatcherConfig
 from metaautoml.metadb import MetaTrainingSet
 from metaautoml.surrogate import MetaSurrogate, TrainingConfig
 from metaautoml.warmstart import (
+    DEFAULT_TEMPERATURE,
     MATCHED_SOURCE,
+    ProposerConfig,
     WarmStartProposer,
     greedy_portfolio,
     load_proposer,
@@ -113,6 +115,19 @@ def test_without_matcher_and_surrogate_it_is_the_static_portfolio():
     expected = [training.configs[i] for i in greedy_portfolio(training.normalized(), 4)]
     assert [c for _, c in warm.proposals] == expected
     assert warm.table["predicted"].isna().all() and warm.neighbors.empty
+
+
+def test_each_task_type_gets_its_default_temperature(tmp_path):
+    for task in ("classification", "regression"):
+        assert ProposerConfig.for_task(task).temperature == DEFAULT_TEMPERATURE[task]
+    assert DEFAULT_TEMPERATURE["regression"] != DEFAULT_TEMPERATURE["classification"]
+    assert ProposerConfig.for_task("regression", temperature=2.0).temperature == 2.0
+    assert ProposerConfig.for_task("ranking").temperature == ProposerConfig().temperature
+    training = synthetic_training_set()
+    assert WarmStartProposer(training).config == ProposerConfig.for_task(training.task)
+    db = synthetic_metadb(tmp_path / "meta.sqlite")
+    assert load_proposer("classification", db=db, directory=tmp_path / "none").config == \
+        ProposerConfig.for_task("classification")
 
 
 def test_propose_checks_n(proposer):
