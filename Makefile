@@ -68,12 +68,13 @@ meta_db/build/weka:
 ## Hours on two cores; see docs/benchmarks.md for what they measure.
 benchmarks: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/pool_benchmark.py --folds loo --n-jobs -1 --output benchmarks/results/pool
+	$(BIN)/python benchmarks/pool_sweep.py --n-jobs -1 --output benchmarks/results/pool-sweep
 	$(BIN)/python benchmarks/live_benchmark.py --n-trials 20 --seeds 2 --output benchmarks/results/live
 	# The warm start alone on the same splits, after the sampler's near-copy filter (min_distance).
 	$(BIN)/python benchmarks/live_benchmark.py --n-trials 20 --seeds 2 --methods metaautoml_warm \
 		--output benchmarks/results/live-sampler-min-distance
-	$(BIN)/python benchmarks/report.py --pool benchmarks/results/pool --live benchmarks/results/live \
-		--live benchmarks/results/live-sampler-min-distance
+	$(BIN)/python benchmarks/report.py --pool benchmarks/results/pool --sweep benchmarks/results/pool-sweep \
+		--live benchmarks/results/live --live benchmarks/results/live-sampler-min-distance
 
 metadb-info: $(VENV)/.installed
 	$(BIN)/metaautoml db info

@@ -38,7 +38,8 @@ from metaautoml.benchmark import (
     trials_to_target,
 )
 from metaautoml.benchmark._report import check_same_database, database_fingerprint, write_run_notes
-from metaautoml.metadb import MetaDB, MetaTrainingSet
+from metaautoml.metadb import NORMALIZATIONS, MetaDB, MetaTrainingSet
+from metaautoml.warmstart import ProposerConfig
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,6 +51,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--methods", default=",".join(METHODS), help="comma-separated methods")
     parser.add_argument("--iterations", type=int, default=400, help="surrogate meta-iterations")
     parser.add_argument("--ensemble", type=int, default=1, help="surrogate ensemble members")
+    parser.add_argument("--surrogate-target", choices=sorted(NORMALIZATIONS), default=None,
+                        help="score normalization the surrogate learns from (default: its own)")
+    parser.add_argument("--temperature", type=float, default=None,
+                        help="proposer matching temperature (default: each task's)")
     parser.add_argument("--horizon", type=int, default=50)
     parser.add_argument("--output", default="benchmarks/results/pool", help="output directory")
     parser.add_argument("--n-jobs", type=int, default=1, help="folds run in parallel processes")
@@ -66,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
                                n_folds=None if args.folds == "loo" else int(args.folds),
                                horizon=args.horizon, n_ensemble=args.ensemble)
     base = replace(base, training=replace(base.training, meta_iterations=args.iterations))
+    if args.surrogate_target is not None:
+        base = replace(base, training=replace(base.training, target=args.surrogate_target))
     task_names = args.task or ("classification", "regression")
     training = {task: MetaTrainingSet.from_metadb(db, task) for task in task_names}
     # Written before the run, so that an interrupted run resumes against the database it began on.
@@ -87,7 +94,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{task}: {data.n_datasets} datasets x {data.n_configs} configurations "
               f"({len(set(data.groups))} groups), metric {data.metric}", file=sys.stderr)
         start = time.perf_counter()
-        results = run_pool_benchmark(data, base, progress=lambda line: print(line, file=sys.stderr),
+        config = base if args.temperature is None else replace(
+            base, proposer=ProposerConfig.for_task(task, temperature=args.temperature))
+        results = run_pool_benchmark(data, config, progress=lambda line: print(line, file=sys.stderr),
                                      n_jobs=args.n_jobs, checkpoints=checkpoints)
         print(f"{task}: {time.perf_counter() - start:.0f} s", file=sys.stderr)
         tmp = raw.with_suffix(".csv.tmp")

@@ -46,7 +46,8 @@ def _method_list(notes: dict[str, str], methods) -> str:
     return "\n".join(f"- `{m}`: {notes.get(m, '')}" for m in methods)
 
 
-def build_page(pool_dir: Path, live_dirs: list[Path], output: Path, figures_dir: Path) -> str:
+def build_page(pool_dir: Path, live_dirs: list[Path], output: Path, figures_dir: Path,
+               sweep_dir: Path | None = None) -> str:
     page_dir = output.parent
     sections = ["# Benchmarks", "",
                 "Every number on this page is read from the raw results in `benchmarks/results/` "
@@ -56,19 +57,23 @@ def build_page(pool_dir: Path, live_dirs: list[Path], output: Path, figures_dir:
     regenerate = ["```sh"]
     pool_notes = _run_notes(pool_dir)
     live_notes = [_run_notes(d) for d in live_dirs]
-    for notes in (pool_notes, *live_notes):
+    sweep_notes = _run_notes(sweep_dir) if sweep_dir is not None else {}
+    for notes in (pool_notes, sweep_notes, *live_notes):
         if notes.get("command") and notes["command"] not in regenerate:
             regenerate.append(notes["command"])
     regenerate += [f".venv/bin/python benchmarks/report.py --pool {_rel(pool_dir)} "
+                   + (f"--sweep {_rel(sweep_dir)} " if sweep_dir is not None else "")
                    + " ".join(f"--live {_rel(d)}" for d in live_dirs)
                    + f" --output {_rel(output)} --figures {_rel(figures_dir)}", "```", ""]
     sections += ["## Regenerate", "", "The benchmark scripts resume from the raw CSV files they "
-                 "find (pass `--force` to start afresh); `make benchmarks` runs all three:", "",
+                 "find (pass `--force` to start afresh); `make benchmarks` runs them all:", "",
                  *regenerate]
     machine = pool_notes.get("machine") or next((n["machine"] for n in live_notes if "machine" in n), None)
     if machine:
         sections += ["Machine: " + ", ".join(f"{k} {v}" for k, v in machine.items()) + ".", ""]
     sections += _pool_part(pool_dir, pool_notes, page_dir, figures_dir)
+    if sweep_dir is not None:
+        sections += _sweep_part(sweep_dir)
     sections += ["## Live: searches on datasets outside the meta-database", "",
                  "Each method is fitted on the training part of an outer split and scored on its "
                  "test part; the warm start is meta-trained without the dataset's source group. "
@@ -123,6 +128,22 @@ def _pool_part(pool_dir: Path, pool_notes: dict, page_dir: Path, figures_dir: Pa
                                     paired=paired_comparison(results))]
 
 
+def _sweep_part(sweep_dir: Path) -> list[str]:
+    sections = ["### Warm-start settings: proposer temperature and surrogate target", ""]
+    table = sweep_dir / "sweep.md"
+    if not table.exists():
+        return sections + [f"No results in `{_rel(sweep_dir)}` yet: run `benchmarks/pool_sweep.py`.", ""]
+    return sections + [
+        "The defaults of the proposer's matching temperature (`DEFAULT_TEMPERATURE`, per task "
+        "type) and of the score normalization the surrogate learns from "
+        "(`TrainingConfig.target`) were chosen on this sweep: the pool benchmark on 5 folds of "
+        "source groups, once per setting. The leave-one-group-out run above holds out the same "
+        "datasets, so it confirms these choices rather than testing them independently. "
+        "`median_clipped` scales each dataset's scores by its better half, where min-max lets "
+        "one disastrous configuration squeeze all others together (regression's r2 reaches "
+        "-100 on some datasets).", "", table.read_text().rstrip(), ""]
+
+
 def _present(results: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys(results["method"]))
 
@@ -140,11 +161,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--live", type=Path, action="append",
                         help="a live benchmark's output directory; repeat for several runs "
                              "(default: benchmarks/results/live)")
+    parser.add_argument("--sweep", type=Path, default=None,
+                        help="the output directory of pool_sweep.py, if it ran")
     parser.add_argument("--output", type=Path, default=REPO / "docs/benchmarks.md")
     parser.add_argument("--figures", type=Path, default=REPO / "docs/figures")
     args = parser.parse_args(argv)
     live = args.live or [REPO / "benchmarks/results/live"]
-    page = build_page(args.pool, live, args.output, args.figures)
+    page = build_page(args.pool, live, args.output, args.figures, args.sweep)
     tmp = args.output.with_suffix(".md.tmp")
     tmp.write_text(page)
     os.replace(tmp, args.output)

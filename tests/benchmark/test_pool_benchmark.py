@@ -101,6 +101,34 @@ def test_the_script_runs_and_resumes(tmp_path, capsys):
     assert pool_benchmark.main([*other, "--force"]) == 0
 
 
+@pytest.mark.slow
+def test_the_sweep_runs_every_setting_side_by_side_and_resumes(tmp_path, capsys):
+    synthetic_metadb(tmp_path / "meta.sqlite", n_per_cluster=3).close()
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        import pool_sweep
+    finally:
+        sys.path.pop(0)
+    argv = ["--db", str(tmp_path / "meta.sqlite"), "--task", "classification", "--folds", "2",
+            "--temperatures", "0.5,1", "--methods", "portfolio,full", "--iterations", "5",
+            "--output", str(tmp_path / "out")]
+    assert pool_sweep.main(argv) == 0
+    sweep = pd.read_csv(tmp_path / "out" / "sweep.csv")
+    settings = sweep[["target", "temperature"]].drop_duplicates()
+    assert len(settings) == 4 and set(settings["target"]) == {"minmax", "median_clipped"}
+    assert set(sweep["method"]) == {"portfolio", "full"}
+    # The portfolio does not depend on either setting: the sweep must not pretend it does.
+    portfolio = sweep[sweep["method"] == "portfolio"].groupby("k")["regret"].nunique()
+    assert (portfolio == 1).all()
+    assert "| median_clipped | 0.5 | full |" in (tmp_path / "out" / "sweep.md").read_text()
+    capsys.readouterr()
+    assert pool_sweep.main(argv) == 0
+    assert "temperature=" not in capsys.readouterr().err  # every setting reused
+    with pytest.raises(SystemExit):
+        pool_sweep.main([*argv, "--targets", "zscore"])
+    assert "unknown --targets ['zscore']" in capsys.readouterr().err
+
+
 @pytest.fixture(scope="module")
 def small_run():
     training = synthetic_training_set(n_per_cluster=3)

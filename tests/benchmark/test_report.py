@@ -63,10 +63,15 @@ def page(tmp_path_factory):
         ["--db", str(root / "meta.sqlite"), "--task", "classification", "--folds", "2",
          "--methods", ",".join(POOL_METHODS), "--iterations", "5", "--horizon", "5",
          "--output", str(pool)]) == 0
+    assert _script("pool_sweep").main(
+        ["--db", str(root / "meta.sqlite"), "--task", "classification", "--folds", "2",
+         "--temperatures", "0.5", "--methods", "portfolio,full", "--iterations", "5",
+         "--output", str(root / "sweep")]) == 0
     _live_results(root / "live")
     output = root / "docs" / "benchmarks.md"
     output.parent.mkdir()
-    assert _script("report").main(["--pool", str(pool), "--live", str(root / "live"),
+    assert _script("report").main(["--pool", str(pool), "--sweep", str(root / "sweep"),
+                                   "--live", str(root / "live"),
                                    "--output", str(output), "--figures",
                                    str(root / "docs" / "figures")]) == 0
     return root, output.read_text()
@@ -92,6 +97,14 @@ def test_the_page_names_its_commands_and_database(page):
     assert "benchmarks/report.py" in text
     assert f"Meta-database: `{root / 'meta.sqlite'}`" in text
     assert f"cpus {notes['machine']['cpus']}" in text
+
+
+@pytest.mark.slow
+def test_the_page_shows_the_settings_sweep_and_its_command(page):
+    root, text = page
+    assert "### Warm-start settings" in text
+    assert "| median_clipped | 0.5 | full |" in text and "| minmax | 0.5 | portfolio |" in text
+    assert json.loads((root / "sweep" / "run.json").read_text())["command"] in text
 
 
 @pytest.mark.slow
