@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -21,8 +19,6 @@ from metaautoml.benchmark import (
     trials_to_target,
 )
 from metaautoml.surrogate import TrainingConfig
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 def test_group_folds_keep_groups_together_and_cover_everything():
@@ -74,13 +70,9 @@ def test_summaries(results):
 
 
 @pytest.mark.slow
-def test_the_script_runs_and_resumes(tmp_path, capsys):
+def test_the_script_runs_and_resumes(tmp_path, capsys, script):
     synthetic_metadb(tmp_path / "meta.sqlite", n_per_cluster=3).close()
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    try:
-        import pool_benchmark
-    finally:
-        sys.path.pop(0)
+    pool_benchmark = script("pool_benchmark")
     argv = ["--db", str(tmp_path / "meta.sqlite"), "--task", "classification", "--folds", "2",
             "--methods", "random,portfolio,matcher,full", "--iterations", "5", "--horizon", "5",
             "--output", str(tmp_path / "out")]
@@ -102,13 +94,9 @@ def test_the_script_runs_and_resumes(tmp_path, capsys):
 
 
 @pytest.mark.slow
-def test_the_sweep_runs_every_setting_side_by_side_and_resumes(tmp_path, capsys):
+def test_the_sweep_runs_every_setting_side_by_side_and_resumes(tmp_path, capsys, script):
     synthetic_metadb(tmp_path / "meta.sqlite", n_per_cluster=3).close()
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    try:
-        import pool_sweep
-    finally:
-        sys.path.pop(0)
+    pool_sweep = script("pool_sweep")
     argv = ["--db", str(tmp_path / "meta.sqlite"), "--task", "classification", "--folds", "2",
             "--temperatures", "0.5,1", "--methods", "portfolio,full", "--iterations", "5",
             "--output", str(tmp_path / "out")]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -20,16 +19,7 @@ from metaautoml.benchmark._report import (
     write_run_notes,
 )
 
-REPO = Path(__file__).resolve().parents[2]
 POOL_METHODS = ("random", "portfolio", "l1_knn", "matcher", "full")
-
-
-def _script(name: str):
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    try:
-        return __import__(name)
-    finally:
-        sys.path.pop(0)
 
 
 def _live_results(directory: Path) -> None:
@@ -55,22 +45,22 @@ def _live_results(directory: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def page(tmp_path_factory):
+def page(tmp_path_factory, script):
     root = tmp_path_factory.mktemp("report")
     synthetic_metadb(root / "meta.sqlite", n_per_cluster=3).close()
     pool = root / "pool"
-    assert _script("pool_benchmark").main(
+    assert script("pool_benchmark").main(
         ["--db", str(root / "meta.sqlite"), "--task", "classification", "--folds", "2",
          "--methods", ",".join(POOL_METHODS), "--iterations", "5", "--horizon", "5",
          "--output", str(pool)]) == 0
-    assert _script("pool_sweep").main(
+    assert script("pool_sweep").main(
         ["--db", str(root / "meta.sqlite"), "--task", "classification", "--folds", "2",
          "--temperatures", "0.5", "--methods", "portfolio,full", "--iterations", "5",
          "--output", str(root / "sweep")]) == 0
     _live_results(root / "live")
     output = root / "docs" / "benchmarks.md"
     output.parent.mkdir()
-    assert _script("report").main(["--pool", str(pool), "--sweep", str(root / "sweep"),
+    assert script("report").main(["--pool", str(pool), "--sweep", str(root / "sweep"),
                                    "--live", str(root / "live"),
                                    "--output", str(output), "--figures",
                                    str(root / "docs" / "figures")]) == 0
