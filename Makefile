@@ -70,11 +70,12 @@ benchmarks: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/pool_benchmark.py --folds loo --n-jobs -1 --output benchmarks/results/pool
 	$(BIN)/python benchmarks/pool_sweep.py --n-jobs -1 --output benchmarks/results/pool-sweep
 	$(BIN)/python benchmarks/live_benchmark.py --n-trials 20 --seeds 2 --output benchmarks/results/live
-	# The warm start alone on the same splits, after the sampler's near-copy filter (min_distance).
+	# The warm start alone on the same splits with the current defaults: the sampler's near-copy
+	# filter, median-clipped surrogate targets and the per-task matching temperature.
 	$(BIN)/python benchmarks/live_benchmark.py --n-trials 20 --seeds 2 --methods metaautoml_warm \
-		--output benchmarks/results/live-sampler-min-distance
+		--output benchmarks/results/live-warm-start-rerun
 	$(BIN)/python benchmarks/report.py --pool benchmarks/results/pool --sweep benchmarks/results/pool-sweep \
-		--live benchmarks/results/live --live benchmarks/results/live-sampler-min-distance
+		--live benchmarks/results/live --live benchmarks/results/live-warm-start-rerun
 
 metadb-info: $(VENV)/.installed
 	$(BIN)/metaautoml db info
