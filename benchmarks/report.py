@@ -88,7 +88,7 @@ def build_page(pool_dir: Path, live_dirs: list[Path], output: Path, figures_dir:
             sections += ["Methods:", "", _method_list(
                 LIVE_METHOD_NOTES, _ordered(_present(results), LIVE_METHODS)), ""]
             methods_listed = True
-        sections += [f"### Run in `{_rel(directory)}`", ""]
+        sections += [f"### Run in `{_rel(directory)}`", "", *_provenance(notes)]
         if notes.get("database"):
             sections += [f"Meta-database the warm start learned from: `{notes['database']['path']}`.", ""]
         if notes.get("settings"):
@@ -116,6 +116,7 @@ def _pool_part(pool_dir: Path, pool_notes: dict, page_dir: Path, figures_dir: Pa
                      + ". The meta-learners train on the largest complete sub-matrix of the "
                      "build; each fold's held-out groups are left out of every model and "
                      "portfolio, and their pool scores are looked up in the matrix.", ""]
+    sections += _provenance(pool_notes)
     for task, part in results.groupby("task"):
         folds, groups = part["fold"].nunique(), part["group"].nunique()
         protocol = ("leave-one-group-out" if folds == groups
@@ -128,12 +129,24 @@ def _pool_part(pool_dir: Path, pool_notes: dict, page_dir: Path, figures_dir: Pa
                                     paired=paired_comparison(results))]
 
 
+def _provenance(notes: dict) -> list[str]:
+    """What ``run.json`` says about the code a run measured, as lines of the page."""
+    lines = []
+    if notes.get("note"):
+        lines += [notes["note"], ""]
+    code = notes.get("code")
+    if code:
+        lines += [f"Code: commit `{code['commit']}`"
+                  + (" with uncommitted changes." if code.get("modified") else "."), ""]
+    return lines
+
+
 def _sweep_part(sweep_dir: Path) -> list[str]:
     sections = ["### Warm-start settings: proposer temperature and surrogate target", ""]
     table = sweep_dir / "sweep.md"
     if not table.exists():
         return sections + [f"No results in `{_rel(sweep_dir)}` yet: run `benchmarks/pool_sweep.py`.", ""]
-    return sections + [
+    return sections + [*_provenance(_run_notes(sweep_dir)),
         "The defaults of the proposer's matching temperature (`DEFAULT_TEMPERATURE`, per task "
         "type) and of the score normalization the surrogate learns from "
         "(`TrainingConfig.target`) were chosen on this sweep: the pool benchmark on 5 folds of "

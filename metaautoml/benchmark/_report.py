@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import shlex
+import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -314,6 +315,21 @@ def machine_notes() -> dict[str, str]:
             "optuna": optuna.__version__, "torch": torch.__version__.split("+")[0]}
 
 
+def code_notes(script: str | Path) -> dict[str, dict]:
+    """The git commit the code was at (and whether files differed from it), when ``script``
+    lies in a git checkout: results name the code that measured them, as they name the database."""
+    folder = Path(script).resolve().parent
+    try:
+        def git(*args: str) -> str:
+            return subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True,
+                                  check=True, timeout=30).stdout.strip()
+
+        return {"code": {"commit": git("rev-parse", "--short=12", "HEAD"),
+                         "modified": bool(git("status", "--porcelain", "--untracked-files=no"))}}
+    except (OSError, subprocess.SubprocessError):
+        return {}
+
+
 def write_run_notes(directory: str | Path, script: str | Path, argv: Sequence[str], **extra) -> Path:
     """Record how a benchmark was run in ``directory/run.json``: the command line (``script``
     relative to the working directory where it lies below it), the machine, and ``extra``."""
@@ -325,7 +341,7 @@ def write_run_notes(directory: str | Path, script: str | Path, argv: Sequence[st
     except ValueError:
         pass
     notes = {"command": shlex.join([".venv/bin/python", str(script), *argv]),
-             "machine": machine_notes(), **extra}
+             "machine": machine_notes(), **code_notes(script), **extra}
     path = directory / "run.json"
     path.write_text(json.dumps(notes, indent=2) + "\n")
     return path

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +15,7 @@ from _meta_fixtures import synthetic_metadb
 from metaautoml.benchmark._live import CURVE_COLUMNS, LIVE_METHODS, RESULT_COLUMNS, SEARCH_METHODS
 from metaautoml.benchmark._report import (
     check_same_database,
+    code_notes,
     database_fingerprint,
     live_regret,
     markdown_table,
@@ -132,3 +135,23 @@ def test_results_of_another_database_are_not_resumed(tmp_path):
     check_same_database(tmp_path, database_fingerprint(first))
     with pytest.raises(RuntimeError, match="another meta-database.*--force"):
         check_same_database(tmp_path, database_fingerprint(second))
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_code_notes_name_the_commit_and_say_when_files_differ(tmp_path):
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=tmp_path / "repo", check=True,
+                              capture_output=True, text=True).stdout.strip()
+
+    (tmp_path / "repo").mkdir()
+    script = tmp_path / "repo" / "bench.py"
+    script.write_text("print(1)\n")
+    git("init", "-q")
+    git("add", "bench.py")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "one")
+    assert code_notes(script) == {"code": {"commit": git("rev-parse", "--short=12", "HEAD"),
+                                           "modified": False}}
+    script.write_text("print(2)\n")
+    assert code_notes(script)["code"]["modified"] is True
+    (tmp_path / "loose").mkdir()
+    assert code_notes(tmp_path / "loose" / "bench.py") == {}
