@@ -10,6 +10,9 @@ NAME = "meta-train"
 #: :data:`metaautoml.surrogate.VARIANTS`, repeated so that ``--help`` does not import torch
 #: (a test keeps the two equal).
 VARIANTS = ("maml", "fomaml", "reptile", "metasgd", "pretrain")
+#: :data:`metaautoml.metadb.NORMALIZATIONS` and the default ``TrainingConfig.target``, likewise.
+TARGETS = ("median_clipped", "minmax", "rank")
+DEFAULT_TARGET = "median_clipped"
 
 _EPILOG = """\
 The artifacts are torch state_dicts (loaded with weights_only=True) and JSON files, one set per
@@ -34,6 +37,9 @@ def add_parser(subparsers, parents: list[argparse.ArgumentParser]) -> argparse.A
     _common.add_task_argument(parser)
     parser.add_argument("--variant", choices=VARIANTS, default="maml",
                         help="meta-training algorithm of the surrogate (default: %(default)s)")
+    parser.add_argument("--target", choices=TARGETS, default=DEFAULT_TARGET,
+                        help="per-dataset score normalization the surrogate learns from "
+                             "(default: %(default)s)")
     parser.add_argument("--iterations", type=_common.positive_int, default=1500, metavar="N",
                         help="meta-iterations per surrogate member (default: %(default)s)")
     parser.add_argument("--ensemble", type=_common.positive_int, default=3, metavar="N",
@@ -62,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
     with (MetaDB(args.db, readonly=True) if args.db else MetaDB.default()) as db:
         summary = meta_train(db, directory, tasks=tasks, n_ensemble=args.ensemble,
                              training_config=TrainingConfig(variant=args.variant,
+                                                            target=args.target,
                                                             meta_iterations=args.iterations,
                                                             seed=args.seed))
     if args.format == "json":

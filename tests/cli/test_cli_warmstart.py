@@ -8,7 +8,8 @@ from _cli_helpers import assert_one_line_error, diabetes_csv, iris_csv, run_cli
 from _meta_fixtures import synthetic_metadb
 
 from metaautoml.cli import _metatrain, main
-from metaautoml.surrogate import VARIANTS
+from metaautoml.metadb import NORMALIZATIONS
+from metaautoml.surrogate import VARIANTS, TrainingConfig
 
 
 def test_recommend_table(tmp_path, capsys):
@@ -42,11 +43,12 @@ def test_meta_train_writes_artifacts(tmp_path, capsys):
     out = tmp_path / "artifacts"
     assert main(["meta-train", "--db", str(tmp_path / "meta.sqlite"), "--output-dir", str(out),
                  "--task", "classification", "--iterations", "5", "--ensemble", "1",
-                 "--variant", "reptile", "--format", "json"]) == 0
+                 "--variant", "reptile", "--target", "rank", "--format", "json"]) == 0
     payload = json.loads(capsys.readouterr().out)
     assert payload["tasks"]["classification"]["datasets"] == 12
     assert (out / "surrogate-classification.pt").exists()
-    assert json.loads((out / "surrogate-classification.json").read_text())["config"]["variant"] == "reptile"
+    config = json.loads((out / "surrogate-classification.json").read_text())["config"]
+    assert config["variant"] == "reptile" and config["target"] == "rank"
 
 
 def test_meta_train_errors(tmp_path):
@@ -59,5 +61,7 @@ def test_meta_train_errors(tmp_path):
     assert_one_line_error(result.stderr, "is a file, not a directory")
 
 
-def test_the_cli_lists_the_surrogate_variants():
+def test_the_cli_lists_the_surrogate_variants_and_targets():
     assert _metatrain.VARIANTS == VARIANTS
+    assert _metatrain.TARGETS == tuple(sorted(NORMALIZATIONS))
+    assert _metatrain.DEFAULT_TARGET == TrainingConfig().target
