@@ -20,7 +20,6 @@ finished fold is saved under ``--output/folds-<task>/`` and reused (``--force`` 
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import sys
 import time
@@ -36,6 +35,7 @@ from metaautoml.benchmark import (
     run_pool_benchmark,
     summarize,
     trials_to_target,
+    write_results,
 )
 from metaautoml.benchmark._report import check_same_database, database_fingerprint, write_run_notes
 from metaautoml.metadb import NORMALIZATIONS, MetaDB, MetaTrainingSet
@@ -99,9 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         results = run_pool_benchmark(data, config, progress=lambda line: print(line, file=sys.stderr),
                                      n_jobs=args.n_jobs, checkpoints=checkpoints)
         print(f"{task}: {time.perf_counter() - start:.0f} s", file=sys.stderr)
-        tmp = raw.with_suffix(".csv.tmp")
-        results.to_csv(tmp, index=False)
-        os.replace(tmp, raw)
+        write_results(results, raw)
         shutil.rmtree(checkpoints)  # the raw CSV now holds every fold
         frames.append(results)
     results = pd.concat(frames, ignore_index=True)

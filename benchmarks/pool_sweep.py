@@ -18,7 +18,6 @@ datasets, so it confirms this choice rather than testing it independently.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from dataclasses import replace
@@ -26,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from metaautoml.benchmark import PoolBenchmarkConfig, run_pool_benchmark, summarize
+from metaautoml.benchmark import PoolBenchmarkConfig, run_pool_benchmark, summarize, write_results
 from metaautoml.benchmark._report import check_same_database, database_fingerprint, write_run_notes
 from metaautoml.metadb import NORMALIZATIONS, MetaDB, MetaTrainingSet
 from metaautoml.warmstart import ProposerConfig
@@ -80,9 +79,7 @@ def main(argv: list[str] | None = None) -> int:
                                                             meta_iterations=args.iterations),
                                      proposer=ProposerConfig.for_task(task, temperature=temperature))
                     results = run_pool_benchmark(data, config, n_jobs=args.n_jobs)
-                    tmp = raw.with_suffix(".csv.tmp")
-                    results.to_csv(tmp, index=False)
-                    os.replace(tmp, raw)
+                    write_results(results, raw)
                     print(f"{task} target={target} temperature={temperature:g}: "
                           f"{time.perf_counter() - start:.0f} s", file=sys.stderr)
                 table = summarize(results, SWEEP_K)

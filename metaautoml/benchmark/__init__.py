@@ -31,6 +31,7 @@ from ._pool import (
     run_pool_benchmark,
     summarize,
     trials_to_target,
+    write_results,
 )
 
 __all__ = [
@@ -62,4 +63,5 @@ __all__ = [
     "summarize_trials_to_match",
     "trials_to_match",
     "trials_to_target",
+    "write_results",
 ]

@@ -251,14 +251,21 @@ def _load_checkpoint(path: Path | None, data: MetaTrainingSet, config: PoolBench
     return saved
 
 
+def write_results(results: pd.DataFrame, path: str | os.PathLike) -> None:
+    """Write ``results`` as CSV whole or not at all: a killed run leaves no partial file that a
+    resumed one would take for finished."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    results.to_csv(tmp, index=False)
+    os.replace(tmp, path)
+
+
 def _fold_task(data: MetaTrainingSet, config: PoolBenchmarkConfig, fold: int, test: np.ndarray,
                path: Path | None) -> tuple[pd.DataFrame, float]:
     start = time.perf_counter()
     results = _run_fold(data, config, fold, test)
-    if path is not None:  # written whole or not at all: a killed run leaves no partial fold
-        tmp = path.with_suffix(".csv.tmp")
-        results.to_csv(tmp, index=False)
-        os.replace(tmp, path)
+    if path is not None:
+        write_results(results, path)
     return results, time.perf_counter() - start
 
 

@@ -320,14 +320,16 @@ def code_notes(script: str | Path) -> dict[str, dict]:
     lies in a git checkout: results name the code that measured them, as they name the database."""
     folder = Path(script).resolve().parent
     try:
-        def git(*args: str) -> str:
-            return subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True,
-                                  check=True, timeout=30).stdout.strip()
-
-        return {"code": {"commit": git("rev-parse", "--short=12", "HEAD"),
-                         "modified": bool(git("status", "--porcelain", "--untracked-files=no"))}}
-    except (OSError, subprocess.SubprocessError):
+        commit = _git(folder, "rev-parse", "--short=12", "HEAD")
+        modified = bool(_git(folder, "status", "--porcelain", "--untracked-files=no"))
+    except (OSError, subprocess.SubprocessError):  # no git, or not a checkout
         return {}
+    return {"code": {"commit": commit, "modified": modified}}
+
+
+def _git(folder: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, check=True,
+                          timeout=30).stdout.strip()
 
 
 def write_run_notes(directory: str | Path, script: str | Path, argv: Sequence[str], **extra) -> Path:
