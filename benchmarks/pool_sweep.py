@@ -3,8 +3,9 @@
 The proposer's matching temperature and the score normalization the surrogate learns from
 (``TrainingConfig.target``) were chosen with this sweep: the pool benchmark on its 5-fold split
 of dataset groups, once per setting, every setting side by side in one run. Writes one raw CSV
-per setting and task (reused when present, so an interrupted sweep resumes), ``sweep.csv`` and
-``sweep.md`` (mean normalized regret per setting, method and ``k``).
+per setting and task (reused when present and of the same methods, so an interrupted sweep
+resumes; ``--force`` reruns all), ``sweep.csv`` and ``sweep.md`` (mean normalized regret per
+setting, method and ``k``).
 
 Usage::
 
@@ -51,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--iterations", type=int, default=400, help="surrogate meta-iterations")
     parser.add_argument("--output", default="benchmarks/results/pool-sweep")
     parser.add_argument("--n-jobs", type=int, default=1, help="folds run in parallel processes")
+    parser.add_argument("--force", action="store_true", help="rerun settings with results on disk")
     args = parser.parse_args(argv)
     targets = args.targets.split(",")
     unknown = sorted(set(targets) - set(NORMALIZATIONS))
@@ -60,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     db = MetaDB(args.db, readonly=True) if args.db else MetaDB.default()
     fingerprint = database_fingerprint(db.path)
     out = Path(args.output)
-    check_same_database(out, fingerprint)
+    if not args.force:
+        check_same_database(out, fingerprint)
     write_run_notes(out, __file__, sys.argv[1:] if argv is None else argv,
                     database={"path": str(args.db or "shipped (metaautoml/data/metadb.sqlite)"),
                               "fingerprint": fingerprint})
@@ -71,9 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         for target in targets:
             for temperature in args.temperatures:
                 raw = out / f"raw_{task}_{target}_t{temperature:g}.csv"
-                if raw.exists():
-                    results = pd.read_csv(raw)
-                else:
+                results = None if args.force or not raw.exists() else pd.read_csv(raw)
+                if results is None or set(results["method"]) != set(base.methods):
                     start = time.perf_counter()
                     config = replace(base, training=replace(base.training, target=target,
                                                             meta_iterations=args.iterations),

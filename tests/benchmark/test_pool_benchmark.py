@@ -112,6 +112,12 @@ def test_the_sweep_runs_every_setting_side_by_side_and_resumes(tmp_path, capsys,
     capsys.readouterr()
     assert pool_sweep.main(argv) == 0
     assert "temperature=" not in capsys.readouterr().err  # every setting reused
+    # Other methods, or --force, rerun the settings instead of reusing them.
+    assert pool_sweep.main([*argv, "--methods", "portfolio"]) == 0
+    assert capsys.readouterr().err.count("temperature=") == 4
+    assert set(pd.read_csv(tmp_path / "out" / "sweep.csv")["method"]) == {"portfolio"}
+    assert pool_sweep.main([*argv, "--force"]) == 0
+    assert capsys.readouterr().err.count("temperature=") == 4
     with pytest.raises(SystemExit):
         pool_sweep.main([*argv, "--targets", "zscore"])
     assert "unknown --targets ['zscore']" in capsys.readouterr().err
