@@ -185,9 +185,10 @@ class _FoldMethods:
             nearest = train.datasets.index(self.flaml.neighbors(meta, k=1)["dataset"][0])
             ranked = sorted(portfolio, key=lambda i: -self.performance[nearest, i])
             return _fill(ranked, self.portfolio, h)
-        if method == "matcher":
-            proposer = WarmStartProposer(train, self.learned, None, self.proposer)
-            return proposer.order(meta, h)[0]
+        if method == "matcher":  # the learned matcher's weighted portfolio, nothing else
+            alone = replace(self.proposer, first_pick_hedge=0.0, neighbor_best=0)
+            proposer = WarmStartProposer(train, self.learned, None, alone)
+            return proposer.order(meta, h).chosen
         if method == "surrogate_zeroshot":
             mean, _ = self.surrogates["maml"].predict(meta, train.encodings)
             return list(np.argsort(-mean, kind="stable")[:h])
@@ -203,7 +204,7 @@ class _FoldMethods:
             # of the learned matcher: does the learned metric earn its place inside the system?
             matcher = self.l1 if method == "full_l1_matcher" else self.learned
             proposer = WarmStartProposer(train, matcher, surrogate, proposer_config)
-            start = proposer.order(meta, min(cfg.n_warm_start, h))[0]
+            start = proposer.order(meta, min(cfg.n_warm_start, h)).chosen
             return _sequential(surrogate, meta, train.encodings, scores, h, start)
         raise ValueError(f"unknown method {method!r}")
 

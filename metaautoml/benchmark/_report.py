@@ -27,7 +27,8 @@ POOL_METHOD_NOTES = {
               "scaled meta-features (auto-sklearn 1.0 style)",
     "flaml_zeroshot": "greedy portfolio ranked on the 1-NN dataset in (rows, features, classes, "
                       "share numeric) (FLAML zero-shot style)",
-    "matcher": "the learned dataset matcher's weighted portfolio alone",
+    "matcher": "the learned dataset matcher's weighted portfolio alone (no surrogate, hedge "
+               "or L1 neighbours)",
     "surrogate_zeroshot": "the MAML surrogate's zero-shot ranking",
     "surrogate_adapted": "the MAML surrogate, adapted to the trials seen so far after each one",
     "pretrain_finetune": "the same network pretrained on pooled data, fine-tuned (FSBO style)",

@@ -3,20 +3,26 @@
 from ._artifacts import default_artifact_dir, load_proposer, meta_train
 from ._portfolio import greedy_portfolio
 from ._proposer import (
+    DEFAULT_FIRST_PICK_HEDGE,
+    DEFAULT_NEIGHBOR_BEST,
     DEFAULT_TEMPERATURE,
     MATCHED_SOURCE,
     PORTFOLIO_SOURCE,
     SURROGATE_SOURCE,
+    ProposalOrder,
     ProposerConfig,
     WarmStart,
     WarmStartProposer,
 )
 
 __all__ = [
+    "DEFAULT_FIRST_PICK_HEDGE",
+    "DEFAULT_NEIGHBOR_BEST",
     "DEFAULT_TEMPERATURE",
     "MATCHED_SOURCE",
     "PORTFOLIO_SOURCE",
     "SURROGATE_SOURCE",
+    "ProposalOrder",
     "ProposerConfig",
     "WarmStart",
     "WarmStartProposer",

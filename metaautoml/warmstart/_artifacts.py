@@ -103,5 +103,6 @@ def _load(task: str, metric: str | None, db: MetaDB, directory: Path) -> WarmSta
             raise ValueError(f"the {task} surrogate in {directory} was trained on another search "
                              "space; retrain it with `metaautoml meta-train`")
     if paths["proposer"].exists():
-        config = ProposerConfig(**json.loads(paths["proposer"].read_text())["config"])
+        # A field the file lacks (written by an older version) takes the task's default.
+        config = ProposerConfig.for_task(task, **json.loads(paths["proposer"].read_text())["config"])
     return WarmStartProposer(training, matcher, surrogate, config)

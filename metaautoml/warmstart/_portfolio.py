@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 
 def greedy_portfolio(performance: np.ndarray, n: int, weights: np.ndarray | None = None,
                      prior: np.ndarray | None = None, prior_weight: float = 0.0,
-                     exclude: np.ndarray | None = None, prior_start: int = 0) -> list[int]:
+                     exclude: np.ndarray | None = None, prior_start: int = 0,
+                     start: Sequence[int] = ()) -> list[int]:
     """Columns chosen one at a time to maximize the weighted mean of each dataset's best so far.
 
     With uniform ``weights`` this is auto-sklearn 2.0's static portfolio (Feurer et al., 2022):
@@ -32,6 +35,9 @@ def greedy_portfolio(performance: np.ndarray, n: int, weights: np.ndarray | None
         Columns never to choose.
     prior_start : int, default=0
         Picks before this one ignore ``prior`` (they still count towards its best so far).
+    start : sequence of int, optional
+        Columns already chosen (under other weights, say): the portfolio continues from them.
+        They lead the result and count towards ``n`` and ``prior_start``.
 
     Returns
     -------
@@ -44,6 +50,8 @@ def greedy_portfolio(performance: np.ndarray, n: int, weights: np.ndarray | None
     >>> P = np.array([[1.0, 0.0, 0.6], [0.0, 1.0, 0.6]])
     >>> greedy_portfolio(P, 2)
     [2, 0]
+    >>> greedy_portfolio(P, 2, start=[1])
+    [1, 0]
     """
     performance = np.asarray(performance, dtype=np.float64)
     n_datasets, n_configs = performance.shape
@@ -52,10 +60,13 @@ def greedy_portfolio(performance: np.ndarray, n: int, weights: np.ndarray | None
         raise ValueError("weights must be non-negative, one per dataset")
     w = w / w.sum() if w.sum() > 0 else np.full(n_datasets, 1.0 / max(n_datasets, 1))
     blocked = np.zeros(n_configs, bool) if exclude is None else np.asarray(exclude, bool).copy()
-    best = np.zeros(n_datasets)
-    prior_best = 0.0
-    chosen: list[int] = []
-    for _ in range(min(n, int((~blocked).sum()))):
+    chosen = [int(c) for c in start]
+    if len(set(chosen)) != len(chosen) or any(not 0 <= c < n_configs for c in chosen):
+        raise ValueError(f"start must hold distinct column indices in [0, {n_configs}), got {list(start)}")
+    blocked[chosen] = True
+    best = performance[:, chosen].max(axis=1) if chosen else np.zeros(n_datasets)
+    prior_best = float(np.max(prior[chosen])) if prior is not None and chosen else 0.0
+    for _ in range(min(n - len(chosen), int((~blocked).sum()))):
         gain = w @ np.maximum(best[:, None], performance)
         if prior is not None and prior_weight > 0 and len(chosen) >= prior_start:
             gain = gain + prior_weight * np.maximum(prior_best, prior)
@@ -66,4 +77,4 @@ def greedy_portfolio(performance: np.ndarray, n: int, weights: np.ndarray | None
         best = np.maximum(best, performance[:, pick])
         if prior is not None:
             prior_best = max(prior_best, float(prior[pick]))
-    return chosen
+    return chosen[:n]

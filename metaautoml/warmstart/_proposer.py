@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from ..matcher import BaseMatcher
+from ..matcher import BaseMatcher, L1Matcher
 from ..metadb import MetaTrainingSet
 from ..space import FAMILY, Config
 from ..surrogate import MetaSurrogate
@@ -25,6 +26,19 @@ PORTFOLIO_SOURCE = "warm_start:portfolio"
 #: settings"), 0.5 for classification and 0.25 for regression. The former 1.0 was worse on both;
 #: regression's sharper optimum is where the L1 nearest-neighbour baseline had led.
 DEFAULT_TEMPERATURE = {"classification": 0.5, "regression": 0.25}
+
+#: Default first-pick hedge per task type (see :attr:`ProposerConfig.first_pick_hedge`), chosen
+#: on the leave-one-group-out pool benchmark (benchmarks/pool_sweep.py --hedges). Regression's
+#: matched first pick lost to the static portfolio's: its meta-database is smaller (58 datasets
+#: against 92) and its targets differ more in kind (counts, rates, prices), so a nearest dataset
+#: is more often unlike the new one. Hedging cost classification at k = 1, hence 0 there.
+DEFAULT_FIRST_PICK_HEDGE = {"classification": 0.0, "regression": 0.4}
+
+#: Default :attr:`ProposerConfig.neighbor_best` per task type, from the same sweep. On
+#: regression, the learned matcher's nearest datasets' bests were worse picks than auto-sklearn
+#: 1.0's L1 neighbours' (the learned metric is trained to weight many datasets for the
+#: portfolio, on 58 regression datasets; it ranks the nearest few less well than L1 does there).
+DEFAULT_NEIGHBOR_BEST = {"classification": 0, "regression": 3}
 
 
 @dataclass
@@ -53,6 +67,17 @@ class ProposerConfig:
     out_of_range_trust : float
         Factor applied to trust for each of rows, features and classes outside the range seen in
         the meta-database.
+    first_pick_hedge : float
+        In [0, 1]: the first proposal is chosen under dataset weights moved this far towards
+        uniform, i.e. between the matched datasets' best and the configuration best on average.
+        The first pick alone decides the regret at k = 1, and a single matched dataset's best
+        can be far off on a new dataset; later picks cover the matched datasets in full
+        (:data:`DEFAULT_FIRST_PICK_HEDGE` per task type).
+    neighbor_best : int
+        Proposals after the first that are auto-sklearn 1.0's: the best configurations of the
+        meta-training datasets nearest by L1 distance on min-max scaled meta-features, nearest
+        first, repeats skipped; the matched portfolio continues from them. Scaled by trust, so
+        a poorly matched dataset gets fewer (:data:`DEFAULT_NEIGHBOR_BEST` per task type).
     n_explain : int
         Neighbours listed in the explanation.
     """
@@ -62,12 +87,41 @@ class ProposerConfig:
     matched_first: int = 1
     match_quantile: float = 0.95
     out_of_range_trust: float = 0.5
+    first_pick_hedge: float = 0.0
+    neighbor_best: int = 0
     n_explain: int = 5
+
+    def __post_init__(self) -> None:
+        for name in ("match_quantile", "out_of_range_trust", "first_pick_hedge"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"{name} must lie in [0, 1], got {value!r}")
+        if not isinstance(self.neighbor_best, (int, np.integer)) or self.neighbor_best < 0:
+            raise ValueError(f"neighbor_best must be a non-negative integer, got {self.neighbor_best!r}")
+        if self.temperature <= 0 or self.surrogate_weight < 0:
+            raise ValueError(f"temperature must be positive and surrogate_weight non-negative, "
+                             f"got {self.temperature!r} and {self.surrogate_weight!r}")
 
     @classmethod
     def for_task(cls, task: str, **overrides) -> ProposerConfig:
         """The defaults for ``task`` ("classification" or "regression"), with ``overrides``."""
-        return cls(**{"temperature": DEFAULT_TEMPERATURE.get(task, cls.temperature), **overrides})
+        defaults = {"temperature": DEFAULT_TEMPERATURE.get(task, cls.temperature),
+                    "first_pick_hedge": DEFAULT_FIRST_PICK_HEDGE.get(task, cls.first_pick_hedge),
+                    "neighbor_best": DEFAULT_NEIGHBOR_BEST.get(task, cls.neighbor_best)}
+        return cls(**{**defaults, **overrides})
+
+
+class ProposalOrder(NamedTuple):
+    """Pool indices to try, in order, and what chose them (:meth:`WarmStartProposer.order`)."""
+
+    chosen: list[int]
+    weights: np.ndarray
+    distances: np.ndarray | None
+    predicted: np.ndarray | None
+    trust: float
+    reasons: list[str]
+    best_on: dict[int, list[str]]
+    """Chosen indices that are the best configuration of an L1 neighbour, with its name."""
 
 
 @dataclass
@@ -103,9 +157,12 @@ class WarmStartProposer:
     The configurations come from the meta-database's pool and are picked by a greedy portfolio
     whose objective weights each meta-training dataset by its similarity to the new one (the
     matcher) and adds the surrogate's zero-shot prediction for the new dataset as one more
-    "dataset". When the new dataset lies outside the meta-database's range or is poorly matched,
-    the weights flatten towards uniform and the surrogate's share shrinks: the proposals become
-    auto-sklearn 2.0's static portfolio, which is never far from the library defaults' quality.
+    "dataset". The first pick may be hedged towards the static portfolio and followed by the
+    best configurations of the nearest datasets by auto-sklearn 1.0's L1 distance
+    (:class:`ProposerConfig`). When the new dataset lies outside the meta-database's range or is
+    poorly matched, the weights flatten towards uniform and the surrogate's share and the L1
+    neighbours' picks shrink: the proposals become auto-sklearn 2.0's static portfolio, which is
+    never far from the library defaults' quality.
 
     Parameters
     ----------
@@ -136,6 +193,7 @@ class WarmStartProposer:
             self._nn_distances = between.min(axis=1)
         else:
             self._rows = np.arange(training.n_datasets)
+        self._l1 = L1Matcher().fit(training) if self.config.neighbor_best > 0 else None
 
     def _trust(self, meta_features: pd.Series, distances: np.ndarray | None) -> tuple[float, list[str]]:
         cfg, trust, reasons = self.config, 1.0, []
@@ -184,19 +242,42 @@ class WarmStartProposer:
             return None
         return self.surrogate.predict(meta_features, self.training.encodings)[0]
 
-    def order(self, meta_features: pd.Series, n: int, *, exclude: np.ndarray | None = None
-              ) -> tuple[list[int], np.ndarray, np.ndarray | None, np.ndarray | None, float, list[str]]:
+    def order(self, meta_features: pd.Series, n: int, *, exclude: np.ndarray | None = None) -> ProposalOrder:
         """Pool indices to try, in order, with what chose them (see :meth:`propose`)."""
+        cfg = self.config
         weights, distances, trust, reasons = self.weights(meta_features)
         predicted = self.zero_shot(meta_features)
         prior = None
         if predicted is not None:
             span = predicted.max() - predicted.min()
             prior = (predicted - predicted.min()) / (span if span > 0 else 1.0)
-        chosen = greedy_portfolio(self.performance, n, weights=weights, prior=prior,
-                                  prior_weight=self.config.surrogate_weight * trust, exclude=exclude,
-                                  prior_start=self.config.matched_first)
-        return chosen, weights, distances, predicted, trust, reasons
+        portfolio = {"prior": prior, "prior_weight": cfg.surrogate_weight * trust,
+                     "exclude": exclude, "prior_start": cfg.matched_first}
+        hedged = (1.0 - cfg.first_pick_hedge) * weights + cfg.first_pick_hedge / len(weights)
+        start = greedy_portfolio(self.performance, min(n, 1), weights=hedged, **portfolio)
+        best_on = self._neighbor_bests(meta_features, min(n - len(start), round(cfg.neighbor_best * trust)),
+                                       taken=start, exclude=exclude)
+        chosen = greedy_portfolio(self.performance, n, weights=weights, start=start + list(best_on),
+                                  **portfolio)
+        return ProposalOrder(chosen, weights, distances, predicted, trust, reasons, best_on)
+
+    def _neighbor_bests(self, meta_features: pd.Series, n: int, taken: list[int],
+                        exclude: np.ndarray | None) -> dict[int, list[str]]:
+        """The best configurations of the ``n`` nearest L1 neighbours (auto-sklearn 1.0), in order."""
+        if n <= 0 or self._l1 is None:
+            return {}
+        blocked = set(taken) | (set(np.flatnonzero(exclude)) if exclude is not None else set())
+        picks: dict[int, list[str]] = {}
+        near = self._l1.neighbors(meta_features, k=self.training.n_datasets)["dataset"]
+        for name in near:
+            best = int(np.argmax(self.performance[self.training.datasets.index(name)]))
+            if best in picks:
+                picks[best].append(name)
+            elif best not in blocked:
+                picks[best] = [name]
+                if len(picks) == n:
+                    break
+        return picks
 
     def propose(self, meta_features: pd.Series, n: int) -> WarmStart:
         """Up to ``n`` pool configurations for a dataset with these meta-features.
@@ -214,7 +295,7 @@ class WarmStartProposer:
         """
         if not isinstance(n, (int, np.integer)) or n < 1:
             raise ValueError(f"n must be a positive integer, got {n!r}")
-        chosen, weights, distances, predicted, trust, reasons = self.order(meta_features, int(n))
+        chosen, weights, distances, predicted, trust, reasons, l1_best_on = self.order(meta_features, int(n))
         names = self.training.datasets
         if distances is not None:
             near = np.argsort(distances, kind="stable")[:self.config.n_explain]
@@ -227,6 +308,8 @@ class WarmStartProposer:
         for i, name in enumerate(names):
             if name in top:
                 best_on.setdefault(int(np.argmax(self.performance[i])), []).append(name)
+        for index, near in l1_best_on.items():
+            best_on[index] = list(dict.fromkeys(best_on.get(index, []) + near))
         surrogate_top = set(np.argsort(-predicted)[:max(n, 1)]) if predicted is not None and trust > 0 else set()
         rows, proposals = [], []
         for rank, index in enumerate(chosen):

@@ -7,11 +7,13 @@ without its models being retrained, or a build of other datasets than the listed
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 
 from metaautoml.metadb import MetaDB, MetaTrainingSet
+from metaautoml.warmstart import ProposerConfig
 
 ROOT = Path(__file__).resolve().parents[2]
 LISTED = ROOT / "meta_db" / "shipped_datasets.txt"
@@ -49,3 +51,5 @@ def test_the_shipped_models_were_trained_on_it(shipped, task):
     matcher = json.loads((DATA / f"matcher-{task}.json").read_text())
     assert proposer["datasets"] == matcher["datasets"] == training.datasets
     assert proposer["config_ids"] == training.config_ids
+    # The shipped proposer settings are the task's defaults, which the benchmarks measured.
+    assert proposer["config"] == asdict(ProposerConfig.for_task(task))

@@ -13,6 +13,8 @@ from metaautoml.matcher import LearnedMatcher, MatcherConfig
 from metaautoml.metadb import MetaTrainingSet
 from metaautoml.surrogate import MetaSurrogate, TrainingConfig
 from metaautoml.warmstart import (
+    DEFAULT_FIRST_PICK_HEDGE,
+    DEFAULT_NEIGHBOR_BEST,
     DEFAULT_TEMPERATURE,
     MATCHED_SOURCE,
     ProposerConfig,
@@ -46,9 +48,26 @@ def test_greedy_portfolio_lets_the_prior_in_from_prior_start():
     assert greedy_portfolio(P, 2, prior=prior, prior_weight=5.0, prior_start=2) == greedy_portfolio(P, 2)
 
 
-def test_greedy_portfolio_rejects_bad_weights():
+def test_greedy_portfolio_continues_from_start():
+    P = np.array([[1.0, 0.0, 0.7, 0.9],
+                  [0.0, 1.0, 0.7, 0.0]])
+    # Column 0 already covers the first dataset, so the second's best comes next.
+    assert greedy_portfolio(P, 3, start=[0]) == [0, 1, 2]
+    assert greedy_portfolio(P, 2, start=[2]) == greedy_portfolio(P, 2)
+    assert greedy_portfolio(P, 1, start=[3, 0]) == [3]
+    # The start counts towards the prior's best so far: column 3 already holds the prior's
+    # best, so column 0's prior of 0.5 adds nothing and the second dataset's best comes next.
+    prior = np.array([0.5, 0, 0, 1.0])
+    assert greedy_portfolio(P, 2, prior=prior, prior_weight=5.0, prior_start=1, start=[3]) == [3, 1]
+
+
+def test_greedy_portfolio_rejects_bad_weights_and_starts():
     with pytest.raises(ValueError, match="non-negative"):
         greedy_portfolio(np.ones((2, 3)), 1, weights=np.array([1.0, -1.0]))
+    with pytest.raises(ValueError, match="distinct column indices"):
+        greedy_portfolio(np.ones((2, 3)), 2, start=[1, 1])
+    with pytest.raises(ValueError, match="distinct column indices"):
+        greedy_portfolio(np.ones((2, 3)), 2, start=[3])
 
 
 @pytest.fixture(scope="module")
@@ -92,6 +111,67 @@ def test_the_first_proposal_is_the_matched_datasets_own(proposer):
                              heavy).order(meta, 2)[0][1] == zero_shot
 
 
+def test_the_first_pick_hedge_moves_only_the_first_pick_towards_the_portfolio(proposer):
+    from dataclasses import replace
+
+    meta = proposer.training.meta_features.loc["A3"]
+    matched = proposer.order(meta, 4)[0]
+    static = greedy_portfolio(proposer.performance, 1)
+    assert matched[0] != static[0]  # the fixture's clusters disagree on their best
+    full_hedge = WarmStartProposer(proposer.training, proposer.matcher, proposer.surrogate,
+                                   replace(proposer.config, first_pick_hedge=1.0))
+    hedged = full_hedge.order(meta, 4)[0]
+    assert hedged[0] == static[0]
+    # The rest continue the matched portfolio from the hedged first pick.
+    weights = proposer.weights(meta)[0]
+    prior = proposer.zero_shot(meta)
+    prior = (prior - prior.min()) / (prior.max() - prior.min())
+    assert hedged == greedy_portfolio(proposer.performance, 4, weights=weights, prior=prior,
+                                      prior_weight=proposer.config.surrogate_weight,
+                                      prior_start=1, start=static[:1])
+    assert WarmStartProposer(proposer.training, proposer.matcher, proposer.surrogate,
+                             replace(proposer.config, first_pick_hedge=0.0)).order(meta, 4)[0] == matched
+
+
+def test_neighbor_best_proposes_the_l1_neighbours_bests_after_the_first(proposer):
+    from dataclasses import replace
+
+    from metaautoml.matcher import L1Matcher
+
+    training = proposer.training
+    meta = training.meta_features.loc["B3"]
+    config = replace(proposer.config, neighbor_best=2)
+    with_neighbors = WarmStartProposer(training, proposer.matcher, proposer.surrogate, config)
+    order = with_neighbors.order(meta, 5)
+    first = proposer.order(meta, 1)[0]
+    assert order.chosen[:1] == first
+    # Expected: the bests of the nearest L1 neighbours, nearest first, skipping repeats.
+    expected = []
+    for name in L1Matcher().fit(training).neighbors(meta, k=training.n_datasets)["dataset"]:
+        best = int(np.argmax(proposer.performance[training.datasets.index(name)]))
+        if best not in first + expected:
+            expected.append(best)
+    assert order.chosen[1:3] == expected[:2]
+    assert list(order.best_on) == expected[:2]
+    warm = with_neighbors.propose(meta, 5)
+    assert warm.table["source"][1:3].eq(MATCHED_SOURCE).all()
+    assert warm.table["matched_best_on"][1:3].str.len().gt(0).all()
+    # A poorly matched dataset (trust 0) gets none of them: the static portfolio.
+    far = meta.copy()
+    far[[f"m{i}" for i in range(6)]] = 40.0
+    static = greedy_portfolio(proposer.performance, 5)
+    assert with_neighbors.order(far, 5).chosen == static
+
+
+def test_proposer_config_rejects_values_out_of_range():
+    with pytest.raises(ValueError, match="first_pick_hedge must lie in"):
+        ProposerConfig(first_pick_hedge=1.5)
+    with pytest.raises(ValueError, match="temperature must be positive"):
+        ProposerConfig(temperature=0.0)
+    with pytest.raises(ValueError, match="neighbor_best must be a non-negative integer"):
+        ProposerConfig(neighbor_best=-1)
+
+
 def test_out_of_range_lowers_trust_and_says_why(proposer):
     meta = proposer.training.meta_features.loc["A1"].copy()
     meta["n_classes"] = 500
@@ -117,9 +197,11 @@ def test_without_matcher_and_surrogate_it_is_the_static_portfolio():
     assert warm.table["predicted"].isna().all() and warm.neighbors.empty
 
 
-def test_each_task_type_gets_its_default_temperature(tmp_path):
+def test_each_task_type_gets_its_default_proposer_settings(tmp_path):
     for task in ("classification", "regression"):
         assert ProposerConfig.for_task(task).temperature == DEFAULT_TEMPERATURE[task]
+        assert ProposerConfig.for_task(task).first_pick_hedge == DEFAULT_FIRST_PICK_HEDGE[task]
+        assert ProposerConfig.for_task(task).neighbor_best == DEFAULT_NEIGHBOR_BEST[task]
     assert DEFAULT_TEMPERATURE["regression"] != DEFAULT_TEMPERATURE["classification"]
     assert ProposerConfig.for_task("regression", temperature=2.0).temperature == 2.0
     assert ProposerConfig.for_task("ranking").temperature == ProposerConfig().temperature
@@ -149,6 +231,13 @@ def test_meta_train_writes_loadable_artifacts(tmp_path):
     assert meta["metric"] == "accuracy" and len(meta["datasets"]) == 12
     proposer = load_proposer("classification", db=db, directory=tmp_path / "artifacts")
     assert proposer.matcher is not None and proposer.surrogate is not None
+    assert proposer.config == ProposerConfig.for_task("classification")
+    # A proposer file from before a setting existed loads with that setting's task default.
+    path = tmp_path / "artifacts" / "proposer-classification.json"
+    meta["config"] = {"temperature": 2.0}
+    path.write_text(json.dumps(meta))
+    assert load_proposer("classification", db=db, directory=tmp_path / "artifacts").config == \
+        ProposerConfig.for_task("classification", temperature=2.0)
     warm = proposer.propose(MetaTrainingSet.from_metadb(db, "classification").meta_features.iloc[0], 2)
     assert len(warm.proposals) == 2
 
