@@ -1,15 +1,19 @@
-"""Sensitivity of the warm start to its two meta-hyperparameters, on the pool benchmark.
+"""Sensitivity of the warm start to its meta-hyperparameters, on the pool benchmark.
 
-The proposer's matching temperature and the score normalization the surrogate learns from
-(``TrainingConfig.target``) were chosen with this sweep: the pool benchmark on its 5-fold split
-of dataset groups, once per setting, every setting side by side in one run. Writes one raw CSV
-per setting and task (reused when present and of the same methods, so an interrupted sweep
-resumes; ``--force`` reruns all), ``sweep.csv`` and ``sweep.md`` (mean normalized regret per
-setting, method and ``k``).
+The proposer's matching temperature, first-pick hedge and L1 neighbours' bests and the score
+normalization the surrogate learns from (``TrainingConfig.target``) were chosen with this sweep:
+the pool benchmark on its 5-fold split of dataset groups, once per setting (the grid of
+``--targets``, ``--temperatures``, ``--hedges`` and ``--neighbor-bests``). Writes one raw CSV per setting and task (reused when
+present and of the same methods, so an interrupted sweep resumes; ``--force`` reruns the
+requested settings), then ``sweep.csv`` and ``sweep.md``: mean normalized regret per setting,
+method and ``k`` over every raw CSV in the output directory, so grids run one after another
+are reported side by side.
 
 Usage::
 
     .venv/bin/python benchmarks/pool_sweep.py --output benchmarks/results/pool-sweep --n-jobs -1
+    .venv/bin/python benchmarks/pool_sweep.py --task regression --targets median_clipped \
+        --temperatures 0.25 --hedges 0,0.4 --neighbor-bests 0,3,7 --n-jobs -1
 
 The defaults are then the settings with the lowest mean regret over k = 1-25 for the full
 system. The leave-one-group-out run (``pool_benchmark.py --folds loo``) holds out the same
@@ -19,6 +23,9 @@ datasets, so it confirms this choice rather than testing it independently.
 from __future__ import annotations
 
 import argparse
+import itertools
+import json
+import re
 import sys
 import time
 from dataclasses import replace
@@ -33,6 +40,19 @@ from metaautoml.warmstart import ProposerConfig
 
 METHODS = ("portfolio", "l1_knn", "matcher", "surrogate_adapted", "full")
 SWEEP_K = (1, 3, 5, 10, 25, 50)
+#: A raw CSV's name holds its setting.
+_RAW = re.compile(r"raw_(?P<task>classification|regression)_(?P<target>.+)"
+                  r"_t(?P<temperature>[0-9.e+-]+)_h(?P<hedge>[0-9.e+-]+)_n(?P<neighbor_best>[0-9]+)\.csv")
+#: The proposer settings a raw CSV's name records, in order.
+SETTINGS = ("target", "temperature", "hedge", "neighbor_best")
+
+
+def raw_name(task: str, target: str, temperature: float, hedge: float, neighbor_best: int) -> str:
+    return f"raw_{task}_{target}_t{temperature:g}_h{hedge:g}_n{neighbor_best:d}.csv"
+
+
+def _ints(text: str) -> list[int]:
+    return [int(value) for value in text.split(",")]
 
 
 def _floats(text: str) -> list[float]:
@@ -46,6 +66,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="task types to run (default: both)")
     parser.add_argument("--folds", type=int, default=5, help="folds of dataset groups")
     parser.add_argument("--temperatures", type=_floats, default=[0.25, 0.5, 1.0])
+    parser.add_argument("--hedges", type=_floats, default=[0.0],
+                        help="first-pick hedges (ProposerConfig.first_pick_hedge)")
+    parser.add_argument("--neighbor-bests", type=_ints, default=[0],
+                        help="L1 neighbours' bests after the first pick (ProposerConfig.neighbor_best)")
     parser.add_argument("--targets", default="minmax,median_clipped",
                         help=f"comma-separated surrogate targets, of {sorted(NORMALIZATIONS)}")
     parser.add_argument("--methods", default=",".join(METHODS), help="comma-separated methods")
@@ -64,34 +88,56 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.output)
     if not args.force:
         check_same_database(out, fingerprint)
+    # The tables cover every grid run into ``out``, so the notes keep the earlier grids' commands.
+    notes = out / "run.json"
+    earlier = json.loads(notes.read_text()) if notes.exists() else {}
+    earlier = [*earlier.get("earlier_commands", []), *filter(None, [earlier.get("command")])]
     write_run_notes(out, __file__, sys.argv[1:] if argv is None else argv,
                     database={"path": str(args.db or "shipped (metaautoml/data/metadb.sqlite)"),
-                              "fingerprint": fingerprint})
+                              "fingerprint": fingerprint},
+                    earlier_commands=list(dict.fromkeys(earlier)))
     base = PoolBenchmarkConfig(methods=tuple(args.methods.split(",")), n_folds=args.folds)
-    frames = []
     for task in args.task or ("classification", "regression"):
         data = MetaTrainingSet.from_metadb(db, task)
-        for target in targets:
-            for temperature in args.temperatures:
-                raw = out / f"raw_{task}_{target}_t{temperature:g}.csv"
-                results = None if args.force or not raw.exists() else pd.read_csv(raw)
-                if results is None or set(results["method"]) != set(base.methods):
-                    start = time.perf_counter()
-                    config = replace(base, training=replace(base.training, target=target,
-                                                            meta_iterations=args.iterations),
-                                     proposer=ProposerConfig.for_task(task, temperature=temperature))
-                    results = run_pool_benchmark(data, config, n_jobs=args.n_jobs)
-                    write_results(results, raw)
-                    print(f"{task} target={target} temperature={temperature:g}: "
-                          f"{time.perf_counter() - start:.0f} s", file=sys.stderr)
-                table = summarize(results, SWEEP_K)
-                table["target"], table["temperature"] = target, temperature
-                frames.append(table)
-    sweep = pd.concat(frames, ignore_index=True)
+        for target, temperature, hedge, neighbor_best in itertools.product(
+                targets, args.temperatures, args.hedges, args.neighbor_bests):
+            raw = out / raw_name(task, target, temperature, hedge, neighbor_best)
+            results = None if args.force or not raw.exists() else pd.read_csv(raw)
+            if results is not None and set(results["method"]) == set(base.methods):
+                continue
+            start = time.perf_counter()
+            proposer = ProposerConfig.for_task(task, temperature=temperature,
+                                               first_pick_hedge=hedge, neighbor_best=neighbor_best)
+            config = replace(base, training=replace(base.training, target=target,
+                                                    meta_iterations=args.iterations),
+                             proposer=proposer)
+            write_results(run_pool_benchmark(data, config, n_jobs=args.n_jobs), raw)
+            print(f"{task} target={target} temperature={temperature:g} hedge={hedge:g} "
+                  f"neighbor_best={neighbor_best}: {time.perf_counter() - start:.0f} s", file=sys.stderr)
+    sweep = collect(out)
     sweep.to_csv(out / "sweep.csv", index=False)
     (out / "sweep.md").write_text(sweep_markdown(sweep))
     print(sweep_markdown(sweep))
     return 0
+
+
+def collect(directory: Path) -> pd.DataFrame:
+    """:func:`summarize` of every raw CSV in ``directory``, with its setting as columns."""
+    frames = []
+    for path in sorted(directory.glob("raw_*.csv")):
+        match = _RAW.fullmatch(path.name)
+        if match is None:
+            raise ValueError(f"{path} is not named like a sweep's raw CSV "
+                             f"({raw_name('<task>', '<target>', 1, 0, 0)})")
+        table = summarize(pd.read_csv(path), SWEEP_K)
+        table["target"] = match["target"]
+        table["temperature"] = float(match["temperature"])
+        table["hedge"] = float(match["hedge"])
+        table["neighbor_best"] = int(match["neighbor_best"])
+        frames.append(table)
+    if not frames:
+        raise ValueError(f"no sweep results in {directory}")
+    return pd.concat(frames, ignore_index=True)
 
 
 def sweep_markdown(sweep: pd.DataFrame) -> str:
@@ -99,16 +145,15 @@ def sweep_markdown(sweep: pd.DataFrame) -> str:
     lines = []
     for task, part in sweep.groupby("task"):
         n = int(part["datasets"].max())
-        wide = part.pivot_table(index=["target", "temperature", "method"], columns="k",
-                                values="regret")
+        wide = part.pivot_table(index=[*SETTINGS, "method"], columns="k", values="regret")
         ks = [k for k in SWEEP_K if k in wide.columns]  # a small pool stops before k = 50
         lines += [f"#### {task} ({n} held-out datasets)", "",
-                  "| target | temperature | method | " + " | ".join(f"k={k}" for k in ks)
-                  + " | mean k<=25 |",
-                  "| --- | --- | --- | " + " | ".join("---" for _ in ks) + " | --- |"]
-        for (target, temperature, method), row in wide.iterrows():
+                  "| target | temperature | hedge | neighbor_best | method | "
+                  + " | ".join(f"k={k}" for k in ks) + " | mean k<=25 |",
+                  "| --- " * (len(SETTINGS) + 1 + len(ks) + 1) + "|"]
+        for (target, temperature, hedge, neighbor_best, method), row in wide.iterrows():
             early = row[[k for k in ks if k <= 25]].mean()
-            lines.append(f"| {target} | {temperature:g} | {method} | "
+            lines.append(f"| {target} | {temperature:g} | {hedge:g} | {neighbor_best} | {method} | "
                          + " | ".join(f"{row[k]:.4f}" for k in ks) + f" | {early:.4f} |")
         lines.append("")
     return "\n".join(lines)

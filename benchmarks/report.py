@@ -59,8 +59,9 @@ def build_page(pool_dir: Path, live_dirs: list[Path], output: Path, figures_dir:
     live_notes = [_run_notes(d) for d in live_dirs]
     sweep_notes = _run_notes(sweep_dir) if sweep_dir is not None else {}
     for notes in (pool_notes, sweep_notes, *live_notes):
-        if notes.get("command") and notes["command"] not in regenerate:
-            regenerate.append(notes["command"])
+        for command in [*notes.get("earlier_commands", []), notes.get("command")]:
+            if command and command not in regenerate:
+                regenerate.append(command)
     regenerate += [f".venv/bin/python benchmarks/report.py --pool {_rel(pool_dir)} "
                    + (f"--sweep {_rel(sweep_dir)} " if sweep_dir is not None else "")
                    + " ".join(f"--live {_rel(d)}" for d in live_dirs)
@@ -142,13 +143,15 @@ def _provenance(notes: dict) -> list[str]:
 
 
 def _sweep_part(sweep_dir: Path) -> list[str]:
-    sections = ["### Warm-start settings: proposer temperature and surrogate target", ""]
+    sections = ["### Warm-start settings: proposer temperature, first-pick hedge and surrogate target", ""]
     table = sweep_dir / "sweep.md"
     if not table.exists():
         return sections + [f"No results in `{_rel(sweep_dir)}` yet: run `benchmarks/pool_sweep.py`.", ""]
     return sections + [*_provenance(_run_notes(sweep_dir)),
         "The defaults of the proposer's matching temperature (`DEFAULT_TEMPERATURE`, per task "
-        "type) and of the score normalization the surrogate learns from "
+        "type), of its first-pick hedge (`DEFAULT_FIRST_PICK_HEDGE`: how far the first "
+        "proposal's dataset weights move towards the static portfolio's uniform ones) and of "
+        "the score normalization the surrogate learns from "
         "(`TrainingConfig.target`) were chosen on this sweep: the pool benchmark on 5 folds of "
         "source groups, once per setting. The leave-one-group-out run above holds out the same "
         "datasets, so it confirms these choices rather than testing them independently. "

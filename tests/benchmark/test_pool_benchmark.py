@@ -102,16 +102,30 @@ def test_the_sweep_runs_every_setting_side_by_side_and_resumes(tmp_path, capsys,
             "--output", str(tmp_path / "out")]
     assert pool_sweep.main(argv) == 0
     sweep = pd.read_csv(tmp_path / "out" / "sweep.csv")
-    settings = sweep[["target", "temperature"]].drop_duplicates()
+    settings = sweep[["target", "temperature", "hedge", "neighbor_best"]].drop_duplicates()
     assert len(settings) == 4 and set(settings["target"]) == {"minmax", "median_clipped"}
+    assert set(settings["hedge"]) == {0.0} and set(settings["neighbor_best"]) == {0}
     assert set(sweep["method"]) == {"portfolio", "full"}
     # The portfolio does not depend on either setting: the sweep must not pretend it does.
     portfolio = sweep[sweep["method"] == "portfolio"].groupby("k")["regret"].nunique()
     assert (portfolio == 1).all()
-    assert "| median_clipped | 0.5 | full |" in (tmp_path / "out" / "sweep.md").read_text()
+    assert "| median_clipped | 0.5 | 0 | 0 | full |" in (tmp_path / "out" / "sweep.md").read_text()
     capsys.readouterr()
     assert pool_sweep.main(argv) == 0
     assert "temperature=" not in capsys.readouterr().err  # every setting reused
+    # A later grid adds its settings to the tables beside the earlier ones.
+    assert pool_sweep.main([*argv, "--targets", "minmax", "--temperatures", "1",
+                            "--hedges", "0,1", "--neighbor-bests", "2"]) == 0
+    assert capsys.readouterr().err.count("temperature=") == 2
+    sweep = pd.read_csv(tmp_path / "out" / "sweep.csv")
+    assert len(sweep[["target", "temperature", "hedge", "neighbor_best"]].drop_duplicates()) == 6
+    assert "| minmax | 1 | 1 | 2 | full |" in (tmp_path / "out" / "sweep.md").read_text()
+    (tmp_path / "out" / "raw_minmax_t1_h1.csv").write_text("")
+    with pytest.raises(ValueError, match="not named like a sweep's raw CSV"):
+        pool_sweep.main(argv)
+    (tmp_path / "out" / "raw_minmax_t1_h1.csv").unlink()
+    for extra in ("h0_n2", "h1_n2"):
+        (tmp_path / "out" / f"raw_classification_minmax_t1_{extra}.csv").unlink()
     # Other methods, or --force, rerun the settings instead of reusing them.
     assert pool_sweep.main([*argv, "--methods", "portfolio"]) == 0
     assert capsys.readouterr().err.count("temperature=") == 4

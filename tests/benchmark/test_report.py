@@ -56,10 +56,13 @@ def page(tmp_path_factory, script):
         ["--db", str(root / "meta.sqlite"), "--task", "classification", "--folds", "2",
          "--methods", ",".join(POOL_METHODS), "--iterations", "5", "--horizon", "5",
          "--output", str(pool)]) == 0
-    assert script("pool_sweep").main(
-        ["--db", str(root / "meta.sqlite"), "--task", "classification", "--folds", "2",
-         "--temperatures", "0.5", "--methods", "portfolio,full", "--iterations", "5",
-         "--output", str(root / "sweep")]) == 0
+    sweep = ["--db", str(root / "meta.sqlite"), "--task", "classification", "--folds", "2",
+             "--temperatures", "0.5", "--methods", "portfolio,full", "--iterations", "5",
+             "--output", str(root / "sweep")]
+    assert script("pool_sweep").main(sweep) == 0
+    # A second grid into the same directory: the page lists both commands.
+    assert script("pool_sweep").main([*sweep, "--targets", "minmax", "--hedges", "1",
+                                      "--neighbor-bests", "1"]) == 0
     _live_results(root / "live")
     output = root / "docs" / "benchmarks.md"
     output.parent.mkdir()
@@ -96,8 +99,11 @@ def test_the_page_names_its_commands_and_database(page):
 def test_the_page_shows_the_settings_sweep_and_its_command(page):
     root, text = page
     assert "### Warm-start settings" in text
-    assert "| median_clipped | 0.5 | full |" in text and "| minmax | 0.5 | portfolio |" in text
-    assert json.loads((root / "sweep" / "run.json").read_text())["command"] in text
+    assert "| median_clipped | 0.5 | 0 | 0 | full |" in text and "| minmax | 0.5 | 0 | 0 | portfolio |" in text
+    assert "| minmax | 0.5 | 1 | 1 | full |" in text
+    notes = json.loads((root / "sweep" / "run.json").read_text())
+    assert "--neighbor-bests 1" in notes["command"] and notes["command"] in text
+    assert len(notes["earlier_commands"]) == 1 and notes["earlier_commands"][0] in text
 
 
 @pytest.mark.slow
