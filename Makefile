@@ -71,7 +71,7 @@ benchmarks: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/pool_sweep.py --n-jobs -1 --output benchmarks/results/pool-sweep
 	# The first-pick hedge and L1 neighbours' bests, at each task's temperature and target.
 	$(BIN)/python benchmarks/pool_sweep.py --n-jobs -1 --output benchmarks/results/pool-sweep \
-		--task regression --targets median_clipped --temperatures 0.25 --hedges 0,0.4 --neighbor-bests 0,3,7
+		--task regression --targets median_clipped --temperatures 0.25 --hedges 0,0.2,0.4,0.6 --neighbor-bests 0,3,5,7
 	$(BIN)/python benchmarks/pool_sweep.py --n-jobs -1 --output benchmarks/results/pool-sweep \
 		--task classification --targets median_clipped --temperatures 0.5 --hedges 0,0.4 --neighbor-bests 0,3
 	$(BIN)/python benchmarks/live_benchmark.py --n-trials 20 --seeds 2 --output benchmarks/results/live
