@@ -136,6 +136,9 @@ class WarmStart:
         ``(source, configuration)`` in the order to try them.
     table : DataFrame
         One row per proposal: ``rank, source, family, predicted, matched_best_on, config_id``.
+        ``matched_best_on`` names the meta-training datasets the configuration is best on, of
+        the matcher's three nearest and the L1 neighbours whose bests were proposed
+        (:attr:`ProposerConfig.neighbor_best`).
         ``predicted`` is the surrogate's standardized zero-shot utility (NaN without one).
     neighbors : DataFrame
         The nearest meta-database datasets: ``dataset, distance, weight``.
