@@ -76,7 +76,8 @@ benchmarks: $(VENV)/.installed-dev
 		--task classification --targets median_clipped --temperatures 0.5 --hedges 0,0.4 --neighbor-bests 0,3
 	$(BIN)/python benchmarks/live_benchmark.py --n-trials 20 --seeds 2 --output benchmarks/results/live
 	# The warm start alone on the same splits with the current defaults: the sampler's near-copy
-	# filter, median-clipped surrogate targets and the per-task matching temperature.
+	# filter, median-clipped surrogate targets, the per-task matching temperature and regression's
+	# first-pick hedge and L1 neighbours' bests.
 	$(BIN)/python benchmarks/live_benchmark.py --n-trials 20 --seeds 2 --methods metaautoml_warm \
 		--output benchmarks/results/live-warm-start-rerun
 	$(BIN)/python benchmarks/report.py --pool benchmarks/results/pool --sweep benchmarks/results/pool-sweep \

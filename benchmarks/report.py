@@ -143,14 +143,16 @@ def _provenance(notes: dict) -> list[str]:
 
 
 def _sweep_part(sweep_dir: Path) -> list[str]:
-    sections = ["### Warm-start settings: proposer temperature, first-pick hedge and surrogate target", ""]
+    sections = ["### Warm-start settings: proposer temperature, first-pick hedge, L1 neighbours "
+                "and surrogate target", ""]
     table = sweep_dir / "sweep.md"
     if not table.exists():
         return sections + [f"No results in `{_rel(sweep_dir)}` yet: run `benchmarks/pool_sweep.py`.", ""]
     return sections + [*_provenance(_run_notes(sweep_dir)),
         "The defaults of the proposer's matching temperature (`DEFAULT_TEMPERATURE`, per task "
         "type), of its first-pick hedge (`DEFAULT_FIRST_PICK_HEDGE`: how far the first "
-        "proposal's dataset weights move towards the static portfolio's uniform ones) and of "
+        "proposal's dataset weights move towards the static portfolio's uniform ones), of the "
+        "L1 neighbours' bests proposed after it (`DEFAULT_NEIGHBOR_BEST`) and of "
         "the score normalization the surrogate learns from "
         "(`TrainingConfig.target`) were chosen on this sweep: the pool benchmark on 5 folds of "
         "source groups, once per setting. The leave-one-group-out run above holds out the same "
