@@ -148,8 +148,7 @@ def sweep_markdown(sweep: pd.DataFrame) -> str:
         wide = part.pivot_table(index=[*SETTINGS, "method"], columns="k", values="regret")
         ks = [k for k in SWEEP_K if k in wide.columns]  # a small pool stops before k = 50
         lines += [f"#### {task} ({n} held-out datasets)", "",
-                  "| target | temperature | hedge | neighbor_best | method | "
-                  + " | ".join(f"k={k}" for k in ks) + " | mean k<=25 |",
+                  "| " + " | ".join([*SETTINGS, "method", *(f"k={k}" for k in ks), "mean k<=25"]) + " |",
                   "| --- " * (len(SETTINGS) + 1 + len(ks) + 1) + "|"]
         for (target, temperature, hedge, neighbor_best, method), row in wide.iterrows():
             early = row[[k for k in ks if k <= 25]].mean()

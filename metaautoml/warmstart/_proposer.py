@@ -187,6 +187,8 @@ class WarmStartProposer:
         self.surrogate = surrogate
         self.config = config or ProposerConfig.for_task(training.task)
         self.performance = training.normalized("minmax")
+        # Each meta-training dataset's best pool configuration (failed runs score 0).
+        self._best_config = self.performance.argmax(axis=1)
         if matcher is not None:
             known = set(matcher.datasets)
             self._rows = np.array([i for i, d in enumerate(training.datasets) if d in known])
@@ -273,9 +275,9 @@ class WarmStartProposer:
             return {}
         blocked = set(taken) | (set(np.flatnonzero(exclude)) if exclude is not None else set())
         picks: dict[int, list[str]] = {}
-        near = self._l1.neighbors(meta_features, k=self.training.n_datasets)["dataset"]
-        for name in near:
-            best = int(np.argmax(self.performance[self.training.datasets.index(name)]))
+        # The L1 matcher was fitted on ``training``, so its columns are training's datasets.
+        for i in np.argsort(self._l1.distances(meta_features)[0], kind="stable"):
+            best, name = int(self._best_config[i]), self.training.datasets[i]
             if best in picks:
                 picks[best].append(name)
             elif best not in blocked:
@@ -312,7 +314,7 @@ class WarmStartProposer:
         best_on = {}
         for i, name in enumerate(names):
             if name in top:
-                best_on.setdefault(int(np.argmax(self.performance[i])), []).append(name)
+                best_on.setdefault(int(self._best_config[i]), []).append(name)
         for index, near in l1_best_on.items():
             best_on[index] = list(dict.fromkeys(best_on.get(index, []) + near))
         surrogate_top = set(np.argsort(-predicted)[:max(n, 1)]) if predicted is not None and trust > 0 else set()
