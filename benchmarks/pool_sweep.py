@@ -3,11 +3,14 @@
 The proposer's matching temperature, first-pick hedge and L1 neighbours' bests and the score
 normalization the surrogate learns from (``TrainingConfig.target``) were chosen with this sweep:
 the pool benchmark on its 5-fold split of dataset groups, once per setting (the grid of
-``--targets``, ``--temperatures``, ``--hedges`` and ``--neighbor-bests``). Writes one raw CSV per setting and task (reused when
-present and of the same methods, so an interrupted sweep resumes; ``--force`` reruns the
-requested settings), then ``sweep.csv`` and ``sweep.md``: mean normalized regret per setting,
-method and ``k`` over every raw CSV in the output directory, so grids run one after another
-are reported side by side.
+``--targets``, ``--temperatures``, ``--hedges`` and ``--neighbor-bests``). Writes one raw CSV per setting and task, with a JSON file
+beside it naming the code (commit, and a digest of uncommitted changes), methods, folds and
+meta-iterations that measured it. A raw CSV is reused only when all of these match the run
+asked for, so an interrupted sweep resumes and a sweep after a code change reruns instead of
+mixing old numbers with new ones; ``--force`` reruns the requested settings regardless. Then
+``sweep.csv`` and ``sweep.md``: mean normalized regret per setting, method and ``k`` over every
+raw CSV in the output directory, each row naming the commit it was measured at, so grids run
+one after another are reported side by side and rows from older code stand out.
 
 Usage::
 
@@ -34,7 +37,12 @@ from pathlib import Path
 import pandas as pd
 
 from metaautoml.benchmark import PoolBenchmarkConfig, run_pool_benchmark, summarize, write_results
-from metaautoml.benchmark._report import check_same_database, database_fingerprint, write_run_notes
+from metaautoml.benchmark._report import (
+    check_same_database,
+    code_notes,
+    database_fingerprint,
+    write_run_notes,
+)
 from metaautoml.metadb import NORMALIZATIONS, MetaDB, MetaTrainingSet
 from metaautoml.warmstart import ProposerConfig
 
@@ -102,9 +110,16 @@ def main(argv: list[str] | None = None) -> int:
         for target, temperature, hedge, neighbor_best in itertools.product(
                 targets, args.temperatures, args.hedges, args.neighbor_bests):
             raw = out / raw_name(task, target, temperature, hedge, neighbor_best)
-            results = None if args.force or not raw.exists() else pd.read_csv(raw)
-            if results is not None and set(results["method"]) == set(base.methods):
-                continue
+            measured = {"methods": sorted(base.methods), "folds": args.folds,
+                        "iterations": args.iterations, **code_notes(__file__)}
+            if not args.force and raw.exists():
+                recorded = _measured_with(raw)
+                if "code" in measured and recorded == measured:
+                    continue
+                changed = sorted(key for key in {*measured, *recorded}
+                                 if recorded.get(key) != measured.get(key))
+                print(f"{raw.name}: measured with other {', '.join(changed)}; rerunning",
+                      file=sys.stderr)
             start = time.perf_counter()
             proposer = ProposerConfig.for_task(task, temperature=temperature,
                                                first_pick_hedge=hedge, neighbor_best=neighbor_best)
@@ -112,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
                                                     meta_iterations=args.iterations),
                              proposer=proposer)
             write_results(run_pool_benchmark(data, config, n_jobs=args.n_jobs), raw)
+            _notes_path(raw).write_text(json.dumps(measured, indent=2) + "\n")
             print(f"{task} target={target} temperature={temperature:g} hedge={hedge:g} "
                   f"neighbor_best={neighbor_best}: {time.perf_counter() - start:.0f} s", file=sys.stderr)
     sweep = collect(out)
@@ -121,8 +137,26 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _notes_path(raw: Path) -> Path:
+    return raw.with_suffix(".json")
+
+
+def _measured_with(raw: Path) -> dict:
+    """What measured ``raw``, as recorded beside it (empty for CSVs from before the record)."""
+    path = _notes_path(raw)
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def _code_label(measured: dict) -> str:
+    code = measured.get("code")
+    if code is None:
+        return "unrecorded"
+    return code["commit"] + (f"+{code['diff']}" if code.get("modified") else "")
+
+
 def collect(directory: Path) -> pd.DataFrame:
-    """:func:`summarize` of every raw CSV in ``directory``, with its setting as columns."""
+    """:func:`summarize` of every raw CSV in ``directory``, with its setting and the code that
+    measured it as columns."""
     frames = []
     for path in sorted(directory.glob("raw_*.csv")):
         match = _RAW.fullmatch(path.name)
@@ -134,6 +168,7 @@ def collect(directory: Path) -> pd.DataFrame:
         table["temperature"] = float(match["temperature"])
         table["hedge"] = float(match["hedge"])
         table["neighbor_best"] = int(match["neighbor_best"])
+        table["code"] = _code_label(_measured_with(path))
         frames.append(table)
     if not frames:
         raise ValueError(f"no sweep results in {directory}")
@@ -141,19 +176,22 @@ def collect(directory: Path) -> pd.DataFrame:
 
 
 def sweep_markdown(sweep: pd.DataFrame) -> str:
-    """Mean normalized regret per task, setting and method, one row each."""
+    """Mean normalized regret per task, setting and method, one row each, with the code
+    (commit, ``+digest`` of uncommitted changes) that measured it: rows measured on different
+    code are not comparable."""
     lines = []
     for task, part in sweep.groupby("task"):
         n = int(part["datasets"].max())
-        wide = part.pivot_table(index=[*SETTINGS, "method"], columns="k", values="regret")
+        wide = part.pivot_table(index=[*SETTINGS, "method", "code"], columns="k", values="regret")
         ks = [k for k in SWEEP_K if k in wide.columns]  # a small pool stops before k = 50
         lines += [f"#### {task} ({n} held-out datasets)", "",
-                  "| " + " | ".join([*SETTINGS, "method", *(f"k={k}" for k in ks), "mean k<=25"]) + " |",
-                  "| --- " * (len(SETTINGS) + 1 + len(ks) + 1) + "|"]
-        for (target, temperature, hedge, neighbor_best, method), row in wide.iterrows():
+                  "| " + " | ".join([*SETTINGS, "method", *(f"k={k}" for k in ks), "mean k<=25",
+                                     "code"]) + " |",
+                  "| --- " * (len(SETTINGS) + 1 + len(ks) + 2) + "|"]
+        for (target, temperature, hedge, neighbor_best, method, code), row in wide.iterrows():
             early = row[[k for k in ks if k <= 25]].mean()
             lines.append(f"| {target} | {temperature:g} | {hedge:g} | {neighbor_best} | {method} | "
-                         + " | ".join(f"{row[k]:.4f}" for k in ks) + f" | {early:.4f} |")
+                         + " | ".join(f"{row[k]:.4f}" for k in ks) + f" | {early:.4f} | {code} |")
         lines.append("")
     return "\n".join(lines)
 

@@ -316,16 +316,29 @@ def machine_notes() -> dict[str, str]:
             "optuna": optuna.__version__, "torch": torch.__version__.split("+")[0]}
 
 
+#: What counts as the code in :func:`code_notes`: results, docs and data written by a run do not.
+_CODE_PATHS = (":(top)*.py", ":(top)pyproject.toml")
+
+
 def code_notes(script: str | Path) -> dict[str, dict]:
-    """The git commit the code was at (and whether files differed from it), when ``script``
-    lies in a git checkout: results name the code that measured them, as they name the database."""
+    """The git commit the code was at, when ``script`` lies in a git checkout: results name the
+    code that measured them, as they name the database.
+
+    ``modified`` says whether tracked code (Python files, ``pyproject.toml``) differed from the
+    commit; if so, ``diff`` is a short SHA-256 of that difference, so that two runs on the same
+    uncommitted code can be told apart from runs on different code. Results a run writes into
+    tracked files do not count: a sweep that rewrites its own CSVs stays on one code state.
+    """
     folder = Path(script).resolve().parent
     try:
         commit = _git(folder, "rev-parse", "--short=12", "HEAD")
-        modified = bool(_git(folder, "status", "--porcelain", "--untracked-files=no"))
+        diff = _git(folder, "diff", "HEAD", "--", *_CODE_PATHS)
     except (OSError, subprocess.SubprocessError):  # no git, or not a checkout
         return {}
-    return {"code": {"commit": commit, "modified": modified}}
+    code = {"commit": commit, "modified": bool(diff)}
+    if diff:
+        code["diff"] = hashlib.sha256(diff.encode()).hexdigest()[:12]
+    return {"code": code}
 
 
 def _git(folder: Path, *args: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import numpy as np
@@ -113,6 +114,26 @@ def test_the_sweep_runs_every_setting_side_by_side_and_resumes(tmp_path, capsys,
     capsys.readouterr()
     assert pool_sweep.main(argv) == 0
     assert "temperature=" not in capsys.readouterr().err  # every setting reused
+    # Results measured by other code, or with other options, are rerun rather than mixed in.
+    notes = tmp_path / "out" / "raw_classification_minmax_t1_h0_n0.json"
+    measured = json.loads(notes.read_text())
+    assert measured["iterations"] == 5 and measured["methods"] == ["full", "portfolio"]
+    notes.write_text(json.dumps({**measured, "code": {"commit": "0ldc0de", "modified": False}}))
+    sweep = pool_sweep.collect(tmp_path / "out")
+    stale = (sweep["target"] == "minmax") & (sweep["temperature"] == 1)
+    assert set(sweep.loc[stale, "code"]) == {"0ldc0de"} and "0ldc0de" not in set(sweep.loc[~stale, "code"])
+    assert pool_sweep.main(argv) == 0
+    err = capsys.readouterr().err
+    assert "raw_classification_minmax_t1_h0_n0.csv: measured with other code; rerunning" in err
+    assert err.count("temperature=") == 1
+    assert "0ldc0de" not in (tmp_path / "out" / "sweep.md").read_text()
+    assert pool_sweep.main([*argv, "--iterations", "6"]) == 0
+    assert capsys.readouterr().err.count("measured with other iterations; rerunning") == 4
+    notes.unlink()  # a CSV from before the record is not trusted either
+    assert pool_sweep.main([*argv, "--iterations", "6"]) == 0
+    assert "measured with other code, folds, iterations, methods" in capsys.readouterr().err
+    assert pool_sweep.main([*argv, "--iterations", "6"]) == 0
+    assert "temperature=" not in capsys.readouterr().err
     # A later grid adds its settings to the tables beside the earlier ones.
     assert pool_sweep.main([*argv, "--targets", "minmax", "--temperatures", "1",
                             "--hedges", "0,1", "--neighbor-bests", "2"]) == 0
@@ -124,11 +145,13 @@ def test_the_sweep_runs_every_setting_side_by_side_and_resumes(tmp_path, capsys,
     with pytest.raises(ValueError, match="not named like a sweep's raw CSV"):
         pool_sweep.main(argv)
     (tmp_path / "out" / "raw_minmax_t1_h1.csv").unlink()
+    capsys.readouterr()  # that run remeasured the --iterations 6 settings before it failed
     for extra in ("h0_n2", "h1_n2"):
         (tmp_path / "out" / f"raw_classification_minmax_t1_{extra}.csv").unlink()
     # Other methods, or --force, rerun the settings instead of reusing them.
     assert pool_sweep.main([*argv, "--methods", "portfolio"]) == 0
-    assert capsys.readouterr().err.count("temperature=") == 4
+    reruns = [line for line in capsys.readouterr().err.splitlines() if line.endswith("; rerunning")]
+    assert len(reruns) == 4 and all(line.endswith("other methods; rerunning") for line in reruns)
     assert set(pd.read_csv(tmp_path / "out" / "sweep.csv")["method"]) == {"portfolio"}
     assert pool_sweep.main([*argv, "--force"]) == 0
     assert capsys.readouterr().err.count("temperature=") == 4
