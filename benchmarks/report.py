@@ -148,7 +148,9 @@ def _sweep_part(sweep_dir: Path) -> list[str]:
     table = sweep_dir / "sweep.md"
     if not table.exists():
         return sections + [f"No results in `{_rel(sweep_dir)}` yet: run `benchmarks/pool_sweep.py`.", ""]
-    return sections + [*_provenance(_run_notes(sweep_dir)),
+    # Rows carry their own commit (settings are rerun one by one), so the run's is not shown.
+    notes = {key: value for key, value in _run_notes(sweep_dir).items() if key != "code"}
+    return sections + [*_provenance(notes),
         "The defaults of the proposer's matching temperature (`DEFAULT_TEMPERATURE`, per task "
         "type), of its first-pick hedge (`DEFAULT_FIRST_PICK_HEDGE`: how far the first "
         "proposal's dataset weights move towards the static portfolio's uniform ones), of the "
@@ -159,7 +161,10 @@ def _sweep_part(sweep_dir: Path) -> list[str]:
         "datasets, so it confirms these choices rather than testing them independently. "
         "`median_clipped` scales each dataset's scores by its better half, where min-max lets "
         "one disastrous configuration squeeze all others together (regression's r2 reaches "
-        "-100 on some datasets).", "", table.read_text().rstrip(), ""]
+        "-100 on some datasets). The `code` column names the commit that measured each row "
+        "(`+digest`: with uncommitted changes; `unrecorded`: measured before the sweep recorded "
+        "it): rows measured by different code are not comparable, and the sweep reruns such a "
+        "setting when asked for it again.", "", table.read_text().rstrip(), ""]
 
 
 def _present(results: pd.DataFrame) -> list[str]:

@@ -101,6 +101,7 @@ def test_the_page_shows_the_settings_sweep_and_its_command(page):
     assert "### Warm-start settings" in text
     assert "| median_clipped | 0.5 | 0 | 0 | full |" in text and "| minmax | 0.5 | 0 | 0 | portfolio |" in text
     assert "| minmax | 0.5 | 1 | 1 | full |" in text
+    assert "The `code` column names the commit that measured each row" in text
     notes = json.loads((root / "sweep" / "run.json").read_text())
     assert "--neighbor-bests 1" in notes["command"] and notes["command"] in text
     assert len(notes["earlier_commands"]) == 1 and notes["earlier_commands"][0] in text
