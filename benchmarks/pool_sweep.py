@@ -105,13 +105,14 @@ def main(argv: list[str] | None = None) -> int:
                               "fingerprint": fingerprint},
                     earlier_commands=list(dict.fromkeys(earlier)))
     base = PoolBenchmarkConfig(methods=tuple(args.methods.split(",")), n_folds=args.folds)
+    # The code this process loaded, once: a commit made while the sweep runs does not change it.
+    measured = {"methods": sorted(base.methods), "folds": args.folds,
+                "iterations": args.iterations, **code_notes(__file__)}
     for task in args.task or ("classification", "regression"):
         data = MetaTrainingSet.from_metadb(db, task)
         for target, temperature, hedge, neighbor_best in itertools.product(
                 targets, args.temperatures, args.hedges, args.neighbor_bests):
             raw = out / raw_name(task, target, temperature, hedge, neighbor_best)
-            measured = {"methods": sorted(base.methods), "folds": args.folds,
-                        "iterations": args.iterations, **code_notes(__file__)}
             if not args.force and raw.exists():
                 recorded = _measured_with(raw)
                 if "code" in measured and recorded == measured:
