@@ -50,12 +50,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folds", default="5", help="folds of dataset groups, or 'loo'")
     parser.add_argument("--methods", default=",".join(METHODS), help="comma-separated methods")
     parser.add_argument("--iterations", type=int, default=400, help="surrogate meta-iterations")
-    parser.add_argument("--ensemble", type=int, default=1, help="surrogate ensemble members")
+    parser.add_argument("--ensemble", type=int, default=3,
+                        help="surrogate ensemble members (default: 3, as meta-train ships them)")
     parser.add_argument("--surrogate-target", choices=sorted(NORMALIZATIONS), default=None,
                         help="score normalization the surrogate learns from (default: its own)")
     parser.add_argument("--temperature", type=float, default=None,
                         help="proposer matching temperature (default: each task's)")
     parser.add_argument("--horizon", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=0,
+                        help="seeds the fold split, random orders, surrogate and matcher: a fresh "
+                             "split validates a design choice without looking at the reported one")
     parser.add_argument("--output", default="benchmarks/results/pool", help="output directory")
     parser.add_argument("--n-jobs", type=int, default=1, help="folds run in parallel processes")
     parser.add_argument("--force", action="store_true", help="rerun tasks with results on disk")
@@ -69,8 +73,10 @@ def main(argv: list[str] | None = None) -> int:
         check_same_database(out, fingerprint)
     base = PoolBenchmarkConfig(methods=tuple(args.methods.split(",")),
                                n_folds=None if args.folds == "loo" else int(args.folds),
-                               horizon=args.horizon, n_ensemble=args.ensemble)
-    base = replace(base, training=replace(base.training, meta_iterations=args.iterations))
+                               horizon=args.horizon, n_ensemble=args.ensemble, seed=args.seed)
+    base = replace(base, training=replace(base.training, meta_iterations=args.iterations,
+                                          seed=args.seed),
+                   matcher=replace(base.matcher, seed=args.seed))
     if args.surrogate_target is not None:
         base = replace(base, training=replace(base.training, target=args.surrogate_target))
     task_names = args.task or ("classification", "regression")

@@ -65,7 +65,10 @@ class PoolBenchmarkConfig:
     training : TrainingConfig
         Surrogate meta-training (iterations are the benchmark's main cost).
     n_ensemble : int
-        Surrogate ensemble members.
+        Surrogate ensemble members, 3 as ``meta-train`` ships them: the search after the warm
+        start ranks by ``mean + 0.5 * std`` over the members, and with one member the spread is
+        0, so the search would only exploit (on a 1-feature dataset, say, it then tries one
+        family's near-equivalent configurations one after another).
     matcher : MatcherConfig
     proposer : ProposerConfig, optional
         ``None``: each task type's defaults (:meth:`ProposerConfig.for_task`), as the
@@ -82,7 +85,7 @@ class PoolBenchmarkConfig:
     horizon: int = 50
     n_warm_start: int = 8
     training: TrainingConfig = field(default_factory=lambda: TrainingConfig(meta_iterations=400))
-    n_ensemble: int = 1
+    n_ensemble: int = 3
     matcher: MatcherConfig = field(default_factory=MatcherConfig)
     proposer: ProposerConfig | None = None
     n_random: int = 20

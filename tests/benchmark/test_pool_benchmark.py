@@ -19,6 +19,7 @@ from metaautoml.benchmark import (
     summarize,
     trials_to_target,
 )
+from metaautoml.metadb import MetaDB, MetaTrainingSet
 from metaautoml.surrogate import TrainingConfig
 
 
@@ -92,6 +93,13 @@ def test_the_script_runs_and_resumes(tmp_path, capsys, script):
     with pytest.raises(RuntimeError, match="measured on another meta-database"):
         pool_benchmark.main(other)
     assert pool_benchmark.main([*other, "--force"]) == 0
+    # --seed draws another split of the same datasets (to validate a choice on a fresh one).
+    assert pool_benchmark.main([*argv[:-1], str(tmp_path / "seed3"), "--seed", "3"]) == 0
+    raw = pd.read_csv(tmp_path / "seed3" / "raw_classification.csv").drop_duplicates("dataset")
+    data = MetaTrainingSet.from_metadb(MetaDB(tmp_path / "meta.sqlite", readonly=True), "classification")
+    expected = {data.datasets[i]: fold for fold, test in enumerate(group_folds(data.groups, 2, seed=3))
+                for i in test}
+    assert dict(zip(raw["dataset"], raw["fold"], strict=True)) == expected
 
 
 @pytest.mark.slow
