@@ -46,7 +46,7 @@ def _method_list(notes: dict[str, str], methods) -> str:
     return "\n".join(f"- `{m}`: {notes.get(m, '')}" for m in methods)
 
 
-def build_page(pool_dir: Path, live_dirs: list[Path], output: Path, figures_dir: Path,
+def build_page(pool_dirs: list[Path], live_dirs: list[Path], output: Path, figures_dir: Path,
                sweep_dir: Path | None = None) -> str:
     page_dir = output.parent
     sections = ["# Benchmarks", "",
@@ -55,26 +55,31 @@ def build_page(pool_dir: Path, live_dirs: list[Path], output: Path, figures_dir:
                 "are means over held-out datasets; bands in the figures are 95 % intervals "
                 "(1.96 standard errors).", ""]
     regenerate = ["```sh"]
-    pool_notes = _run_notes(pool_dir)
+    pool_notes = [_run_notes(d) for d in pool_dirs]
     live_notes = [_run_notes(d) for d in live_dirs]
     sweep_notes = _run_notes(sweep_dir) if sweep_dir is not None else {}
-    for notes in (pool_notes, sweep_notes, *live_notes):
+    for notes in (*pool_notes, sweep_notes, *live_notes):
         for command in [*notes.get("earlier_commands", []), notes.get("command")]:
             if command and command not in regenerate:
                 regenerate.append(command)
-    regenerate += [f".venv/bin/python benchmarks/report.py --pool {_rel(pool_dir)} "
+    regenerate += [".venv/bin/python benchmarks/report.py "
+                   + " ".join(f"--pool {_rel(d)}" for d in pool_dirs) + " "
                    + (f"--sweep {_rel(sweep_dir)} " if sweep_dir is not None else "")
                    + " ".join(f"--live {_rel(d)}" for d in live_dirs)
                    + f" --output {_rel(output)} --figures {_rel(figures_dir)}", "```", ""]
     sections += ["## Regenerate", "", "The benchmark scripts resume from the raw CSV files they "
                  "find (pass `--force` to start afresh); `make benchmarks` runs them all:", "",
                  *regenerate]
-    machine = pool_notes.get("machine") or next((n["machine"] for n in live_notes if "machine" in n), None)
+    machine = next((n["machine"] for n in (*pool_notes, *live_notes) if "machine" in n), None)
     if machine:
         sections += ["Machine: " + ", ".join(f"{k} {v}" for k, v in machine.items()) + ".", ""]
-    sections += _pool_part(pool_dir, pool_notes, page_dir, figures_dir)
+    sections += _pool_part(pool_dirs[0], pool_notes[0], page_dir, figures_dir)
     if sweep_dir is not None:
         sections += _sweep_part(sweep_dir)
+    # Further pool runs (other protocols or methods, say) follow under their own headings.
+    for index, (directory, notes) in enumerate(zip(pool_dirs[1:], pool_notes[1:], strict=True), start=2):
+        sections += _pool_part(directory, notes, page_dir, figures_dir, stem=f"pool{index}",
+                               heading=f"### Run in `{_rel(directory)}`")
     sections += ["## Live: searches on datasets outside the meta-database", "",
                  "Each method is fitted on the training part of an outer split and scored on its "
                  "test part; the warm start is meta-trained without the dataset's source group. "
@@ -102,8 +107,10 @@ def build_page(pool_dir: Path, live_dirs: list[Path], output: Path, figures_dir:
     return "\n".join(sections).rstrip() + "\n"
 
 
-def _pool_part(pool_dir: Path, pool_notes: dict, page_dir: Path, figures_dir: Path) -> list[str]:
-    sections = ["## Offline: leave-groups-out over the meta-database", ""]
+def _pool_part(pool_dir: Path, pool_notes: dict, page_dir: Path, figures_dir: Path,
+               stem: str = "pool", heading: str = "## Offline: leave-groups-out over the meta-database"
+               ) -> list[str]:
+    sections = [heading, ""]
     pool_runs = sorted(pool_dir.glob("raw_*.csv")) if pool_dir.exists() else []
     if not pool_runs:
         return sections + [f"No results in `{_rel(pool_dir)}` yet: run `benchmarks/pool_benchmark.py`.", ""]
@@ -125,9 +132,11 @@ def _pool_part(pool_dir: Path, pool_notes: dict, page_dir: Path, figures_dir: Pa
         sections.append(f"Protocol for {task}: {protocol}, {groups} groups, "
                         f"so every model is retrained {folds} times.")
     sections += ["", "Methods:", "", _method_list(POOL_METHOD_NOTES, _present(results)), ""]
-    figures = plot_pool(results, figures_dir)
+    figures = plot_pool(results, figures_dir, stem=stem)
+    paired = paired_comparison(results) if "full" in set(results["method"]) else None
     return sections + [pool_section(summarize(results), trials_to_target(results), figures, page_dir,
-                                    paired=paired_comparison(results))]
+                                    paired=paired, stem=stem,
+                                    heading="###" if stem == "pool" else "####")]
 
 
 def _provenance(notes: dict) -> list[str]:
@@ -180,7 +189,9 @@ def _rel(path: Path) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pool", type=Path, default=REPO / "benchmarks/results/pool")
+    parser.add_argument("--pool", type=Path, action="append",
+                        help="a pool benchmark's output directory; repeat for several runs, the "
+                             "first being the main one (default: benchmarks/results/pool)")
     parser.add_argument("--live", type=Path, action="append",
                         help="a live benchmark's output directory; repeat for several runs "
                              "(default: benchmarks/results/live)")
@@ -190,7 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--figures", type=Path, default=REPO / "docs/figures")
     args = parser.parse_args(argv)
     live = args.live or [REPO / "benchmarks/results/live"]
-    page = build_page(args.pool, live, args.output, args.figures, args.sweep)
+    pool = args.pool or [REPO / "benchmarks/results/pool"]
+    page = build_page(pool, live, args.output, args.figures, args.sweep)
     tmp = args.output.with_suffix(".md.tmp")
     tmp.write_text(page)
     os.replace(tmp, args.output)

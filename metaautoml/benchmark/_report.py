@@ -49,7 +49,7 @@ def _ordered(methods: Sequence[str], order: Sequence[str] = METHODS) -> list[str
 
 
 def plot_pool(results: pd.DataFrame, directory: str | Path,
-              methods: Sequence[str] | None = None) -> list[Path]:
+              methods: Sequence[str] | None = None, stem: str = "pool") -> list[Path]:
     """Regret and mean rank against the number of configurations tried, one figure per task.
 
     Regret is the mean over held-out datasets with a 95 % band (1.96 standard errors); the rank
@@ -58,7 +58,7 @@ def plot_pool(results: pd.DataFrame, directory: str | Path,
     Returns
     -------
     list of Path
-        The PNG files written (``pool_<task>.png``).
+        The PNG files written (``<stem>_<task>.png``).
     """
     import matplotlib
 
@@ -92,7 +92,7 @@ def plot_pool(results: pd.DataFrame, directory: str | Path,
         left.grid(True, which="both", alpha=0.3)
         right.grid(True, which="both", alpha=0.3)
         left.legend(fontsize=7, ncol=2)
-        paths.append(_save(figure, directory / f"pool_{task}.png"))
+        paths.append(_save(figure, directory / f"{stem}_{task}.png"))
     return paths
 
 
@@ -138,16 +138,17 @@ def _figure_links(figures: Sequence[Path], stem: str, alt: str, page_dir: Path) 
 
 def pool_section(summary: pd.DataFrame, trials: pd.DataFrame, figures: Sequence[Path],
                  page_dir: Path, k_values: Sequence[int] = K_VALUES,
-                 paired: pd.DataFrame | None = None) -> str:
+                 paired: pd.DataFrame | None = None, stem: str = "pool", heading: str = "###") -> str:
     """The pool benchmark's part of the results page: per task, regret, rank and solved share
     at each ``k``, which method wins where, the full system's paired differences to the
-    baselines (``paired``, from :func:`paired_comparison`), trials-to-target and the figure."""
+    baselines (``paired``, from :func:`paired_comparison`), trials-to-target and the figure
+    (``<stem>_<task>``, as :func:`plot_pool` names it)."""
     out = []
     for task, part in summary.groupby("task"):
         part = part[part["k"].isin(k_values)]
         methods = _ordered(part["method"].unique())
         n = int(part["datasets"].max())
-        out.append(f"### {task} ({n} held-out datasets)\n")
+        out.append(f"{heading} {task} ({n} held-out datasets)\n")
         for value, title, fmt in (("regret", "Mean normalized regret (lower is better)", "{:.4f}"),
                                   ("rank", "Mean rank among the methods (lower is better)", "{:.2f}"),
                                   ("solved", "Share of datasets whose best pool configuration "
@@ -177,7 +178,7 @@ def pool_section(summary: pd.DataFrame, trials: pd.DataFrame, figures: Sequence[
         out += ["Configurations needed to come within 0.05 normalized regret of the best (the "
                 "horizon + 1 when never), and that relative to random order:\n",
                 markdown_table(rel, "{:.2f}"), ""]
-        out += _figure_links(figures, f"pool_{task}", f"{task} pool benchmark", page_dir)
+        out += _figure_links(figures, f"{stem}_{task}", f"{task} pool benchmark", page_dir)
     return "\n".join(out)
 
 

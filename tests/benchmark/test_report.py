@@ -63,10 +63,15 @@ def page(tmp_path_factory, script):
     # A second grid into the same directory: the page lists both commands.
     assert script("pool_sweep").main([*sweep, "--targets", "minmax", "--hedges", "1",
                                       "--neighbor-bests", "1"]) == 0
+    # A second pool run without the full system (another protocol, say) gets its own part.
+    assert script("pool_benchmark").main(
+        ["--db", str(root / "meta.sqlite"), "--task", "classification", "--folds", "3",
+         "--methods", "random,portfolio", "--horizon", "5", "--output", str(root / "pool-other")]) == 0
     _live_results(root / "live")
     output = root / "docs" / "benchmarks.md"
     output.parent.mkdir()
-    assert script("report").main(["--pool", str(pool), "--sweep", str(root / "sweep"),
+    assert script("report").main(["--pool", str(pool), "--pool", str(root / "pool-other"),
+                                   "--sweep", str(root / "sweep"),
                                    "--live", str(root / "live"),
                                    "--output", str(output), "--figures",
                                    str(root / "docs" / "figures")]) == 0
@@ -108,9 +113,19 @@ def test_the_page_shows_the_settings_sweep_and_its_command(page):
 
 
 @pytest.mark.slow
+def test_a_second_pool_run_has_its_own_part_figure_and_command(page):
+    root, text = page
+    other = text[text.index(f"### Run in `{root / 'pool-other'}`"):text.index("## Live")]
+    assert "Protocol for classification: 3 folds of source groups" in other
+    assert "| portfolio |" in other and "| full |" not in other
+    assert "--folds 3" in json.loads((root / "pool-other" / "run.json").read_text())["command"]
+    assert f"--pool {root / 'pool'} --pool {root / 'pool-other'}" in text
+
+
+@pytest.mark.slow
 def test_the_figures_are_written_and_linked(page):
     root, text = page
-    for name in ("pool_classification.png", "live_classification.png"):
+    for name in ("pool_classification.png", "pool2_classification.png", "live_classification.png"):
         path = root / "docs" / "figures" / name
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         assert f"](figures/{name})" in text
