@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     base = PoolBenchmarkConfig(methods=tuple(args.methods.split(",")), n_folds=args.folds)
     # The code this process loaded, once: a commit made while the sweep runs does not change it.
     measured = {"methods": sorted(base.methods), "folds": args.folds,
-                "iterations": args.iterations, **code_notes(__file__)}
+                "iterations": args.iterations, "ensemble": base.n_ensemble, **code_notes(__file__)}
     for task in args.task or ("classification", "regression"):
         data = MetaTrainingSet.from_metadb(db, task)
         for target, temperature, hedge, neighbor_best in itertools.product(
@@ -169,7 +169,10 @@ def collect(directory: Path) -> pd.DataFrame:
         table["temperature"] = float(match["temperature"])
         table["hedge"] = float(match["hedge"])
         table["neighbor_best"] = int(match["neighbor_best"])
-        table["code"] = _code_label(_measured_with(path))
+        measured = _measured_with(path)
+        # Records from before "ensemble" was one: the benchmark then ran a single member.
+        table["members"] = int(measured.get("ensemble", 1))
+        table["code"] = _code_label(measured)
         frames.append(table)
     if not frames:
         raise ValueError(f"no sweep results in {directory}")
@@ -177,22 +180,24 @@ def collect(directory: Path) -> pd.DataFrame:
 
 
 def sweep_markdown(sweep: pd.DataFrame) -> str:
-    """Mean normalized regret per task, setting and method, one row each, with the code
-    (commit, ``+digest`` of uncommitted changes) that measured it: rows measured on different
-    code are not comparable."""
+    """Mean normalized regret per task, setting and method, one row each, with the surrogate's
+    ensemble members and the code (commit, ``+digest`` of uncommitted changes) that measured
+    it: rows measured on different code are not comparable."""
     lines = []
     for task, part in sweep.groupby("task"):
         n = int(part["datasets"].max())
-        wide = part.pivot_table(index=[*SETTINGS, "method", "code"], columns="k", values="regret")
+        wide = part.pivot_table(index=[*SETTINGS, "method", "members", "code"], columns="k",
+                                values="regret")
         ks = [k for k in SWEEP_K if k in wide.columns]  # a small pool stops before k = 50
         lines += [f"#### {task} ({n} held-out datasets)", "",
                   "| " + " | ".join([*SETTINGS, "method", *(f"k={k}" for k in ks), "mean k<=25",
-                                     "code"]) + " |",
-                  "| --- " * (len(SETTINGS) + 1 + len(ks) + 2) + "|"]
-        for (target, temperature, hedge, neighbor_best, method, code), row in wide.iterrows():
+                                     "members", "code"]) + " |",
+                  "| --- " * (len(SETTINGS) + 1 + len(ks) + 3) + "|"]
+        for (target, temperature, hedge, neighbor_best, method, members, code), row in wide.iterrows():
             early = row[[k for k in ks if k <= 25]].mean()
             lines.append(f"| {target} | {temperature:g} | {hedge:g} | {neighbor_best} | {method} | "
-                         + " | ".join(f"{row[k]:.4f}" for k in ks) + f" | {early:.4f} | {code} |")
+                         + " | ".join(f"{row[k]:.4f}" for k in ks)
+                         + f" | {early:.4f} | {members} | {code} |")
         lines.append("")
     return "\n".join(lines)
 

@@ -126,20 +126,25 @@ def test_the_sweep_runs_every_setting_side_by_side_and_resumes(tmp_path, capsys,
     notes = tmp_path / "out" / "raw_classification_minmax_t1_h0_n0.json"
     measured = json.loads(notes.read_text())
     assert measured["iterations"] == 5 and measured["methods"] == ["full", "portfolio"]
-    notes.write_text(json.dumps({**measured, "code": {"commit": "0ldc0de", "modified": False}}))
+    assert measured["ensemble"] == 3  # the surrogate as shipped
+    # An old record: other code, and from before the ensemble was recorded (one member then).
+    old = {key: value for key, value in measured.items() if key != "ensemble"}
+    notes.write_text(json.dumps({**old, "code": {"commit": "0ldc0de", "modified": False}}))
     sweep = pool_sweep.collect(tmp_path / "out")
     stale = (sweep["target"] == "minmax") & (sweep["temperature"] == 1)
     assert set(sweep.loc[stale, "code"]) == {"0ldc0de"} and "0ldc0de" not in set(sweep.loc[~stale, "code"])
+    assert set(sweep.loc[stale, "members"]) == {1} and set(sweep.loc[~stale, "members"]) == {3}
+    assert "| 1 | 0ldc0de |" in pool_sweep.sweep_markdown(sweep)
     assert pool_sweep.main(argv) == 0
     err = capsys.readouterr().err
-    assert "raw_classification_minmax_t1_h0_n0.csv: measured with other code; rerunning" in err
+    assert "raw_classification_minmax_t1_h0_n0.csv: measured with other code, ensemble; rerunning" in err
     assert err.count("temperature=") == 1
     assert "0ldc0de" not in (tmp_path / "out" / "sweep.md").read_text()
     assert pool_sweep.main([*argv, "--iterations", "6"]) == 0
     assert capsys.readouterr().err.count("measured with other iterations; rerunning") == 4
     notes.unlink()  # a CSV from before the record is not trusted either
     assert pool_sweep.main([*argv, "--iterations", "6"]) == 0
-    assert "measured with other code, folds, iterations, methods" in capsys.readouterr().err
+    assert "measured with other code, ensemble, folds, iterations, methods" in capsys.readouterr().err
     assert pool_sweep.main([*argv, "--iterations", "6"]) == 0
     assert "temperature=" not in capsys.readouterr().err
     # A later grid adds its settings to the tables beside the earlier ones.
