@@ -173,7 +173,9 @@ def _sweep_part(sweep_dir: Path) -> list[str]:
         "-100 on some datasets). The `code` column names the commit that measured each row "
         "(`+digest`: with uncommitted changes; `unrecorded`: measured before the sweep recorded "
         "it): rows measured by different code are not comparable, and the sweep reruns such a "
-        "setting when asked for it again.", "", table.read_text().rstrip(), ""]
+        "setting when asked for it again. `members` is the surrogate's ensemble size: rows "
+        "with 1 ran before the benchmark ran the surrogate as shipped (3), so their search after "
+        "the warm start ranked by the ensemble's mean alone.", "", table.read_text().rstrip(), ""]
 
 
 def _present(results: pd.DataFrame) -> list[str]:
