@@ -134,9 +134,10 @@ def _pool_part(pool_dir: Path, pool_notes: dict, page_dir: Path, figures_dir: Pa
     sections += ["", "Methods:", "", _method_list(POOL_METHOD_NOTES, _present(results)), ""]
     figures = plot_pool(results, figures_dir, stem=stem)
     paired = paired_comparison(results) if "full" in set(results["method"]) else None
+    # Each task's tables sit one level below this part's heading.
+    level = len(heading) - len(heading.lstrip("#")) + 1
     return sections + [pool_section(summarize(results), trials_to_target(results), figures, page_dir,
-                                    paired=paired, stem=stem,
-                                    heading="###" if stem == "pool" else "####")]
+                                    paired=paired, stem=stem, heading="#" * level)]
 
 
 def _provenance(notes: dict) -> list[str]:
@@ -167,8 +168,7 @@ def _sweep_part(sweep_dir: Path) -> list[str]:
         "the score normalization the surrogate learns from "
         "(`TrainingConfig.target`) were chosen on this sweep: the pool benchmark on 5 folds of "
         "source groups, once per setting. The leave-one-group-out run above holds out the same "
-        "datasets, so it confirms these choices rather than testing them independently; the run "
-        "on another split of 5 folds (`pool-seed1`, below) is the independent check. "
+        "datasets, so it confirms these choices rather than testing them independently. "
         "`median_clipped` scales each dataset's scores by its better half, where min-max lets "
         "one disastrous configuration squeeze all others together (regression's r2 reaches "
         "-100 on some datasets). The `code` column names the commit that measured each row "
