@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import warnings
 from abc import ABCMeta, abstractmethod
 from collections import Counter
@@ -14,16 +15,16 @@ import numpy as np
 import optuna
 import pandas as pd
 from sklearn.base import BaseEstimator
-from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
-from sklearn.pipeline import Pipeline
+from sklearn.exceptions import DataConversionWarning
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
-from threadpoolctl import threadpool_limits
 
 from .._validation import as_frame
 from ..evaluation import (
     DEFAULT_METRIC,
     Metric,
+    RefitError,
+    ScorerMetric,
     TrialRunner,
     available_cpus,
     default_metrics,
@@ -50,13 +51,13 @@ DEFAULT_SOURCE = "default"
 class SearchObjective:
     """The checked data and what a search evaluates on it (see ``_search_objective``).
 
-    ``y_search`` is the encoded target the trials score, ``y_refit`` the one the best pipeline
-    is refitted on; ``make_runner(config)`` returns a :class:`~metaautoml.evaluation.TrialRunner`.
+    ``y_search`` is the target the trials score and the best pipeline is refitted on (class
+    codes ``0..K-1`` for classification, decoded by ``classes_``); ``make_runner(**overrides)``
+    returns a :class:`~metaautoml.evaluation.TrialRunner`.
     """
 
     frame: pd.DataFrame
     y_search: np.ndarray
-    y_refit: np.ndarray
     columns: ColumnTypes
     space: SearchSpace
     metric: Metric
@@ -135,14 +136,49 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
                                 per_trial_time_limit=self.per_trial_time_limit,
                                 enqueue=proposals, n_jobs=n_jobs,
                                 progress=self.verbose >= 1, shared=shared)
-        best = _best_trial(study, trials)
+        ranked = _ranked_trials(study, trials)
         self.study_ = study
         self.metric_ = metric.name
-        self.best_config_ = space.validate(dict(best.params))
-        self.best_score_ = float(best.value)
-        self.best_estimator_ = self._refit(space, self.best_config_, frame, objective.y_refit,
-                                           objective.columns, seed)
+        self._refit_best(ranked, objective)
         return self
+
+    def _refit_best(self, ranked: list[optuna.trial.FrozenTrial], objective: SearchObjective) -> None:
+        """Refit the best trial's configuration on all the data, else the next best, and so on.
+
+        A configuration that cross-validated can still fail on all the rows (a time or memory
+        limit, a model error that no fold hit); the search must not be lost to it. Under
+        ``per_trial_time_limit`` or ``memory_limit_mb`` the refit runs in a worker process under
+        the same limits, so a refit that would run away is stopped like a trial.
+        """
+        limited = self.per_trial_time_limit is not None or self.memory_limit_mb is not None
+        fallbacks = []
+        # The refit comes after the search: it may use every CPU a single trial would get.
+        with objective.make_runner(isolate=limited, n_threads=default_n_threads(1)) as runner:
+            for trial in ranked:
+                config = objective.space.validate(dict(trial.params))
+                try:
+                    pipeline = runner.refit(config, time_limit=self.per_trial_time_limit)
+                except RefitError as exc:
+                    fallbacks.append({"number": trial.number, "family": config.get("family"),
+                                      "error": str(exc)})
+                    continue
+                break
+            else:
+                reasons = Counter(fallback["error"] for fallback in fallbacks)
+                common = "; ".join(f"{count} x {error}" for error, count in reasons.most_common(3))
+                raise RuntimeError(f"none of the {len(ranked)} completed trials could be refitted "
+                                   f"on all the data. Most common errors: {common}")
+        if fallbacks:
+            first = fallbacks[0]
+            warnings.warn(
+                f"the best configuration (trial {first['number']}, {first['family']}) failed to "
+                f"refit on all the data ({first['error']}); using trial {trial.number} "
+                f"({config.get('family')}), the best that refitted. See refit_fallbacks_",
+                UserWarning, stacklevel=3)
+        self.refit_fallbacks_ = fallbacks
+        self.best_config_ = config
+        self.best_score_ = float(trial.value)
+        self.best_estimator_ = pipeline
 
     def _search_objective(self, X, y, seed: int, n_jobs: int, *, timed: bool) -> SearchObjective:
         """What the search evaluates: checked data, folds, metrics, space and trial runners.
@@ -156,7 +192,7 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         if len(shape) == 2 and shape[1] == 1:
             warnings.warn("A column-vector y was passed when a 1d array was expected; it is used "
                           "as y.ravel()", DataConversionWarning, stacklevel=3)
-        y_search, y_refit = self._check_y(y, n_rows=frame.shape[0])
+        y_search = self._check_y(y, n_rows=frame.shape[0])
         task = self._task
         columns = ColumnTypes.infer(frame)
         splits = make_splits(y_search, task, self.cv, random_state=seed)
@@ -167,11 +203,13 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         # the GIL and share one process-wide thread-pool limit.
         isolate = (timed or self.per_trial_time_limit is not None
                    or self.memory_limit_mb is not None or n_jobs > 1)
+        if isolate:
+            _check_picklable_metric(metric)
         make_runner = partial(TrialRunner, frame, y_search, task=task, columns=columns,
                               splits=splits, metrics=metrics, random_state=seed, isolate=isolate,
                               n_threads=default_n_threads(n_jobs),
                               memory_limit_mb=self.memory_limit_mb)
-        return SearchObjective(frame=frame, y_search=y_search, y_refit=y_refit, columns=columns,
+        return SearchObjective(frame=frame, y_search=y_search, columns=columns,
                                space=get_space(task), metric=metric, make_runner=make_runner)
 
     def _plan_search(self, space: SearchSpace, frame: pd.DataFrame, y: np.ndarray, metric: str,
@@ -257,25 +295,16 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         """The target as the search sees it, without setting fitted attributes."""
         saved = getattr(self, "classes_", None)
         try:
-            return self._check_y(y, n_rows)[0]
+            return self._check_y(y, n_rows)
         finally:
             if saved is None and hasattr(self, "classes_"):
                 del self.classes_
             elif saved is not None:
                 self.classes_ = saved
 
-    def _refit(self, space: SearchSpace, config: Config, frame: pd.DataFrame, y: np.ndarray,
-               columns: ColumnTypes, seed: int) -> Pipeline:
-        pipeline = space.build_pipeline(config, columns, n_samples=frame.shape[0], random_state=seed)
-        # As many threads as the CPUs this process may use, as a trial with n_jobs=1 gets.
-        with threadpool_limits(default_n_threads(1)), warnings.catch_warnings():
-            # The configuration was chosen on its cross-validated score, convergence included.
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            return pipeline.fit(frame, y)
-
     @abstractmethod
-    def _check_y(self, y, n_rows: int) -> tuple[np.ndarray, np.ndarray]:
-        """Validate ``y``; return the target for the search and the one for the final refit."""
+    def _check_y(self, y, n_rows: int) -> np.ndarray:
+        """Validate ``y``; return the target the search scores and the final refit fits."""
 
     # -- input checks -----------------------------------------------------------------------------
     def _check_fit_X(self, X, y) -> pd.DataFrame:
@@ -335,6 +364,20 @@ def _load_proposer(task: str, metric: str):
     return load_proposer(task, metric if metric in METRICS[task] else None)
 
 
+def _check_picklable_metric(metric) -> None:
+    """A custom scorer must reach the worker process; say so before the search, not in it."""
+    if not isinstance(metric, ScorerMetric):
+        return
+    try:
+        pickle.dumps(metric.scorer)
+    except Exception as exc:  # noqa: BLE001 - pickling fails in many ways (lambdas, closures)
+        raise ValueError(
+            f"the metric {metric.name!r} cannot be pickled ({type(exc).__name__}: {exc}), but "
+            "time_budget, per_trial_time_limit, memory_limit_mb and n_jobs > 1 evaluate trials "
+            "in a worker process that must receive it; define the scorer as a module-level "
+            "function (not a lambda or a local function) or leave those options unset") from None
+
+
 def _check_array(estimator, X, *, ensure_min_samples: int):
     """Arrays and lists go through scikit-learn's own shape checks and messages first (1-D,
     sparse, complex, too few rows); DataFrames and Series are left to ``as_frame``."""
@@ -348,9 +391,14 @@ def _has_string_names(X) -> bool:
     return isinstance(X, pd.DataFrame) and all(isinstance(c, str) for c in X.columns)
 
 
-def _best_trial(study: optuna.Study, trials) -> optuna.trial.FrozenTrial:
-    if any(t.state == optuna.trial.TrialState.COMPLETE for t in study.get_trials(deepcopy=False)):
-        return study.best_trial
+def _ranked_trials(study: optuna.Study, trials) -> list[optuna.trial.FrozenTrial]:
+    """The study's completed trials, best first (earliest first among ties).
+
+    Raises ``RuntimeError`` naming the most common errors when none completed.
+    """
+    completed = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))
+    if completed:
+        return sorted(completed, key=lambda t: (-t.value, t.number))
     errors = Counter(t.user_attrs.get("error") or "unknown error" for t in trials)
     common = "; ".join(f"{count} x {error}" for error, count in errors.most_common(3))
     raise RuntimeError(f"all {len(trials)} trials failed, so there is no model to refit. "

@@ -65,7 +65,13 @@ class MetaAutoMLClassifier(ClassifierMixin, MetaAutoMLBase):
     Attributes
     ----------
     best_estimator_ : sklearn.pipeline.Pipeline
-        Preprocessing and model of the best configuration, fitted on all the data.
+        Preprocessing and model of the best configuration that refitted, fitted on all the
+        data. It predicts class codes ``0..n_classes - 1``, the indices into ``classes_``
+        (``predict`` decodes them).
+    refit_fallbacks_ : list of dict
+        Better-scoring trials whose configuration failed to refit on all the data, best first
+        (``number``, ``family``, ``error``); ``best_estimator_`` is the best trial that
+        refitted. Empty when the best trial refitted.
     best_config_ : dict
         The best configuration, e.g. ``{"family": "svm", "svm__C": 3.2, ...}``.
     best_score_ : float
@@ -119,13 +125,15 @@ class MetaAutoMLClassifier(ClassifierMixin, MetaAutoMLBase):
 
     _task = "classification"
 
-    def _check_y(self, y, n_rows: int) -> tuple[np.ndarray, np.ndarray]:
+    def _check_y(self, y, n_rows: int) -> np.ndarray:
         y = check_target(y, "classification", n_rows=n_rows)
         check_classification_targets(y)
         encoder = LabelEncoder().fit(y)
         self.classes_ = encoder.classes_
-        # The search works on codes 0..K-1; the final model keeps the user's labels.
-        return encoder.transform(y), y
+        # The search and the final refit both work on codes 0..K-1, so a configuration that
+        # cross-validated refits the same way (scikit-learn's forests with class_weight reject
+        # string labels such as "0"); predict decodes them into the user's labels.
+        return encoder.transform(y)
 
     def predict(self, X) -> np.ndarray:
         """Predict class labels.
@@ -139,7 +147,7 @@ class MetaAutoMLClassifier(ClassifierMixin, MetaAutoMLBase):
         ndarray of shape (n_samples,)
         """
         X = self._check_predict_X(X)  # first: it raises NotFittedError
-        return self.best_estimator_.predict(X)
+        return self.classes_[self.best_estimator_.predict(X)]
 
     def predict_proba(self, X) -> np.ndarray:
         """Predict class probabilities.

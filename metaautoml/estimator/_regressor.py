@@ -63,7 +63,12 @@ class MetaAutoMLRegressor(RegressorMixin, MetaAutoMLBase):
     Attributes
     ----------
     best_estimator_ : sklearn.pipeline.Pipeline
-        Preprocessing and model of the best configuration, fitted on all the data.
+        Preprocessing and model of the best configuration that refitted, fitted on all the
+        data.
+    refit_fallbacks_ : list of dict
+        Better-scoring trials whose configuration failed to refit on all the data, best first
+        (``number``, ``family``, ``error``); ``best_estimator_`` is the best trial that
+        refitted. Empty when the best trial refitted.
     best_config_ : dict
         The best configuration, e.g. ``{"family": "linear", "linear__alpha": 0.3}``.
     best_score_ : float
@@ -115,9 +120,8 @@ class MetaAutoMLRegressor(RegressorMixin, MetaAutoMLBase):
 
     _task = "regression"
 
-    def _check_y(self, y, n_rows: int) -> tuple[np.ndarray, np.ndarray]:
-        y = check_target(y, "regression", n_rows=n_rows)
-        return y, y
+    def _check_y(self, y, n_rows: int) -> np.ndarray:
+        return check_target(y, "regression", n_rows=n_rows)
 
     def predict(self, X) -> np.ndarray:
         """Predict target values.

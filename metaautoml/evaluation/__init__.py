@@ -1,8 +1,17 @@
 """Cross-validated evaluation of configurations: metrics, splits, and time-limited trials."""
 
-from ._cv import COMPLETE, FAILED, TIMEOUT, TrialResult, evaluate_config, make_splits
+from ._cv import (
+    COMPLETE,
+    FAILED,
+    TIMEOUT,
+    TrialResult,
+    describe_error,
+    evaluate_config,
+    fit_pipeline,
+    make_splits,
+)
 from ._metrics import DEFAULT_METRIC, METRICS, Metric, ScorerMetric, default_metrics, get_metric
-from ._runner import TrialRunner, WorkerStartError, available_cpus, default_n_threads
+from ._runner import RefitError, TrialRunner, WorkerStartError, available_cpus, default_n_threads
 
 __all__ = [
     "COMPLETE",
@@ -11,6 +20,7 @@ __all__ = [
     "METRICS",
     "TIMEOUT",
     "Metric",
+    "RefitError",
     "ScorerMetric",
     "TrialResult",
     "TrialRunner",
@@ -18,7 +28,9 @@ __all__ = [
     "available_cpus",
     "default_metrics",
     "default_n_threads",
+    "describe_error",
     "evaluate_config",
+    "fit_pipeline",
     "get_metric",
     "make_splits",
 ]

@@ -97,12 +97,30 @@ def _full_proba(model, X, n_classes: int) -> np.ndarray:
     return full
 
 
+def fit_pipeline(config: Config, X: pd.DataFrame, y: np.ndarray, *, task: str,
+                 columns: ColumnTypes, random_state: int | None = 0):
+    """``config``'s preprocessing and model fitted on all of ``(X, y)``, the final refit.
+
+    For classification ``y`` holds the same integer codes the trials scored, so a
+    configuration that cross-validated refits the same way. Convergence and similar warnings
+    are silenced: the configuration was chosen on its cross-validated score, convergence
+    included.
+    """
+    pipeline = get_space(task).build_pipeline(config, columns, n_samples=X.shape[0],
+                                              random_state=random_state)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return pipeline.fit(X, y)
+
+
 def evaluate_config(config: Config, X: pd.DataFrame, y: np.ndarray, *, task: str,
                     columns: ColumnTypes, splits, metrics: list, random_state: int | None = 0,
-                    ) -> TrialResult:
+                    memory_limit_mb: int | None = None) -> TrialResult:
     """Cross-validate ``config``; the first metric is primary. Never raises for model errors.
 
     For classification, ``y`` must hold integer codes ``0..K-1`` (the estimator encodes labels).
+    ``memory_limit_mb`` is the limit the calling process runs under, named in the error of a
+    trial that ran out of memory.
     """
     start = time.perf_counter()
     space = get_space(task)
@@ -132,7 +150,7 @@ def evaluate_config(config: Config, X: pd.DataFrame, y: np.ndarray, *, task: str
                     fold_scores[metric.name].append(_safe(metric, y_test, predictions[key], labels))
     except Exception as exc:  # noqa: BLE001 -- any model error is a failed trial, not a crash
         return TrialResult(FAILED, fit_time=fit_time, duration=time.perf_counter() - start,
-                           error=_describe(exc))
+                           error=describe_error(exc, memory_limit_mb=memory_limit_mb))
     scores = {name: float(np.mean(v)) if v and np.all(np.isfinite(v)) else float("nan")
               for name, v in fold_scores.items()}
     primary = metrics[0].name
@@ -152,9 +170,24 @@ def _safe(compute, *args) -> float:
         return float("nan")
 
 
-def _describe(exc: BaseException) -> str:
-    """One line naming the exception, plus where in the library it came from."""
+def describe_error(exc: BaseException, *, memory_limit_mb: int | None = None) -> str:
+    """One line naming the exception, plus where in the library it came from.
+
+    Running out of memory shows up under many names (``MemoryError``, pyarrow's
+    ``ArrowMemoryError: malloc of size 64 failed``, BLAS allocation errors); under a memory
+    limit the line says so first, since the limit, not the model, is then what to change.
+    """
     frames = traceback.extract_tb(exc.__traceback__)
     where = f" (in {frames[-1].name}, {frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno})" if frames else ""
     message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return f"{type(exc).__name__}: {message}{where}"[:500]
+    described = f"{type(exc).__name__}: {message}{where}"
+    if memory_limit_mb is not None and _is_out_of_memory(exc):
+        described = f"out of memory under memory_limit_mb={memory_limit_mb} ({described})"
+    return described[:500]
+
+
+def _is_out_of_memory(exc: BaseException) -> bool:
+    text = f"{type(exc).__name__} {exc}".lower()
+    return isinstance(exc, MemoryError) or any(
+        sign in text for sign in ("memoryerror", "malloc", "cannot allocate memory",
+                                  "unable to allocate", "out of memory", "bad_alloc"))

@@ -21,7 +21,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from ..space import ColumnTypes, Config
-from ._cv import FAILED, TIMEOUT, TrialResult, evaluate_config
+from ._cv import FAILED, TIMEOUT, TrialResult, describe_error, evaluate_config, fit_pipeline
 from ._metrics import ScorerMetric
 
 #: Seconds a fresh worker may take to import its libraries and receive the dataset.
@@ -51,6 +51,10 @@ def default_n_threads(n_workers: int = 1) -> int:
     except ValueError:
         return threads
     return max(1, min(threads, requested))
+
+
+class RefitError(RuntimeError):
+    """A configuration that could not be fitted on all the data (its message says why)."""
 
 
 class WorkerStartError(RuntimeError):
@@ -148,6 +152,43 @@ class TrialRunner:
             return TrialResult(FAILED, duration=time.perf_counter() - start, error=reason)
         return TrialResult(**payload)
 
+    def refit(self, config: Config, time_limit: float | None = None):
+        """Fit ``config``'s pipeline on all of ``X`` and return it.
+
+        Isolated, the fit runs in the worker process under its memory limit and ``time_limit``
+        and the fitted pipeline comes back through the pipe; otherwise it runs here.
+
+        Raises
+        ------
+        RefitError
+            When the fit raises, runs past ``time_limit`` or kills the worker; the message
+            says which.
+        WorkerStartError
+            When the isolated worker process cannot be started at all.
+        """
+        if not self.isolate:
+            with threadpool_limits(self.n_threads):
+                try:
+                    return fit_pipeline(config, self.X, self.y, task=self.task,
+                                        columns=self.columns, random_state=self.random_state)
+                except Exception as exc:  # noqa: BLE001 - any model error is the refit's failure
+                    raise RefitError(describe_error(exc)) from exc
+        self._ensure_worker()
+        self._requests.send(("fit", config))
+        limit = None if time_limit is None else max(0.0, float(time_limit))
+        if not self._replies.poll(limit):
+            self._kill()
+            raise RefitError(f"the refit exceeded the time limit of {limit:.1f} s")
+        try:
+            kind, payload = self._replies.recv()
+        except (EOFError, OSError):
+            reason = self._death_reason()
+            self._kill()
+            raise RefitError(reason) from None
+        if kind == "error":
+            raise RefitError(payload)
+        return payload
+
     def close(self) -> None:
         """Stop the worker process, if any."""
         if self._process is not None and self._process.poll() is None:
@@ -185,7 +226,9 @@ class TrialRunner:
                                  "metrics": metrics, "random_state": self.random_state})
             if not self._replies.poll(STARTUP_TIMEOUT):
                 raise RuntimeError(f"the trial worker did not start within {STARTUP_TIMEOUT:.0f} s")
-            self._replies.recv()
+            kind, payload = self._replies.recv()
+            if kind == "error":  # a setting the worker cannot run under, e.g. too little memory
+                raise RuntimeError(payload)
         except (EOFError, OSError, RuntimeError) as exc:
             reason = str(exc) if isinstance(exc, RuntimeError) else self._death_reason()
             self._kill()

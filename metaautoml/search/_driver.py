@@ -12,13 +12,14 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from typing import Any, Protocol
 
 import numpy as np
 import optuna
 from optuna.trial import FrozenTrial, TrialState
 
-from ..evaluation import COMPLETE, FAILED, TrialResult
+from ..evaluation import COMPLETE, FAILED, TIMEOUT, TrialResult
 from ..space import FAMILY, Config, SearchSpace
 from ._shared import SharedBudget
 
@@ -199,6 +200,11 @@ class _Budget:
         limits = [t for t in (self._per_trial, self.remaining()) if t is not None]
         return min(limits) if limits else None
 
+    def cut_by_budget(self, limit: float | None) -> bool:
+        """Whether a trial given ``limit`` was held to the overall deadline rather than to the
+        per-trial limit (so its timeout says which one stopped it)."""
+        return limit is not None and (self._per_trial is None or limit < self._per_trial)
+
     def stop(self) -> None:
         with self._lock:
             self._stopped = True
@@ -249,7 +255,11 @@ class _Search:
         config: Config = {}
         try:
             config = self.space.suggest(trial)
-            result = runner.evaluate(config, self.budget.time_limit())
+            limit = self.budget.time_limit()
+            result = runner.evaluate(config, limit)
+            if result.state == TIMEOUT and self.budget.cut_by_budget(limit):
+                result = replace(result, error=f"stopped after {limit:.1f} s, when the search's "
+                                               "time_budget ran out")
         except BaseException as exc:
             # A bug or an interrupt, not a model failure: record the trial, then stop.
             result = TrialResult(FAILED, error=f"{type(exc).__name__}: {exc}"[:500])

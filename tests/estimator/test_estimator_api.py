@@ -47,8 +47,10 @@ def test_fitted_attributes(fitted_classifier):
     assert get_space("classification").validate(clf.best_config_) == clf.best_config_
     assert clf.best_score_ == clf.study_.best_value
     assert clf.best_config_ == clf.study_.best_trial.params
-    # The final model was fitted on the user's labels, not on codes.
-    assert set(clf.best_estimator_.predict(X)) <= {"no", "yes"}
+    assert clf.refit_fallbacks_ == []
+    # The final model was fitted on the codes the trials scored; predict decodes them.
+    assert set(clf.best_estimator_.predict(X)) <= {0, 1}
+    assert set(clf.predict(X)) <= {"no", "yes"}
 
 
 def test_predictions(fitted_classifier):

@@ -111,7 +111,8 @@ def test_a_memory_hog_fails_under_the_memory_limit(iris):
         assert runner.evaluate(LINEAR, time_limit=120).state == COMPLETE
         hog = runner.evaluate(KNN, time_limit=120)
         assert hog.state == FAILED
-        assert hog.error.startswith("MemoryError: Unable to allocate 8.00 GiB")
+        assert hog.error.startswith("out of memory under memory_limit_mb=3000 (MemoryError: "
+                                    "Unable to allocate 8.00 GiB")
         assert runner.evaluate(LINEAR, time_limit=120).state == COMPLETE
 
 

@@ -374,7 +374,7 @@ def test_bad_input(X, y, kwargs, message):
         extract_meta_features(X, y, **kwargs)
 
 
-def test_datetime_column_is_rejected():
+def test_a_datetime_column_is_a_numeric_feature():
     X = pd.DataFrame({"when": pd.date_range("2020-01-01", periods=4)})
-    with pytest.raises(TypeError, match="datetime"):
-        extract_meta_features(X, [0, 1, 0, 1])
+    features = extract_meta_features(X, [0, 1, 0, 1], random_state=0)
+    assert features["numeric_share"] == 1.0

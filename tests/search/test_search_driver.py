@@ -165,7 +165,7 @@ def test_a_hanging_trial_is_killed_and_the_budget_holds():
     # The margin covers starting the worker process, which the trial's clock does not count.
     assert elapsed < budget + 8.0
     assert trial.user_attrs["source"] == "slow"
-    assert "time limit" in trial.user_attrs["error"]
+    assert "time_budget ran out" in trial.user_attrs["error"]
 
 
 def test_several_threads_each_with_its_own_runner():
