@@ -195,7 +195,11 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         y_search = self._check_y(y, n_rows=frame.shape[0])
         task = self._task
         columns = ColumnTypes.infer(frame)
-        splits = make_splits(y_search, task, self.cv, random_state=seed)
+        try:
+            splits = make_splits(y_search, task, self.cv, random_state=seed)
+        except ValueError as exc:
+            hint = self._target_hint(y)
+            raise ValueError(f"{exc}{f' ({hint})' if hint else ''}") from None
         metric = get_metric(self.metric if self.metric is not None else DEFAULT_METRIC[task], task)
         # The task's standard metrics are recorded too, so every trial is reusable as meta-data.
         metrics = [metric, *(m for m in default_metrics(task) if m.name != metric.name)]
@@ -279,6 +283,9 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         frame = as_frame(_check_array(self, X, ensure_min_samples=2))
         task = self._task
         y_codes = self._encode_target(y, frame.shape[0])
+        hint = self._target_hint(y)
+        if hint:
+            warnings.warn(hint, UserWarning, stacklevel=2)
         metric = get_metric(self.metric if self.metric is not None else DEFAULT_METRIC[task], task)
         from ..metafeatures import extract_meta_features
         from ..warmstart import WarmStartProposer
@@ -301,6 +308,10 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
                 del self.classes_
             elif saved is not None:
                 self.classes_ = saved
+
+    def _target_hint(self, y) -> str | None:
+        """A hint that ``y`` may not suit this task type, for the message of what it broke."""
+        return None
 
     @abstractmethod
     def _check_y(self, y, n_rows: int) -> np.ndarray:

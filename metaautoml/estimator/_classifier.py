@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from sklearn.base import ClassifierMixin
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import check_classification_targets
 
 from .._validation import check_target
 from ._base import MetaAutoMLBase
+
+#: More numeric classes than this, with a median of under 5 rows each, look like a quantity.
+MANY_NUMERIC_CLASSES = 20
 
 
 class MetaAutoMLClassifier(ClassifierMixin, MetaAutoMLBase):
@@ -134,6 +138,19 @@ class MetaAutoMLClassifier(ClassifierMixin, MetaAutoMLBase):
         # cross-validated refits the same way (scikit-learn's forests with class_weight reject
         # string labels such as "0"); predict decodes them into the user's labels.
         return encoder.transform(y)
+
+    def _target_hint(self, y) -> str | None:
+        # Whole-number quantities (counts, prices, ages) pass as class labels; many classes with
+        # few members each are the sign, and what they break (folds, the warm start's matching)
+        # rarely says so.
+        labels = np.asarray(y).ravel()
+        if labels.dtype.kind not in "iuf":
+            return None
+        _, counts = np.unique(labels[~pd.isna(labels)], return_counts=True)
+        if len(counts) > MANY_NUMERIC_CLASSES and np.median(counts) < 5:
+            return (f"y holds {len(counts)} distinct numbers, read as {len(counts)} classes; if it "
+                    "is a quantity, use MetaAutoMLRegressor")
+        return None
 
     def predict(self, X) -> np.ndarray:
         """Predict class labels.

@@ -207,3 +207,13 @@ def test_a_fitted_model_still_pickles():
         clf.fit(X, np.where(codes == 1, "1", "0"))
     restored = pickle.loads(pickle.dumps(clf))
     np.testing.assert_array_equal(restored.predict(X), clf.predict(X))
+
+
+def test_a_whole_number_quantity_gets_the_regressor_hint():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.normal(size=60)})
+    y = rng.integers(0, 300, 60)
+    with pytest.raises(ValueError, match="y holds .* distinct numbers, .* use MetaAutoMLRegressor"):
+        MetaAutoMLClassifier(n_trials=1).fit(X, y)
+    with pytest.warns(UserWarning, match="use MetaAutoMLRegressor"):
+        MetaAutoMLClassifier().recommend(X, y, n=1)
