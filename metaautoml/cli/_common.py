@@ -1,4 +1,4 @@
-"""Pieces shared by the subcommands: errors, argument types, CSV input and safe file output.
+"""Pieces shared by the subcommands: errors, argument types, data file input and safe file output.
 
 Only the standard library is imported at module level: ``metaautoml --help`` builds every
 subcommand's parser, and must not pay for pandas, scikit-learn, Optuna or torch. Functions that
@@ -26,8 +26,22 @@ TASKS = ("classification", "regression")
 FORMATS = ("table", "json")
 #: How many column names an error message lists before cutting the list short.
 _MAX_LISTED_COLUMNS = 30
-#: Bytes sniffed from the start of a data file to recognise binary (non-CSV) content.
+#: Bytes sniffed from the start of a data file (after decompression) to recognise binary
+#: (non-CSV) content.
 _SNIFF_BYTES = 8192
+#: Compressed CSV files, by the file-name extension pandas infers the compression from.
+_COMPRESSIONS = {".gz": "gzip", ".bz2": "bz2", ".zip": "zip", ".xz": "xz", ".zst": "zstd"}
+_COMPRESSION_NAMES = {"gzip": "gzip-compressed", "bz2": "bzip2-compressed", "zip": "ZIP",
+                      "xz": "xz-compressed", "zstd": "zstd-compressed"}
+#: The leading bytes of each compressed format, to say so when one is misnamed as plain CSV.
+_COMPRESSION_MAGIC = {".gz": b"\x1f\x8b", ".bz2": b"BZh", ".zip": b"PK\x03\x04",
+                      ".xz": b"\xfd7zXZ\x00", ".zst": b"\x28\xb5\x2f\xfd"}
+_PARQUET_EXTENSIONS = (".parquet", ".pq")
+#: The data file formats, for the subcommands' help.
+DATA_HELP = ("a CSV file with a header row (also compressed: .csv.gz, .bz2, .zip, .xz, .zst) or a "
+             "Parquet file (.parquet, .pq)")
+#: Parquet files start (and end) with these four bytes.
+_PARQUET_MAGIC = b"PAR1"
 
 
 class CLIError(Exception):
@@ -123,33 +137,199 @@ def check_input_file(path: str, what: str = "data file") -> None:
         raise CLIError(f"{what} {path} is a directory, not a file")
 
 
-def read_csv(path: str) -> pd.DataFrame:
-    """Read a CSV file with a header row, turning every way it can fail into a :class:`CLIError`."""
-    import pandas as pd
+def read_table(path: str) -> pd.DataFrame:
+    """Read a data file, turning every way it can fail into a one-line :class:`CLIError`.
 
+    The reader is chosen by the file name: Parquet for ``.parquet`` and ``.pq`` (and for any file
+    that starts and ends with Parquet's ``PAR1`` magic bytes), otherwise a CSV file with a header row,
+    decompressed first when the name ends in ``.gz``, ``.bz2``, ``.zip``, ``.xz`` or ``.zst``
+    (as pandas infers compression). Columns keep the dtypes pandas reads them with.
+    """
     check_input_file(path)
+    head = _read_head(path, None)
+    name = path.lower()
+    if name.endswith(_PARQUET_EXTENSIONS) or _has_parquet_magic(path, head):
+        if not head:
+            raise CLIError(f"{path} is empty: expected a Parquet file")
+        frame = _read_parquet(path)
+        if frame.shape[0] == 0:
+            raise CLIError(f"{path} has no data rows")
+        return frame
+    if not head:  # an empty .gz is no valid archive, but "empty" is what the user needs to hear
+        raise CLIError(f"{path} is empty: expected a CSV file with a header row")
+    frame = _read_csv(path, _compression(name))
+    if frame.shape[0] == 0:
+        raise CLIError(f"{path} has a header but no data rows")
+    return frame
+
+
+def _has_parquet_magic(path: str, head: bytes) -> bool:
+    """Whether ``path`` starts and ends with ``PAR1``, as Parquet files do.
+
+    Both ends, so that a CSV file whose first column happens to be named ``PAR1`` stays a CSV.
+    """
+    if not head.startswith(_PARQUET_MAGIC):
+        return False
     try:
         with open(path, "rb") as handle:
-            head = handle.read(_SNIFF_BYTES)
-    except OSError as exc:
-        raise CLIError(f"cannot read {path}: {exc.strerror or exc}") from None
-    # pandas happily "parses" many binary files into garbage columns; a NUL byte never occurs
-    # in a text CSV, so it is a reliable sign the user passed a model or archive by mistake.
-    if b"\x00" in head:
-        raise CLIError(f"{path} is not a CSV file: it contains binary data")
+            handle.seek(-len(_PARQUET_MAGIC), os.SEEK_END)
+            return handle.read() == _PARQUET_MAGIC
+    except OSError:  # shorter than the magic at both ends: not Parquet
+        return False
+
+
+def _compression(name: str) -> str | None:
+    """The compression a (lower-cased) file name says its CSV content is stored with."""
+    return next((kind for ext, kind in _COMPRESSIONS.items() if name.endswith(ext)), None)
+
+
+def _read_csv(path: str, compression: str | None) -> pd.DataFrame:
+    import pandas as pd
+
+    corrupt = _corruption_errors(path, compression)
     try:
-        frame = pd.read_csv(path)
+        # Decompress, then sniff: pandas happily "parses" many binary files into garbage
+        # columns; a NUL byte never occurs in a text CSV, so it is a reliable sign the user
+        # passed a model or archive by mistake -- compressed or not.
+        head = _read_head(path, compression)
+        if b"\x00" in head:
+            raise CLIError(f"{path} is not a CSV file: it contains binary data{_binary_hint(head)}")
+        with _open_data(path, compression) as handle:
+            return pd.read_csv(handle)
     except pd.errors.EmptyDataError:
         raise CLIError(f"{path} is empty: expected a CSV file with a header row") from None
     except pd.errors.ParserError as exc:
         raise CLIError(f"{path} is not a readable CSV file: {_first_line(exc)}") from None
     except UnicodeDecodeError:
         raise CLIError(f"{path} is not a UTF-8 encoded CSV file") from None
+    except corrupt as exc:
+        raise _corrupt(path, compression, exc) from None
     except OSError as exc:
+        # A decompressor's complaint about its data carries no errno (bz2: "Invalid data
+        # stream"); a failing disk or a permission problem does.
+        if compression is not None and exc.errno is None:
+            raise _corrupt(path, compression, exc) from None
         raise CLIError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if frame.shape[0] == 0:
-        raise CLIError(f"{path} has a header but no data rows")
-    return frame
+
+
+def _read_head(path: str, compression: str | None) -> bytes:
+    """The first :data:`_SNIFF_BYTES` bytes of ``path``, decompressed with ``compression``."""
+    try:
+        with _open_data(path, compression) as handle:
+            return handle.read(_SNIFF_BYTES)
+    except OSError as exc:
+        if compression is not None and exc.errno is None:
+            raise  # corrupt compressed data: reported by the caller, which knows the format
+        raise CLIError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+@contextlib.contextmanager
+def _open_data(path: str, compression: str | None) -> Iterator[Any]:
+    """``path`` opened for reading bytes, decompressed on the fly with ``compression``."""
+    if compression is None:
+        with open(path, "rb") as handle:
+            yield handle
+    elif compression == "gzip":
+        import gzip
+
+        with gzip.open(path, "rb") as handle:
+            yield handle
+    elif compression == "bz2":
+        import bz2
+
+        with bz2.open(path, "rb") as handle:
+            yield handle
+    elif compression == "xz":
+        import lzma
+
+        with lzma.open(path, "rb") as handle:
+            yield handle
+    elif compression == "zstd":
+        zstandard = _zstandard(path)
+        with zstandard.open(path, "rb") as handle:
+            yield handle
+    else:  # zip: one CSV file inside, as pandas requires
+        import zipfile
+
+        with zipfile.ZipFile(path) as archive:
+            members = [m for m in archive.infolist()
+                       if not m.is_dir() and not m.filename.startswith("__MACOSX/")]
+            if len(members) != 1:
+                listed = f": {format_columns(m.filename for m in members)}" if members else ""
+                raise CLIError(f"{path} is a ZIP archive of {len(members)} files{listed}; expected "
+                               "exactly one CSV file in it")
+            with archive.open(members[0]) as handle:
+                yield handle
+
+
+def _zstandard(path: str):
+    """The ``zstandard`` module, which pandas also needs for ``.zst`` files; not a dependency."""
+    try:
+        import zstandard
+    except ImportError:
+        raise CLIError(f"cannot read {path}: .zst files need the 'zstandard' module, which is "
+                       "not installed (pip install zstandard)") from None
+    return zstandard
+
+
+def _corruption_errors(path: str, compression: str | None) -> tuple[type[BaseException], ...]:
+    """What corrupt or truncated ``compression`` data raises, besides an errno-less OSError."""
+    if compression is None:
+        return ()
+    import lzma
+    import zipfile
+    import zlib
+
+    errors: tuple[type[BaseException], ...] = (EOFError, zlib.error, lzma.LZMAError,
+                                               zipfile.BadZipFile)
+    if compression == "zstd":
+        errors += (_zstandard(path).ZstdError,)
+    return errors
+
+
+def _corrupt(path: str, compression: str | None, exc: BaseException) -> CLIError:
+    return CLIError(f"{path} is not a readable {_COMPRESSION_NAMES[compression]} file: "
+                    f"{_first_line(exc)}")
+
+
+def _binary_hint(head: bytes) -> str:
+    """Why sniffed binary content may be a misnamed file, or nothing if it looks like neither."""
+    if head.startswith(_PARQUET_MAGIC):
+        return " (it holds a Parquet file: decompress it and name it .parquet)"
+    for ext, magic in _COMPRESSION_MAGIC.items():
+        if head.startswith(magic):
+            kind = _COMPRESSION_NAMES[_COMPRESSIONS[ext]]
+            return f" (it looks like {kind} data: add {ext} to its name)"
+    return ""
+
+
+def _read_parquet(path: str) -> pd.DataFrame:
+    import importlib.util
+
+    import pandas as pd
+
+    errors: tuple[type[BaseException], ...] = (ValueError, OSError, NotImplementedError)
+    try:
+        from pyarrow import ArrowException
+
+        errors += (ArrowException,)
+    except ImportError:
+        pass
+    try:
+        return pd.read_parquet(path)
+    except ImportError as exc:
+        if importlib.util.find_spec("pyarrow") is None:
+            raise CLIError(f"cannot read {path}: Parquet files need the 'pyarrow' module, which "
+                           "is not installed") from None
+        raise CLIError(f"cannot read {path}: {_first_line(exc)}") from None
+    except errors as exc:
+        if isinstance(exc, OSError) and exc.errno is not None:
+            raise CLIError(f"cannot read {path}: {exc.strerror or exc}") from None
+        message = _first_line(exc)
+        # pyarrow names the file again: "Could not open Parquet input source '<path>': ..."
+        if message.startswith("Could not open Parquet input source") and "': " in message:
+            message = message.split("': ", 1)[1]
+        raise CLIError(f"{path} is not a readable Parquet file: {message}") from None
 
 
 def split_target(frame: pd.DataFrame, target: str, path: str) -> tuple[pd.DataFrame, pd.Series]:

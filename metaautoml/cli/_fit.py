@@ -1,4 +1,4 @@
-"""``metaautoml fit``: search for the best pipeline on a CSV file and save it with joblib."""
+"""``metaautoml fit``: search for the best pipeline on a data file and save it with joblib."""
 
 from __future__ import annotations
 
@@ -29,12 +29,13 @@ examples:
 def add_parser(subparsers, parents: list[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     """Register ``fit`` with its options on ``subparsers``."""
     parser = subparsers.add_parser(
-        NAME, parents=parents, help="search for the best pipeline on a CSV file and save it",
-        description="Search model families and hyperparameters by cross-validation on a CSV\n"
-                    "file with a header row, save the best pipeline refitted on all rows, and\n"
-                    "print the leaderboard and the best configuration.",
+        NAME, parents=parents,
+        help="search for the best pipeline on a data file (CSV or Parquet) and save it",
+        description="Search model families and hyperparameters by cross-validation on a data\n"
+                    "file (CSV, possibly compressed, or Parquet), save the best pipeline refitted\n"
+                    "on all rows, and print the leaderboard and the best configuration.",
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("data", metavar="DATA.csv", help="training data with a header row")
+    parser.add_argument("data", metavar="DATA", help=f"training data: {_common.DATA_HELP}")
     parser.add_argument("--target", required=True, metavar="COL", help="the column to predict")
     _common.add_task_argument(parser)
     search = parser.add_argument_group("search")
@@ -77,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     """Fit on ``args.data``, save the model to ``args.output`` and print the results."""
     # Fail before a possibly hour-long search rather than after it.
     _common.check_output_path(args.output)
-    frame = _common.read_csv(args.data)
+    frame = _common.read_table(args.data)
     X, y = _common.split_target(frame, args.target, args.data)
     task = _common.resolve_task(args.task, y)
     if args.metric is not None:

@@ -21,10 +21,11 @@ examples:
 def add_parser(subparsers, parents: list[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     """Register ``metafeatures`` with its options on ``subparsers``."""
     parser = subparsers.add_parser(
-        NAME, parents=parents, help="print the meta-features of a CSV dataset",
-        description="Compute the meta-features of a CSV dataset with a header row.",
+        NAME, parents=parents, help="print the meta-features of a dataset (CSV or Parquet)",
+        description="Compute the meta-features of a dataset: a CSV file with a header row,\n"
+                    "possibly compressed, or a Parquet file.",
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("data", metavar="DATA.csv", help="the dataset, with a header row")
+    parser.add_argument("data", metavar="DATA", help=f"the dataset: {_common.DATA_HELP}")
     parser.add_argument("--target", required=True, metavar="COL", help="the target column")
     _common.add_task_argument(parser)
     _common.add_format_argument(parser)
@@ -34,7 +35,7 @@ def add_parser(subparsers, parents: list[argparse.ArgumentParser]) -> argparse.A
 
 def run(args: argparse.Namespace) -> int:
     """Compute and print the meta-features of ``args.data``."""
-    frame = _common.read_csv(args.data)
+    frame = _common.read_table(args.data)
     X, y = _common.split_target(frame, args.target, args.data)
     task = _common.resolve_task(args.task, y)
 

@@ -1,4 +1,4 @@
-"""``metaautoml predict``: apply a model saved by ``metaautoml fit`` to a CSV file."""
+"""``metaautoml predict``: apply a model saved by ``metaautoml fit`` to a data file."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ Only load model files you created or otherwise trust."""
 _EPILOG = f"""\
 {_WARNING}
 
-If DATA.csv contains the model's target column it is ignored, so the training file itself can
+If DATA contains the model's target column it is ignored, so the training file itself can
 be passed. Columns the model was not trained on are ignored too.
 
 examples:
@@ -29,14 +29,15 @@ def add_parser(subparsers, parents: list[argparse.ArgumentParser]) -> argparse.A
     """Register ``predict`` with its options on ``subparsers``."""
     parser = subparsers.add_parser(
         NAME, parents=parents, help="predict with a saved model (only load models you trust)",
-        description="Predict the target of every row of a CSV file with a model saved by\n"
-                    "'metaautoml fit'.",
+        description="Predict the target of every row of a data file (CSV, possibly compressed, or\n"
+                    "Parquet) with a model saved by 'metaautoml fit'.",
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("model", metavar="MODEL.joblib",
                         help="a model saved by 'metaautoml fit' (a pickle: trusted files only)")
-    parser.add_argument("data", metavar="DATA.csv", help="rows to predict, with a header row")
+    parser.add_argument("data", metavar="DATA", help=f"rows to predict: {_common.DATA_HELP}")
     parser.add_argument("--output", "-o", default=None, metavar="PREDICTIONS.csv",
-                        help="write the predictions to this CSV file instead of stdout")
+                        help="write the predictions to this CSV file instead of stdout (CSV "
+                             "whatever the input format)")
     parser.add_argument("--proba", action="store_true",
                         help="add class probabilities, one column 'proba_CLASS' per class "
                              "(classifiers only)")
@@ -84,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
                          "available for classifiers")
     _warn_on_version_mismatch(bundle, args.model)
 
-    frame = _common.read_csv(args.data)
+    frame = _common.read_table(args.data)
     X = _features(frame, bundle, args.data)
     target = bundle.get("target") or "prediction"
 

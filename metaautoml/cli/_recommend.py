@@ -22,10 +22,12 @@ examples:
 def add_parser(subparsers, parents: list[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     """Register ``recommend`` with its options on ``subparsers``."""
     parser = subparsers.add_parser(
-        NAME, parents=parents, help="propose configurations for a CSV dataset without training",
-        description="Print the warm-start configurations for a CSV dataset and why they were chosen.",
+        NAME, parents=parents,
+        help="propose configurations for a dataset (CSV or Parquet) without training",
+        description="Print the warm-start configurations for a dataset (CSV, possibly compressed,\n"
+                    "or Parquet) and why they were chosen.",
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("data", metavar="DATA.csv", help="the dataset, with a header row")
+    parser.add_argument("data", metavar="DATA", help=f"the dataset: {_common.DATA_HELP}")
     parser.add_argument("--target", required=True, metavar="COL", help="the target column")
     _common.add_task_argument(parser)
     parser.add_argument("--n", type=_common.positive_int, default=10, metavar="N",
@@ -39,7 +41,7 @@ def add_parser(subparsers, parents: list[argparse.ArgumentParser]) -> argparse.A
 
 def run(args: argparse.Namespace) -> int:
     """Print the proposals, the matched datasets and the trust."""
-    frame = _common.read_csv(args.data)
+    frame = _common.read_table(args.data)
     X, y = _common.split_target(frame, args.target, args.data)
     task = _common.resolve_task(args.task, y)
 

@@ -176,7 +176,7 @@ def _rebuild_search(study, record: dict, storage: str, n_jobs: int) -> dict:
     _common.check_input_file(path)
     if _sha256(path) != data["sha256"]:
         raise CLIError(f"data file {path} changed since 'metaautoml fit' started study {name!r}")
-    X, y = _common.split_target(_common.read_csv(path), data["target"], path)
+    X, y = _common.split_target(_common.read_table(path), data["target"], path)
 
     task, seed = settings["task"], int(settings["seed"])
     estimator_class = MetaAutoMLClassifier if task == "classification" else MetaAutoMLRegressor

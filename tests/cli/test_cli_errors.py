@@ -182,7 +182,7 @@ def test_unexpected_errors_are_one_line_and_point_at_debug(monkeypatch, iris, ca
     def broken(path):
         raise KeyError("boom")
 
-    monkeypatch.setattr(_common, "read_csv", broken)
+    monkeypatch.setattr(_common, "read_table", broken)
     err = _error(capsys, ["metafeatures", iris, "--target", "species"])
     assert_one_line_error(err, "KeyError: 'boom' (run with --debug for the traceback)")
 
@@ -191,7 +191,7 @@ def test_multi_line_library_messages_become_one_line(monkeypatch, iris, capsys):
     def broken(path):
         raise ValueError("first line\n  second line\n")
 
-    monkeypatch.setattr(_common, "read_csv", broken)
+    monkeypatch.setattr(_common, "read_table", broken)
     assert_one_line_error(_error(capsys, ["metafeatures", iris, "--target", "species"]),
                           "first line second line")
 

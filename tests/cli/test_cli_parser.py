@@ -110,7 +110,7 @@ def test_debug_is_accepted_before_and_after_the_subcommand():
      "argument --task: invalid choice: 'ranking'"),
     (["fit", "d.csv", "--target", "y", "-o", "m.joblib", "--format", "xml"],
      "argument --format: invalid choice: 'xml'"),
-    (["predict", "m.joblib"], "the following arguments are required: DATA.csv"),
+    (["predict", "m.joblib"], "the following arguments are required: DATA"),
     (["metafeatures", "d.csv", "--target", "y", "--unknown"], "unrecognized arguments: --unknown"),
 ])
 def test_usage_errors_are_one_line_with_status_2(argv, fragment, capsys):
