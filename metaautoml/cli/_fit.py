@@ -155,6 +155,7 @@ def _summary(estimator, task: str, leaderboard, output: str) -> dict:
         "n_trials": int(len(leaderboard)),
         "n_complete": int((leaderboard["state"] == "complete").sum()),
         "model": output,
+        "refit_fallbacks": list(estimator.refit_fallbacks_),
         "leaderboard": top.to_dict(orient="records"),
     }
 
@@ -167,6 +168,9 @@ def _print_table(estimator, task: str, leaderboard, output: str) -> None:
     print(f"task: {task}   metric: {estimator.metric_}   "
           f"trials: {len(leaderboard)} ({n_complete} complete)")
     print(f"best score: {float(estimator.best_score_):.6g} ({config.get('family', '?')})")
+    for fallback in estimator.refit_fallbacks_:
+        print(f"  better trial {fallback['number']} ({fallback['family']}) failed to refit on all "
+              f"the data: {_short_error(fallback['error'])}")
     print("best configuration:")
     width = max(len(str(k)) for k in config)
     for key, value in config.items():

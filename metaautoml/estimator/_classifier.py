@@ -149,7 +149,7 @@ class MetaAutoMLClassifier(ClassifierMixin, MetaAutoMLBase):
         _, counts = np.unique(labels[~pd.isna(labels)], return_counts=True)
         if len(counts) > MANY_NUMERIC_CLASSES and np.median(counts) < 5:
             return (f"y holds {len(counts)} distinct numbers, read as {len(counts)} classes; if it "
-                    "is a quantity, use MetaAutoMLRegressor")
+                    "is a quantity, use MetaAutoMLRegressor (--task regression on the command line)")
         return None
 
     def predict(self, X) -> np.ndarray:

@@ -38,6 +38,9 @@ class FoldResult:
         Wall time of the search and the refit.
     predictions : str or None
         The CSV file with the fold's test predictions, when they were written.
+    refit_fallbacks : int
+        Better-scoring configurations that failed to refit on the fold's training rows before
+        ``best_family``'s did (see the estimators' ``refit_fallbacks_``).
     """
 
     fold: int
@@ -48,6 +51,7 @@ class FoldResult:
     cv_score: float
     fit_seconds: float
     predictions: str | None = None
+    refit_fallbacks: int = 0
 
 
 @dataclass(frozen=True)
@@ -243,7 +247,7 @@ def _run_fold(task: OpenMLTaskData, fold: int, scorer, predictions_dir: Path | N
     return FoldResult(fold=fold, score=score, n_train=len(y_train), n_test=len(y_test),
                       best_family=str(estimator.best_config_.get("family", "")),
                       cv_score=float(estimator.best_score_), fit_seconds=fit_seconds,
-                      predictions=written)
+                      predictions=written, refit_fallbacks=len(estimator.refit_fallbacks_))
 
 
 def _test_score(estimator, scorer, X_test, y_test, prediction, proba) -> float:

@@ -1,0 +1,43 @@
+"""`metaautoml fit` keeps the search when the best configuration fails to refit."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+from _cli_helpers import needs_estimator, single_cpu
+
+import metaautoml.evaluation._runner
+from metaautoml.cli import main
+
+
+@needs_estimator
+def test_fit_reports_a_refit_fallback(tmp_path, monkeypatch, capsys):
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"a": rng.normal(size=60), "b": rng.normal(size=60)})
+    # Labels that look like integers, read back as text: the refit fits the codes they encode.
+    frame["label"] = np.where(frame["a"] > 0, "1", "0")
+    data = tmp_path / "train.csv"
+    frame.to_csv(data, index=False)
+    real_fit = metaautoml.evaluation._runner.fit_pipeline
+    calls = []
+
+    def fail_first(config, *args, **kwargs):
+        calls.append(config["family"])
+        if len(calls) == 1:
+            raise ValueError("refit refused")
+        return real_fit(config, *args, **kwargs)
+
+    monkeypatch.setattr(metaautoml.evaluation._runner, "fit_pipeline", fail_first)
+    model = tmp_path / "model.joblib"
+    with single_cpu():
+        code = main(["fit", str(data), "--target", "label", "--n-trials", "3", "--cv", "2",
+                     "--random-state", "0", "--output", str(model), "--format", "json"])
+    captured = capsys.readouterr()
+    assert code == 0
+    summary = json.loads(captured.out)
+    (fallback,) = summary["refit_fallbacks"]
+    assert fallback["family"] == calls[0] and "refit refused" in fallback["error"]
+    assert summary["best_config"]["family"] == calls[1]
+    assert "failed to refit on all the data" in captured.err
