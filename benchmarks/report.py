@@ -1,20 +1,23 @@
 """Write docs/benchmarks.md and its figures from the benchmarks' raw results on disk.
 
 Reads what ``pool_benchmark.py`` and ``live_benchmark.py`` wrote (``--pool`` and ``--live``
-directories), draws the regret and rank figures, and writes the page with the exact command
-lines the results came from (each script records its own in ``run.json``) and the machine they
-ran on. Nothing is recomputed: rerun the benchmarks to change the numbers.
+directories; ``--soak``: what ``soak.py`` wrote, rendered as in its ``summary.md``), draws the
+regret and rank figures, and writes the page with the exact command lines the results came from
+(each script records its own in ``run.json``) and the machine they ran on. Nothing is
+recomputed: rerun the benchmarks to change the numbers.
 
 Usage::
 
     .venv/bin/python benchmarks/report.py
     .venv/bin/python benchmarks/report.py --pool benchmarks/results/pool --live benchmarks/results/live \\
         --output docs/benchmarks.md --figures docs/figures
+    .venv/bin/python benchmarks/report.py --soak benchmarks/results/soak
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
@@ -47,7 +50,7 @@ def _method_list(notes: dict[str, str], methods) -> str:
 
 
 def build_page(pool_dirs: list[Path], live_dirs: list[Path], output: Path, figures_dir: Path,
-               sweep_dir: Path | None = None) -> str:
+               sweep_dir: Path | None = None, soak_dir: Path | None = None) -> str:
     page_dir = output.parent
     sections = ["# Benchmarks", "",
                 "Every number on this page is read from the raw results in `benchmarks/results/` "
@@ -58,7 +61,8 @@ def build_page(pool_dirs: list[Path], live_dirs: list[Path], output: Path, figur
     pool_notes = [_run_notes(d) for d in pool_dirs]
     live_notes = [_run_notes(d) for d in live_dirs]
     sweep_notes = _run_notes(sweep_dir) if sweep_dir is not None else {}
-    for notes in (*pool_notes, sweep_notes, *live_notes):
+    soak_notes = _run_notes(soak_dir) if soak_dir is not None else {}
+    for notes in (*pool_notes, sweep_notes, *live_notes, soak_notes):
         for command in [*notes.get("earlier_commands", []), notes.get("command")]:
             if command and command not in regenerate:
                 regenerate.append(command)
@@ -66,6 +70,7 @@ def build_page(pool_dirs: list[Path], live_dirs: list[Path], output: Path, figur
                    + " ".join(f"--pool {_rel(d)}" for d in pool_dirs) + " "
                    + (f"--sweep {_rel(sweep_dir)} " if sweep_dir is not None else "")
                    + " ".join(f"--live {_rel(d)}" for d in live_dirs)
+                   + (f" --soak {_rel(soak_dir)}" if soak_dir is not None else "")
                    + f" --output {_rel(output)} --figures {_rel(figures_dir)}", "```", ""]
     sections += ["## Regenerate", "", "The benchmark scripts resume from the raw CSV files they "
                  "find (pass `--force` to start afresh); `make benchmarks` runs them all:", "",
@@ -104,7 +109,20 @@ def build_page(pool_dirs: list[Path], live_dirs: list[Path], output: Path, figur
         stem = "live" if index == 0 else f"live{index + 1}"
         figures = plot_live(curves, figures_dir, stem=stem)
         sections += [live_section(results, curves, figures, page_dir, stem=stem, heading="####")]
+    if soak_dir is not None:
+        sections += [_soak_module().soak_section(soak_dir, heading="##")]
     return "\n".join(sections).rstrip() + "\n"
+
+
+def _soak_module():
+    """``benchmarks/soak.py``, which renders its own results (also as its ``summary.md``)."""
+    if "soak" not in sys.modules:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        try:
+            importlib.import_module("soak")
+        finally:
+            sys.path.pop(0)
+    return sys.modules["soak"]
 
 
 def _pool_part(pool_dir: Path, pool_notes: dict, page_dir: Path, figures_dir: Path,
@@ -200,12 +218,14 @@ def main(argv: list[str] | None = None) -> int:
                              "(default: benchmarks/results/live)")
     parser.add_argument("--sweep", type=Path, default=None,
                         help="the output directory of pool_sweep.py, if it ran")
+    parser.add_argument("--soak", type=Path, default=None,
+                        help="the output directory of soak.py, if it ran")
     parser.add_argument("--output", type=Path, default=REPO / "docs/benchmarks.md")
     parser.add_argument("--figures", type=Path, default=REPO / "docs/figures")
     args = parser.parse_args(argv)
     live = args.live or [REPO / "benchmarks/results/live"]
     pool = args.pool or [REPO / "benchmarks/results/pool"]
-    page = build_page(pool, live, args.output, args.figures, args.sweep)
+    page = build_page(pool, live, args.output, args.figures, args.sweep, args.soak)
     tmp = args.output.with_suffix(".md.tmp")
     tmp.write_text(page)
     os.replace(tmp, args.output)
