@@ -38,7 +38,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import ClassVar
 
 import numpy as np
 import optuna
@@ -50,7 +49,7 @@ from ..estimator import MetaAutoMLClassifier, MetaAutoMLRegressor
 from ..evaluation import DEFAULT_METRIC, METRICS
 from ..matcher import MatcherConfig
 from ..metadb import MetaDB, MetaTrainingSet
-from ..search import default_sampler
+from ..strategy import ColdStart, MetaWarmStart, PlainSearch
 from ..surrogate import TrainingConfig
 from ..warmstart import ProposerConfig, WarmStartProposer
 from ._pool import fit_proposer
@@ -256,44 +255,14 @@ def outer_split(X: pd.DataFrame, y: pd.Series, task: str, seed: int, test_size: 
 
 
 # -- the searchers ---------------------------------------------------------------------------------
-class _PlainSearch:
-    """The estimator's search with nothing enqueued and one Optuna sampler for every trial."""
-
-    _sampler_kind: ClassVar[str] = "tpe"
-
-    def _plan_search(self, space, frame, y, metric, seed):
-        self.warm_start_, self.warm_start_configs_, self.meta_features_ = None, [], None
-        sampler = (default_sampler(seed) if self._sampler_kind == "tpe"
-                   else optuna.samplers.RandomSampler(seed=seed))
-        return [], sampler
-
-
-class _TPEClassifier(_PlainSearch, MetaAutoMLClassifier):
-    _sampler_kind = "tpe"
-
-
-class _TPERegressor(_PlainSearch, MetaAutoMLRegressor):
-    _sampler_kind = "tpe"
-
-
-class _RandomClassifier(_PlainSearch, MetaAutoMLClassifier):
-    _sampler_kind = "random"
-
-
-class _RandomRegressor(_PlainSearch, MetaAutoMLRegressor):
-    _sampler_kind = "random"
-
-
-_ESTIMATORS = {
-    ("classification", "metaautoml_warm"): MetaAutoMLClassifier,
-    ("classification", "metaautoml_cold"): MetaAutoMLClassifier,
-    ("classification", "optuna_tpe"): _TPEClassifier,
-    ("classification", "random_search"): _RandomClassifier,
-    ("regression", "metaautoml_warm"): MetaAutoMLRegressor,
-    ("regression", "metaautoml_cold"): MetaAutoMLRegressor,
-    ("regression", "optuna_tpe"): _TPERegressor,
-    ("regression", "random_search"): _RandomRegressor,
+#: Each searching method's warm-start strategy: the estimators run them all, as users would.
+_STRATEGIES = {
+    "metaautoml_cold": lambda proposer: ColdStart(),
+    "metaautoml_warm": lambda proposer: MetaWarmStart(proposer),
+    "optuna_tpe": lambda proposer: PlainSearch("tpe"),
+    "random_search": lambda proposer: PlainSearch("random"),
 }
+_ESTIMATORS = {"classification": MetaAutoMLClassifier, "regression": MetaAutoMLRegressor}
 
 
 def best_so_far(study: optuna.Study, start: datetime) -> list[tuple[int, float, float]]:
@@ -386,10 +355,10 @@ class _Unit:
         cfg = self.config
         params = {"n_trials": cfg.n_trials, "cv": cfg.cv, "metric": self.metric,
                   "per_trial_time_limit": cfg.per_trial_time_limit, "n_jobs": 1,
-                  "random_state": self.seed, "warm_start": False}
+                  "random_state": self.seed, "warm_start": _STRATEGIES[method](proposer)}
         if method == "metaautoml_warm":
-            params.update(warm_start=proposer, n_warm_start=cfg.n_warm_start)
-        model = _ESTIMATORS[self.task, method](**params)
+            params.update(n_warm_start=cfg.n_warm_start)
+        model = _ESTIMATORS[self.task](**params)
         start, clock = datetime.now(), time.perf_counter()
         model.fit(self.X_train, self.y_train)
         wall = time.perf_counter() - clock

@@ -183,15 +183,13 @@ def _rebuild_search(study, record: dict, storage: str, n_jobs: int) -> dict:
     known = estimator_class().get_params()
     params = {k: v for k, v in settings.items() if k in known and k not in _PER_PROCESS}
     estimator = estimator_class(**params, n_jobs=n_jobs, random_state=seed)
-    n_jobs = estimator._n_jobs()
     budget = joined_budget(record, storage)
-    objective = estimator._search_objective(X, y, seed, n_jobs, timed=budget.deadline is not None)
+    objective = estimator.search_objective(X, y, seed=seed, timed=budget.deadline is not None)
     # The fit's sampler, but seeded apart: with one seed, every process would propose the same
     # configurations.
-    _, study.sampler = estimator._plan_search(objective.space, objective.frame, objective.y_search,
-                                              objective.metric.name, _independent_seed())
+    study.sampler = estimator.plan_search(objective, _independent_seed()).sampler
     return {"budget": budget, "space": objective.space, "make_runner": objective.make_runner,
-            "n_jobs": n_jobs, "per_trial_time_limit": estimator.per_trial_time_limit}
+            "n_jobs": objective.n_jobs, "per_trial_time_limit": estimator.per_trial_time_limit}
 
 
 def _independent_seed() -> int:

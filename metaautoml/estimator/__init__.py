@@ -1,6 +1,7 @@
 """scikit-learn estimators that search the CASH space with Optuna and refit the best pipeline."""
 
+from ._base import SearchObjective
 from ._classifier import MetaAutoMLClassifier
 from ._regressor import MetaAutoMLRegressor
 
-__all__ = ["MetaAutoMLClassifier", "MetaAutoMLRegressor"]
+__all__ = ["MetaAutoMLClassifier", "MetaAutoMLRegressor", "SearchObjective"]

@@ -35,25 +35,23 @@ from ..evaluation import (
 from ..search import (
     check_budget,
     create_study,
-    default_sampler,
     leaderboard,
     optuna_verbosity,
     run_search,
 )
 from ..search._shared import share_study
-from ..space import ColumnTypes, Config, SearchSpace, get_space
-
-#: ``source`` tag of the scikit-learn default configurations tried first.
-DEFAULT_SOURCE = "default"
+from ..space import ColumnTypes, SearchSpace, get_space
+from ..strategy import DEFAULT_SOURCE, MetaWarmStart, SearchPlan, resolve_strategy
 
 
 @dataclass(frozen=True)
 class SearchObjective:
-    """The checked data and what a search evaluates on it (see ``_search_objective``).
+    """The checked data and what a search evaluates on it (see ``search_objective``).
 
     ``y_search`` is the target the trials score and the best pipeline is refitted on (class
     codes ``0..K-1`` for classification, decoded by ``classes_``); ``make_runner(**overrides)``
-    returns a :class:`~metaautoml.evaluation.TrialRunner`.
+    returns a :class:`~metaautoml.evaluation.TrialRunner`; ``n_jobs`` is how many trials the
+    search runs at once.
     """
 
     frame: pd.DataFrame
@@ -62,6 +60,7 @@ class SearchObjective:
     space: SearchSpace
     metric: Metric
     make_runner: Callable[..., TrialRunner]
+    n_jobs: int = 1
 
 
 class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
@@ -120,12 +119,16 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         # Before the data and the warm start, which would otherwise fail on them first.
         check_budget(self.n_trials, self.time_budget, self.per_trial_time_limit)
         seed = self._seed()
-        objective = self._search_objective(X, y, seed, n_jobs, timed=self.time_budget is not None)
-        frame, y_search, space, metric = (objective.frame, objective.y_search, objective.space,
-                                          objective.metric)
-        proposals, sampler = self._plan_search(space, frame, y_search, metric.name, seed)
+        objective = self.search_objective(X, y, seed=seed, n_jobs=n_jobs,
+                                          timed=self.time_budget is not None)
+        space, metric = objective.space, objective.metric
+        plan = self.plan_search(objective, seed)
+        self.warm_start_ = plan.warm_start
+        self.warm_start_configs_ = [config for source, config in plan.enqueue
+                                    if source != DEFAULT_SOURCE]
+        self.meta_features_ = plan.meta_features
         with optuna_verbosity(self.verbose):
-            study = create_study(self.storage, self.study_name, sampler=sampler)
+            study = create_study(self.storage, self.study_name, sampler=plan.sampler)
             # A stored study records how to rebuild this search, so that `metaautoml worker`
             # processes can join it and share its budget.
             shared = None if self.storage is None else share_study(
@@ -134,7 +137,7 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
             trials = run_search(study, space, objective.make_runner, n_trials=self.n_trials,
                                 time_budget=self.time_budget,
                                 per_trial_time_limit=self.per_trial_time_limit,
-                                enqueue=proposals, n_jobs=n_jobs,
+                                enqueue=plan.enqueue, n_jobs=n_jobs,
                                 progress=self.verbose >= 1, shared=shared)
         ranked = _ranked_trials(study, trials)
         self.study_ = study
@@ -180,13 +183,31 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         self.best_score_ = float(trial.value)
         self.best_estimator_ = pipeline
 
-    def _search_objective(self, X, y, seed: int, n_jobs: int, *, timed: bool) -> SearchObjective:
-        """What the search evaluates: checked data, folds, metrics, space and trial runners.
+    def search_objective(self, X, y, *, seed: int, n_jobs: int | None = None,
+                         timed: bool = False) -> SearchObjective:
+        """What a search with these parameters evaluates on ``(X, y)``, without searching.
 
+        The checked data, the folds, the metrics, the space and a factory of trial runners.
         ``fit`` and ``metaautoml worker`` both build their objective here, so a worker joining
-        a stored study evaluates exactly the trials ``fit`` would. ``timed``: the search has a
-        wall-clock budget, whose deadline a trial can only be held to in a worker process.
+        a stored study evaluates exactly the trials ``fit`` would. Sets no fitted attribute.
+
+        Parameters
+        ----------
+        X, y : as for ``fit``
+        seed : int
+            Seeds the folds and the models.
+        n_jobs : int or None, default=None
+            Trials the search runs at once (each trial's thread share depends on it); ``None``
+            is this estimator's ``n_jobs``.
+        timed : bool, default=False
+            The search has a wall-clock budget, whose deadline a trial can only be held to in a
+            worker process.
+
+        Returns
+        -------
+        SearchObjective
         """
+        n_jobs = self._n_jobs() if n_jobs is None else n_jobs
         frame = self._check_fit_X(X, y)
         shape = getattr(y, "shape", ())
         if len(shape) == 2 and shape[1] == 1:
@@ -214,53 +235,36 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
                               n_threads=default_n_threads(n_jobs),
                               memory_limit_mb=self.memory_limit_mb)
         return SearchObjective(frame=frame, y_search=y_search, columns=columns,
-                               space=get_space(task), metric=metric, make_runner=make_runner)
+                               space=get_space(task), metric=metric, make_runner=make_runner,
+                               n_jobs=n_jobs)
 
-    def _plan_search(self, space: SearchSpace, frame: pd.DataFrame, y: np.ndarray, metric: str,
-                     seed: int) -> tuple[list[tuple[str, Config]], optuna.samplers.BaseSampler]:
-        """The configurations to enqueue and the sampler for the rest of the search.
+    def plan_search(self, objective: SearchObjective, seed: int) -> SearchPlan:
+        """The configurations to try first and the sampler after them, for ``objective``.
 
-        Cold start: each family's scikit-learn default, then TPE. Warm start: the proposer's
-        configurations, then :class:`~metaautoml.search.MetaSurrogateSampler` (TPE as its
-        fallback). Without a usable meta-database the warm start falls back to the cold start
-        with a warning.
+        ``warm_start`` decides (see :mod:`metaautoml.strategy`): the meta-learned warm start
+        by default, each family's default then TPE for ``False``, or any
+        :class:`~metaautoml.strategy.WarmStartStrategy`. It enqueues at most ``n_warm_start``
+        warm-start configurations (and at most ``n_trials``). Sets no fitted attribute.
+
+        Parameters
+        ----------
+        objective : SearchObjective
+            From :meth:`search_objective`.
+        seed : int
+            Seeds the sampler.
+
+        Returns
+        -------
+        SearchPlan
         """
-        self.warm_start_ = None
-        self.warm_start_configs_ = []
-        self.meta_features_ = None
-        from ..warmstart import WarmStartProposer
-
-        if not isinstance(self.warm_start, (bool, np.bool_, WarmStartProposer)):
-            raise ValueError("warm_start must be True, False or a WarmStartProposer, got "
-                             f"{self.warm_start!r}")
+        strategy = resolve_strategy(self.warm_start)
         n_warm = self.n_warm_start
         if not isinstance(n_warm, (int, np.integer)) or isinstance(n_warm, bool) or n_warm < 1:
             raise ValueError(f"n_warm_start must be a positive integer, got {n_warm!r}")
-        cold = [(DEFAULT_SOURCE, config) for config in space.default_configs()]
-        if not self.warm_start:
-            return cold, default_sampler(seed)
         if self.n_trials is not None:
             n_warm = min(n_warm, self.n_trials)
-        try:
-            proposer = (self.warm_start if isinstance(self.warm_start, WarmStartProposer)
-                        else _load_proposer(space.task, metric))
-        except (FileNotFoundError, ValueError) as exc:
-            warnings.warn(f"warm start unavailable ({exc}); starting cold", UserWarning, stacklevel=3)
-            return cold, default_sampler(seed)
-        if proposer.training.task != space.task:
-            raise ValueError(f"the warm_start proposer is for {proposer.training.task}, not {space.task}")
-        from ..metafeatures import extract_meta_features
-        from ..search import MetaSurrogateSampler
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            self.meta_features_ = extract_meta_features(frame, y, task=space.task, random_state=seed)
-        self.warm_start_ = proposer.propose(self.meta_features_, int(n_warm))
-        self.warm_start_configs_ = [config for _, config in self.warm_start_.proposals]
-        sampler = MetaSurrogateSampler(proposer.surrogate, space, self.meta_features_,
-                                       pool=proposer.training.configs,
-                                       fallback=default_sampler(seed), seed=seed)
-        return list(self.warm_start_.proposals), sampler
+        return strategy.plan(objective.space, objective.frame, objective.y_search,
+                             objective.metric.name, seed, int(n_warm))
 
     def recommend(self, X, y, n: int = 10):
         """Warm-start proposals for ``(X, y)`` without evaluating anything.
@@ -287,16 +291,12 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         if hint:
             warnings.warn(hint, UserWarning, stacklevel=2)
         metric = get_metric(self.metric if self.metric is not None else DEFAULT_METRIC[task], task)
-        from ..metafeatures import extract_meta_features
-        from ..warmstart import WarmStartProposer
-
-        proposer = (self.warm_start if isinstance(self.warm_start, WarmStartProposer)
-                    else _load_proposer(task, metric.name))
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            features = extract_meta_features(frame, y_codes, task=task, random_state=self._seed())
-        return proposer.propose(features, n)
+        strategy = resolve_strategy(self.warm_start)
+        # What the meta-learned warm start would propose, also for an estimator set to start
+        # cold: recommending is asking for those proposals.
+        if not isinstance(strategy, MetaWarmStart):
+            strategy = MetaWarmStart()
+        return strategy.recommend(get_space(task), frame, y_codes, metric.name, self._seed(), n)
 
     def _encode_target(self, y, n_rows: int) -> np.ndarray:
         """The target as the search sees it, without setting fitted attributes."""
@@ -365,14 +365,6 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         """
         check_is_fitted(self)
         return leaderboard(self.study_)
-
-
-def _load_proposer(task: str, metric: str):
-    """The shipped proposer; the portfolio reads ``metric``'s matrix when the meta-DB has it."""
-    from ..evaluation import METRICS
-    from ..warmstart import load_proposer
-
-    return load_proposer(task, metric if metric in METRICS[task] else None)
 
 
 def _check_picklable_metric(metric) -> None:

@@ -55,14 +55,17 @@ class MetaAutoMLClassifier(ClassifierMixin, MetaAutoMLBase):
         0 is silent, 1 shows a progress bar (on a terminal), 2 adds Optuna's per-trial log.
     memory_limit_mb : int or None, default=None
         Address-space limit of the process evaluating trials; a trial exceeding it fails.
-    warm_start : bool or WarmStartProposer, default=True
+    warm_start : bool, WarmStartStrategy or WarmStartProposer, default=True
         Start from the meta-database: the first ``n_warm_start`` trials are configurations
         proposed for this dataset (a greedy portfolio weighted towards the most similar
         meta-database datasets, with the meta-learned surrogate's prediction), and after them
         :class:`~metaautoml.search.MetaSurrogateSampler` proposes by the surrogate adapted to
         the trials so far (TPE as its fallback). ``False`` is the cold start: each family's
-        scikit-learn default, then TPE. A :class:`~metaautoml.warmstart.WarmStartProposer`
-        uses that proposer instead of the shipped one.
+        scikit-learn default, then TPE. Any :class:`~metaautoml.strategy.WarmStartStrategy`
+        plans the search instead (:mod:`metaautoml.strategy` has the meta-learned
+        ``MetaWarmStart``, ``ColdStart``, the static ``PortfolioWarmStart`` and
+        ``PlainSearch``); a :class:`~metaautoml.warmstart.WarmStartProposer` is
+        ``MetaWarmStart(proposer)``, that proposer instead of the shipped one.
     n_warm_start : int, default=8
         Warm-start configurations to try first (at most ``n_trials``).
 

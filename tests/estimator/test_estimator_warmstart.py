@@ -97,7 +97,7 @@ def test_bad_n_warm_start(iris, value):
 
 def test_bad_warm_start(iris):
     X, y = iris
-    with pytest.raises(ValueError, match="warm_start must be True, False or a WarmStartProposer"):
+    with pytest.raises(ValueError, match="warm_start must be True, False, a WarmStartStrategy or a WarmStartProposer"):
         MetaAutoMLClassifier(n_trials=2, warm_start="yes").fit(X, y)
 
 

@@ -1,0 +1,87 @@
+"""The strategy abstraction and the plan it produces."""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import optuna
+import pandas as pd
+
+from ..space import Config, SearchSpace
+
+
+@dataclass
+class SearchPlan:
+    """What a search does before and after its first trials.
+
+    Attributes
+    ----------
+    enqueue : list of (str, dict)
+        ``(source, configuration)`` pairs the study tries first, in order; ``source`` is kept
+        as the trial's ``source`` user attribute.
+    sampler : optuna.samplers.BaseSampler
+        Proposes every trial after them.
+    warm_start : WarmStart or None
+        The proposer's explanation (table, neighbours, trust), for a meta-learned plan.
+    meta_features : Series or None
+        The dataset's meta-features, when the plan computed them.
+    """
+
+    enqueue: list[tuple[str, Config]]
+    sampler: optuna.samplers.BaseSampler
+    warm_start: Any = None
+    meta_features: pd.Series | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+class WarmStartStrategy(abc.ABC):
+    """Plans a search on one dataset: the configurations to try first and the sampler after.
+
+    Subclasses implement :meth:`plan`. A strategy is a parameter of the estimators, so it
+    stores its settings in ``__init__`` and keeps no state from one ``plan`` to the next.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from metaautoml.space import get_space
+    >>> from metaautoml.strategy import ColdStart
+    >>> X, y = load_iris(return_X_y=True, as_frame=True)
+    >>> plan = ColdStart().plan(get_space("classification"), X, y.to_numpy(), "accuracy",
+    ...                         seed=0, n_proposals=8)
+    >>> [config["family"] for _, config in plan.enqueue][:3]
+    ['hist_gradient_boosting', 'random_forest', 'extra_trees']
+    """
+
+    @abc.abstractmethod
+    def plan(self, space: SearchSpace, frame: pd.DataFrame, y: np.ndarray, metric: str,
+             seed: int, n_proposals: int) -> SearchPlan:
+        """The plan for searching ``space`` on ``(frame, y)``.
+
+        Parameters
+        ----------
+        space : SearchSpace
+        frame : DataFrame
+            The checked training data.
+        y : ndarray
+            The target the trials score (class codes for classification).
+        metric : str
+            The name of the metric the search maximizes.
+        seed : int
+        n_proposals : int
+            How many configurations a warm start may enqueue (the estimators'
+            ``n_warm_start``, at most their ``n_trials``).
+        """
+
+    def __repr__(self) -> str:
+        settings = ", ".join(f"{k}={v!r}" for k, v in vars(self).items())
+        return f"{type(self).__name__}({settings})"
+
+    def __eq__(self, other: object) -> bool:
+        # Equal settings make equal strategies, so a cloned estimator compares equal.
+        return type(self) is type(other) and vars(self) == vars(other)
+
+    def __hash__(self) -> int:
+        return hash(type(self))

@@ -1,0 +1,134 @@
+"""Warm-start strategies: what each plans, the estimators' ``warm_start`` parameter, and the
+search unchanged by the seam that introduced them."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import numpy as np
+import optuna
+import pytest
+from sklearn.base import clone
+from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris
+from threadpoolctl import threadpool_limits
+
+from metaautoml import MetaAutoMLClassifier, MetaAutoMLRegressor
+from metaautoml.search import MetaSurrogateSampler
+from metaautoml.space import get_space
+from metaautoml.strategy import (
+    DEFAULT_SOURCE,
+    ColdStart,
+    MetaWarmStart,
+    PlainSearch,
+    PortfolioWarmStart,
+    SearchPlan,
+    WarmStartStrategy,
+    resolve_strategy,
+)
+from metaautoml.warmstart import PORTFOLIO_SOURCE, load_proposer
+
+#: The trials of four fixed fits, recorded at commit f3c6f1f, before the strategy seam.
+BEFORE = Path(__file__).with_name("trials_before_the_strategy_seam.json")
+
+
+@pytest.fixture(scope="module")
+def iris():
+    X, y = load_iris(return_X_y=True, as_frame=True)
+    return X, y.to_numpy()
+
+
+def test_cold_start_is_every_family_default_then_tpe(iris):
+    space = get_space("classification")
+    plan = ColdStart().plan(space, *iris, "accuracy", seed=0, n_proposals=2)
+    assert [c for _, c in plan.enqueue] == space.default_configs()
+    assert {s for s, _ in plan.enqueue} == {DEFAULT_SOURCE}
+    assert isinstance(plan.sampler, optuna.samplers.TPESampler)
+    assert plan.warm_start is None and plan.meta_features is None
+
+
+@pytest.mark.parametrize("kind, sampler", [("tpe", optuna.samplers.TPESampler),
+                                           ("random", optuna.samplers.RandomSampler)])
+def test_plain_search_enqueues_nothing(iris, kind, sampler):
+    plan = PlainSearch(kind).plan(get_space("classification"), *iris, "accuracy", 0, 8)
+    assert plan.enqueue == [] and isinstance(plan.sampler, sampler)
+    with pytest.raises(ValueError, match="sampler must be 'tpe' or 'random'"):
+        PlainSearch("grid")
+
+
+def test_meta_warm_start_proposes_then_samples_with_the_surrogate(iris):
+    plan = MetaWarmStart().plan(get_space("classification"), *iris, "accuracy", 0, 5)
+    assert len(plan.enqueue) == 5
+    assert [c for _, c in plan.enqueue] == [c for _, c in plan.warm_start.proposals]
+    assert isinstance(plan.sampler, MetaSurrogateSampler)
+    assert plan.meta_features is not None and plan.meta_features["n_rows"] == 150
+
+
+def test_portfolio_warm_start_is_the_same_for_every_dataset(iris):
+    space = get_space("classification")
+    X, y = iris
+    first = PortfolioWarmStart().plan(space, X, y, "accuracy", 0, 4)
+    other = PortfolioWarmStart().plan(space, X.iloc[:, :2] * 7.0, y, "accuracy", 1, 4)
+    assert first.enqueue == other.enqueue and len(first.enqueue) == 4
+    assert {s for s, _ in first.enqueue} == {PORTFOLIO_SOURCE}
+    for _, config in first.enqueue:
+        assert space.validate(config) == config
+
+
+def test_warm_start_parameter_resolves():
+    proposer = load_proposer("regression")
+    assert resolve_strategy(True) == MetaWarmStart()
+    assert resolve_strategy(False) == ColdStart()
+    assert resolve_strategy(np.bool_(False)) == ColdStart()
+    assert resolve_strategy(proposer) == MetaWarmStart(proposer)
+    assert resolve_strategy(PlainSearch("random")) == PlainSearch("random")
+    with pytest.raises(ValueError, match="warm_start must be True, False, a WarmStartStrategy"):
+        resolve_strategy("yes")
+
+
+def test_a_custom_strategy_drives_fit(iris):
+    class Only(WarmStartStrategy):
+        def __init__(self, family="knn"):
+            self.family = family
+
+        def plan(self, space, frame, y, metric, seed, n_proposals):
+            return SearchPlan([("mine", space.default_config(self.family))],
+                              optuna.samplers.RandomSampler(seed=seed))
+
+    X, y = iris
+    model = MetaAutoMLClassifier(n_trials=2, cv=2, random_state=0, warm_start=Only())
+    with threadpool_limits(1):
+        model.fit(X, y)
+    board = model.leaderboard().sort_values("number")
+    assert board["source"].tolist()[0] == "mine" and board["family"].tolist()[0] == "knn"
+    assert model.warm_start_configs_ == [get_space("classification").default_config("knn")]
+    assert clone(model).warm_start == Only()
+
+
+def test_recommend_goes_through_the_meta_warm_start(iris):
+    X, y = iris
+    cold = MetaAutoMLClassifier(warm_start=False, random_state=0).recommend(X, y, n=3)
+    warm = MetaAutoMLClassifier(random_state=0).recommend(X, y, n=3)
+    assert cold.proposals == warm.proposals and len(warm.proposals) == 3
+
+
+def _fit_trials(estimator, X, y, warm):
+    model = estimator(n_trials=6 if warm else 9, n_warm_start=3, cv=3, random_state=0,
+                      warm_start=warm).fit(X, y)
+    return [{"params": t.params, "source": t.user_attrs.get("source")} for t in model.study_.trials]
+
+
+def test_the_search_is_what_it_was_before_the_strategy_seam():
+    # The same trials, parameters and sources as the estimator gave before the warm start
+    # became a strategy (tests/strategy/trials_before_the_strategy_seam.json).
+    before = json.loads(BEFORE.read_text())
+    Xc, yc = load_breast_cancer(return_X_y=True, as_frame=True)
+    Xr, yr = load_diabetes(return_X_y=True, as_frame=True)
+    with threadpool_limits(1), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for task, estimator, X, y in [("classification", MetaAutoMLClassifier, Xc, yc),
+                                      ("regression", MetaAutoMLRegressor, Xr, yr)]:
+            for warm in (True, False):
+                now = _fit_trials(estimator, X.iloc[:200], y.iloc[:200], warm)
+                assert now == before[f"{task}-{'warm' if warm else 'cold'}"], (task, warm)
