@@ -60,6 +60,11 @@ def add_parser(subparsers, parents: list[argparse.ArgumentParser]) -> argparse.A
     search.add_argument("--n-jobs", type=_common.n_jobs, default=1, metavar="N",
                         help="trials evaluated in parallel; -1 for one per CPU "
                              "(default: %(default)s)")
+    search.add_argument("--no-warm-start", dest="warm_start", action="store_false",
+                        help="start cold: each model family's scikit-learn default, then TPE, "
+                             "instead of the meta-database's proposals and the surrogate")
+    search.add_argument("--n-warm-start", type=_common.positive_int, default=8, metavar="N",
+                        help="warm-start configurations to try first (default: %(default)s)")
     search.add_argument("--random-state", type=_common.seed, default=None, metavar="N",
                         help="seed for reproducible searches (default: unseeded)")
     search.add_argument("--storage", default=None, metavar="URL",
@@ -104,6 +109,7 @@ def run(args: argparse.Namespace) -> int:
         n_trials=args.n_trials, time_budget=args.time_budget, metric=args.metric, cv=args.cv,
         per_trial_time_limit=args.per_trial_time_limit,
         memory_limit_mb=args.memory_limit_mb, n_jobs=args.n_jobs,
+        warm_start=args.warm_start, n_warm_start=args.n_warm_start,
         random_state=args.random_state, storage=args.storage, study_name=study_name,
         # The progress bar goes to stderr; drawn into a pipe or a log file it is only noise.
         verbose=1 if _common.stderr_is_terminal() else 0,

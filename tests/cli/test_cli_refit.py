@@ -41,3 +41,18 @@ def test_fit_reports_a_refit_fallback(tmp_path, monkeypatch, capsys):
     assert fallback["family"] == calls[0] and "refit refused" in fallback["error"]
     assert summary["best_config"]["family"] == calls[1]
     assert "failed to refit on all the data" in captured.err
+
+
+@needs_estimator
+def test_fit_without_the_warm_start(tmp_path, capsys):
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame({"a": rng.normal(size=40), "label": np.repeat(["x", "y"], 20)})
+    data = tmp_path / "train.csv"
+    frame.to_csv(data, index=False)
+    with single_cpu():
+        code = main(["fit", str(data), "--target", "label", "--n-trials", "2", "--cv", "2",
+                     "--no-warm-start", "--random-state", "0",
+                     "--output", str(tmp_path / "m.joblib"), "--format", "json"])
+    assert code == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert {row["source"] for row in summary["leaderboard"]} == {"default"}
