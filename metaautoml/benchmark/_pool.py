@@ -26,6 +26,8 @@ from joblib import Parallel, delayed
 
 from ..matcher import L1Matcher, LearnedMatcher, MatcherConfig
 from ..metadb import MetaTrainingSet
+from ..search import MetaSurrogateSampler
+from ..space import get_space
 from ..surrogate import MetaSurrogate, TrainingConfig
 from ..warmstart import ProposerConfig, WarmStartProposer, greedy_portfolio
 
@@ -119,19 +121,26 @@ def fit_proposer(train: MetaTrainingSet, training: TrainingConfig | None = None,
     return WarmStartProposer(train, learned, surrogate, proposer)
 
 
-def _sequential(surrogate: MetaSurrogate, meta: pd.Series, encodings: np.ndarray,
-                scores: np.ndarray, horizon: int, start: list[int], exploration: float = 0.5
-                ) -> list[int]:
-    """A surrogate-driven search over the pool: after ``start``, each next configuration is the
-    best upper confidence bound of the surrogate adapted to everything observed so far."""
+def _sequential(surrogate: MetaSurrogate, meta: pd.Series, train: MetaTrainingSet,
+                scores: np.ndarray, horizon: int, start: list[int]) -> list[int]:
+    """The shipped search over the pool: after ``start``, each next configuration is the one
+    :meth:`MetaSurrogateSampler.select` -- the estimators' acquisition, with their settings --
+    picks from the pool's untried configurations, the surrogate adapted to everything observed
+    so far. When its near-copy filter leaves no configuration, the rest of the pool competes
+    without it, so every method's order reaches ``horizon``."""
+    space = get_space(train.task)
+    sampler = MetaSurrogateSampler(surrogate, space, meta)
+    configs = list(train.configs)
+    index = {space.config_id(config): i for i, config in enumerate(configs)}
     chosen = list(start)
     while len(chosen) < horizon:
-        left = np.setdiff1d(np.arange(len(encodings)), chosen)
-        if len(chosen) >= 2:
-            mean, std = surrogate.predict(meta, encodings[left], encodings[chosen], scores[chosen])
-        else:
-            mean, std = surrogate.predict(meta, encodings[left])
-        chosen.append(int(left[np.argmax(mean + exploration * std)]))
+        taken = set(chosen)
+        left = [configs[i] for i in range(len(configs)) if i not in taken]
+        observed = [configs[i] for i in chosen]
+        pick = sampler.select(left, observed, scores[chosen])
+        if pick is None:
+            pick = sampler.select(left, observed, scores[chosen], min_distance=0.0)
+        chosen.append(index[space.config_id(pick)])
     return chosen
 
 
@@ -196,7 +205,7 @@ class _FoldMethods:
             mean, _ = self.surrogates["maml"].predict(meta, train.encodings)
             return list(np.argsort(-mean, kind="stable")[:h])
         if method in ("surrogate_adapted", "pretrain_finetune"):
-            return _sequential(self.surrogates[_SURROGATE_VARIANT[method]], meta, train.encodings,
+            return _sequential(self.surrogates[_SURROGATE_VARIANT[method]], meta, train,
                                scores, h, [])
         if method.startswith("full"):
             surrogate = self.surrogates[_SURROGATE_VARIANT[method]]
@@ -208,7 +217,7 @@ class _FoldMethods:
             matcher = self.l1 if method == "full_l1_matcher" else self.learned
             proposer = WarmStartProposer(train, matcher, surrogate, proposer_config)
             start = proposer.order(meta, min(cfg.n_warm_start, h)).chosen
-            return _sequential(surrogate, meta, train.encodings, scores, h, start)
+            return _sequential(surrogate, meta, train, scores, h, start)
         raise ValueError(f"unknown method {method!r}")
 
 

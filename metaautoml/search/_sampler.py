@@ -179,20 +179,33 @@ class MetaSurrogateSampler(BaseSampler):
         enqueued ones); they are not proposed again either, since adapting to the same finished
         trials every process would otherwise pick the same winner.
         """
+        return self.select(self.candidates(observed, scores), observed, scores, pending)
+
+    def select(self, candidates: Sequence[Config], observed: Sequence[Config],
+               scores: np.ndarray, pending: Sequence[Config] = (), *,
+               min_distance: float | None = None) -> Config | None:
+        """The acquisition: of ``candidates``, the one with the highest upper confidence bound
+        of the surrogate adapted to ``(observed, scores)``, never one already tried or pending
+        or within ``min_distance`` (default: the sampler's) of one; ``None`` when none is left.
+
+        :meth:`propose` calls it with :meth:`candidates`; the pool benchmark calls it with the
+        meta-database's pool, so both measure one implementation.
+        """
+        min_distance = self.min_distance if min_distance is None else min_distance
         seen = {self.space.config_id(c) for c in [*observed, *pending]}
-        candidates = [c for c in self.candidates(observed, scores) if self.space.config_id(c) not in seen]
+        candidates = [c for c in candidates if self.space.config_id(c) not in seen]
         if not candidates:
             return None
         encoded = self.space.encode_many(candidates)
         tried = self.space.encode_many([self.space.validate(c) for c in [*observed, *pending]])
-        if self.min_distance > 0 and len(tried):
+        if min_distance > 0 and len(tried):
             # Chebyshev distance in the encoding: 1 for another family or categorical choice.
             nearest = np.full(len(encoded), np.inf)
             for start in range(0, len(tried), 64):  # blocks bound the memory on long studies
                 block = tried[start:start + 64]
                 nearest = np.minimum(nearest, np.abs(encoded[:, None, :] - block[None, :, :])
                                      .max(axis=2).min(axis=1))
-            keep = nearest >= self.min_distance
+            keep = nearest >= min_distance
             if not keep.any():
                 return None
             candidates, encoded = [c for c, k in zip(candidates, keep, strict=True) if k], encoded[keep]

@@ -233,3 +233,26 @@ def test_paired_comparison_counts_datasets_where_the_method_is_better():
     assert row["difference_sem"] == pytest.approx(np.std([0.1, 0.0, -0.2], ddof=1) / np.sqrt(3))
     with pytest.raises(ValueError, match="no results for method 'surrogate'"):
         paired_comparison(results, method="surrogate")
+
+
+def test_the_sequential_phase_is_the_shipped_samplers_acquisition():
+    # The pool benchmark runs MetaSurrogateSampler.select over the pool: each pick is what the
+    # sampler the estimators use would choose from the untried pool configurations.
+    from metaautoml.benchmark._pool import _sequential
+    from metaautoml.search import MetaSurrogateSampler
+    from metaautoml.space import get_space
+    from metaautoml.surrogate import MetaSurrogate
+
+    training = synthetic_training_set(n_per_cluster=3)
+    surrogate = MetaSurrogate(TrainingConfig(meta_iterations=5, meta_batch=4, query_size=8),
+                              n_ensemble=2).fit(training)
+    meta, scores = training.meta_features.iloc[0], training.scores[0]
+    order = _sequential(surrogate, meta, training, scores, horizon=8, start=[0, 1, 2])
+    assert order[:3] == [0, 1, 2] and len(set(order)) == 8
+    sampler = MetaSurrogateSampler(surrogate, get_space(training.task), meta)
+    configs = list(training.configs)
+    for step in range(3, 8):
+        left = [c for i, c in enumerate(configs) if i not in order[:step]]
+        expected = sampler.select(left, [configs[i] for i in order[:step]], scores[order[:step]])
+        if expected is not None:
+            assert configs[order[step]] == expected
