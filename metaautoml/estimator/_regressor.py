@@ -34,8 +34,13 @@ class MetaAutoMLRegressor(RegressorMixin, MetaAutoMLBase):
     per_trial_time_limit : float or None, default=None
         Seconds one trial may take; a slower one is stopped and recorded as timed out.
     n_jobs : int, default=1
-        Trials evaluated in parallel; -1 uses every CPU. Each trial gets an equal share of the
-        CPUs for its thread pools.
+        Trials evaluated in parallel; -1 uses every CPU. The thread pools (OpenMP, BLAS) of each
+        trial and of the final refit get one thread on data under 100,000 cells (rows x
+        columns), else an equal share of the CPUs that are free (CPUs less the 1-minute load
+        average), at least one: threads on busy cores can make a fit many times slower. An
+        ``OMP_NUM_THREADS`` set in the environment is used instead, capped at that share.
+        Trials in worker processes run with ``OMP_WAIT_POLICY=PASSIVE`` unless it is set. See
+        docs/performance.md.
     random_state : int, RandomState instance or None, default=None
         Seeds the folds, the sampler and the models. With an int and ``n_jobs=1``, ``fit`` is
         reproducible (barring trials cut by a time limit).
