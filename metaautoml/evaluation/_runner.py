@@ -38,19 +38,74 @@ def available_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def default_n_threads(n_workers: int = 1) -> int:
-    """Threads per worker so that ``n_workers`` workers do not oversubscribe the CPUs.
+#: Below this many cells (rows x columns) a trial runs on one thread whatever the CPUs: a fit
+#: that small gains little from threads on an idle machine and, on a busy one, OpenMP threads
+#: waiting for each other at every split make it many times slower (benchmarks/bench_threads.py).
+SMALL_DATA_CELLS = 100_000
 
-    An ``OMP_NUM_THREADS`` set in the environment caps it: the user (or a job scheduler) has said
-    how many threads this process may use, and OpenMP's spinning threads on busy cores can make a
-    model fit ten times slower than on one thread.
-    """
-    threads = max(1, available_cpus() // max(1, n_workers))
+
+def _requested_threads(environ) -> int | None:
+    """The ``OMP_NUM_THREADS`` set in ``environ`` as a positive int, else None."""
     try:
-        requested = int(os.environ.get("OMP_NUM_THREADS", ""))
+        requested = int(environ.get("OMP_NUM_THREADS", ""))
     except ValueError:
-        return threads
-    return max(1, min(threads, requested))
+        return None
+    return requested if requested >= 1 else None
+
+
+def free_cpus() -> float | None:
+    """CPUs of this machine not busy over the last minute (``os.cpu_count()`` less the 1-minute
+    load average), or None where the OS does not report a load average."""
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # pragma: no cover - not Unix
+        return None
+    return max(0.0, (os.cpu_count() or 1) - load)
+
+
+def default_n_threads(n_workers: int = 1, n_cells: int | None = None) -> int:
+    """OpenMP/BLAS threads for each of ``n_workers`` concurrent trials on data of ``n_cells``.
+
+    In order:
+
+    1. An ``OMP_NUM_THREADS`` set in the environment is used, capped at the worker's share of
+       the CPUs: the user (or a job scheduler) has said how many threads this process may use.
+    2. Data under :data:`SMALL_DATA_CELLS` cells (rows x columns, when ``n_cells`` is given) gets
+       one thread.
+    3. Otherwise each worker gets its share of the CPUs that are free now (CPUs less the
+       1-minute load average, rounded to the nearest whole CPU), at least one.
+
+    OpenMP threads on cores that other processes keep busy spin and wait for each other at every
+    parallel region; measured on a loaded 2-core machine, a fit on all CPUs took 7 to 100 times
+    as long as on one thread, while on an idle one threads saved at most a fifth.
+    """
+    n_workers = max(1, int(n_workers))
+    cpus = available_cpus()
+    share = max(1, cpus // n_workers)
+    requested = _requested_threads(os.environ)
+    if requested is not None:
+        return min(share, requested)
+    if n_cells is not None and n_cells < SMALL_DATA_CELLS:
+        return 1
+    free = free_cpus()
+    if free is None:
+        return share
+    return max(1, min(share, int(free + 0.5) // n_workers))
+
+
+def worker_thread_env(n_threads: int, environ=None) -> dict[str, str]:
+    """Variables to set for a trial worker process that may use ``n_threads`` threads.
+
+    The thread-count variables of OpenMP and the BLAS libraries, and ``OMP_WAIT_POLICY=PASSIVE``
+    unless ``environ`` (default ``os.environ``) sets it: OpenMP threads then sleep, rather than
+    spin, while they wait, which leaves the CPU to the threads being waited for when other
+    processes share the cores. libgomp reads the policy when it loads, hence only for workers.
+    """
+    environ = os.environ if environ is None else environ
+    env = {variable: str(n_threads) for variable in _THREAD_VARIABLES}
+    if "OMP_WAIT_POLICY" not in environ:
+        env["OMP_WAIT_POLICY"] = "PASSIVE"
+    return env
 
 
 class RefitError(RuntimeError):
@@ -77,8 +132,9 @@ class TrialRunner:
     random_state : int or None
     isolate : bool
         Run trials in a worker process. Required for time and memory limits.
-    n_threads : int
-        OpenMP/BLAS threads a trial may use.
+    n_threads : int or None
+        OpenMP/BLAS threads a trial may use; None: ``default_n_threads(1, n_cells=X.size)``.
+        A worker process also gets ``OMP_WAIT_POLICY=PASSIVE`` unless the environment sets it.
     memory_limit_mb : int or None
         Address-space limit of the worker; a trial exceeding it fails with a MemoryError.
 
@@ -102,7 +158,7 @@ class TrialRunner:
         self.X, self.y, self.task, self.columns = X, np.asarray(y), task, columns
         self.splits, self.metrics, self.random_state = splits, list(metrics), random_state
         self.isolate = isolate
-        self.n_threads = n_threads or default_n_threads()
+        self.n_threads = n_threads or default_n_threads(1, n_cells=int(np.prod(X.shape)))
         self.memory_limit_mb = memory_limit_mb
         self._process: subprocess.Popen | None = None
         self._requests: Connection | None = None
@@ -207,7 +263,7 @@ class TrialRunner:
         parent_read, child_write = os.pipe()
         child_read, parent_write = os.pipe()
         env = dict(os.environ)
-        env.update({v: str(self.n_threads) for v in _THREAD_VARIABLES})
+        env.update(worker_thread_env(self.n_threads))
         self._stderr = tempfile.TemporaryFile()
         self._process = subprocess.Popen(
             [sys.executable, "-m", "metaautoml.evaluation._worker", str(child_read),

@@ -70,3 +70,16 @@ class FakeSpace:
         from sklearn.pipeline import Pipeline
 
         return Pipeline([("model", self.model)])
+
+
+def worker_openmp_threads(estimator, X, y) -> float:
+    """The OpenMP threads the process evaluating the trial may use (a 'score' to read back)."""
+    from threadpoolctl import threadpool_info
+
+    return float(max(info["num_threads"] for info in threadpool_info()
+                     if info["user_api"] == "openmp"))
+
+
+def worker_wait_policy_passive(estimator, X, y) -> float:
+    """1.0 when the trial's process runs under ``OMP_WAIT_POLICY=PASSIVE``, else 0.0."""
+    return float(os.environ.get("OMP_WAIT_POLICY", "").upper() == "PASSIVE")
