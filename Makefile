@@ -44,12 +44,16 @@ lint: $(VENV)/.installed-dev
 
 METADB_BUILD := meta_db/build/metadb.sqlite
 METADB_SHIPPED := metaautoml/data/metadb.sqlite
+# The data of the corpus that is not shipped (meta_db/README.md); the environment overrides.
+METAAUTOML_CORPUS_DIR ?= ../shared/corpus
+METAAUTOML_WEKA_DIR ?= meta_db/build/weka
 
 ## Build (or resume) the meta-database on the shipped datasets; see meta_db/README.md.
 ## A checkout without a build of its own resumes from the shipped database.
 metadb: $(VENV)/.installed-dev meta_db/build/weka
 	@if [ ! -f $(METADB_BUILD) ] && [ -f $(METADB_SHIPPED) ]; then cp $(METADB_SHIPPED) $(METADB_BUILD); fi
-	$(BIN)/metaautoml db build --db $(METADB_BUILD) --datasets @meta_db/shipped_datasets.txt --n-jobs 2
+	$(BIN)/metaautoml db build --db $(METADB_BUILD) --datasets @metaautoml/corpus/shipped_datasets.txt \
+		--corpus-dir $(METAAUTOML_CORPUS_DIR) --weka-dir $(METAAUTOML_WEKA_DIR) --n-jobs 2
 
 ## Copy the build (consistent even while it runs) into the package as the shipped database.
 metadb-ship: $(VENV)/.installed

