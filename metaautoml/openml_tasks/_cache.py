@@ -6,13 +6,25 @@ lookup deletes the task's or dataset's cache folder. So before handing a task to
 this module checks that every file the client will read is there; only when one is missing does
 it try the server, after a short connection probe that turns "no network" into a one-line error
 instead of a long wait.
+
+The client also loads pickles from its cache (``datasplits.pkl.py3``, ``dataset.pkl.py3``,
+``features.xml.pkl``, ...), and a pickle can run any code when it is loaded. So the client never
+sees the cache itself: :func:`client_mirror` gives it a private temporary directory that links
+only the files OpenML's server serves (XML, ARFF, Parquet), which the client parses; the pickles
+it makes of them are written and read in that directory and removed with it. Files it downloads
+are moved into the cache afterwards, pickles never.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
+import secrets
+import shutil
 import socket
+import tempfile
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +38,15 @@ CACHE_DIR_ENV = "OPENML_CACHE_DIR"
 _SKIP_PARQUET_ENV = "OPENML_SKIP_PARQUET"
 #: Seconds the reachability probe waits for a TCP connection to OpenML's server.
 PROBE_TIMEOUT = 5.0
+#: The files openml-python downloads into a task's or dataset's cache folder, and so the only
+#: ones it is shown of the cache (``dataset.pq`` is the Parquet file's name in older caches, which
+#: the client renames). Everything else -- the pickles the client makes of these files above
+#: all -- stays out of its sight.
+_SERVER_FILES = re.compile(r"(?:task|description|features|qualities)\.xml|datasplits\.arff"
+                           r"|dataset\.arff|dataset(?:_\d+)?\.pq")
+#: The pickle the client makes of a file and loads in its place, for the files metaautoml needs.
+_CLIENT_PICKLES = {"datasplits.arff": "datasplits.pkl.py3", "dataset.arff": "dataset.pkl.py3",
+                   "features.xml": "features.xml.pkl"}
 
 #: OpenML task types metaautoml can run, by ``oml:task_type_id``.
 SUPPORTED_TASK_TYPES = {1: "classification", 2: "regression"}
@@ -59,12 +80,16 @@ class CachedTaskFiles:
     skip_parquet : bool
         The dataset has a Parquet URL but only its ARFF file is cached: the client must be told
         to read the ARFF file, or it would try to download the Parquet file.
+    unread_pickles : tuple of str
+        Pickles of the client's that the cache holds in place of a missing file; they are never
+        loaded, so they do not stand in for it.
     """
 
     task_type: str | None
     dataset_id: int | None
     missing: tuple[str, ...]
     skip_parquet: bool = False
+    unread_pickles: tuple[str, ...] = ()
 
 
 def resolve_cache_dir(cache_dir: str | os.PathLike | None = None) -> Path:
@@ -133,10 +158,12 @@ def cached_task_files(server_dir: Path, task_id: int) -> CachedTaskFiles:
     """Check which of the files openml-python reads for ``task_id`` are in ``server_dir``.
 
     The files are those ``openml.tasks.get_task(task_id, download_splits=True,
-    download_data=True)`` reads: ``tasks/<id>/task.xml``, the splits (``datasplits.arff`` or the
-    pickle the client makes of it), ``datasets/<did>/description.xml``, ``features.xml`` (the
-    client reads the class labels from it for classification tasks) and the data, as the
-    Parquet file ``dataset_<did>.pq`` or the ARFF file ``dataset.arff``.
+    download_data=True)`` reads: ``tasks/<id>/task.xml``, the splits ``datasplits.arff``,
+    ``datasets/<did>/description.xml``, ``features.xml`` (the client reads the class labels from
+    it for classification tasks) and the data, as the Parquet file ``dataset_<did>.pq`` (or
+    ``dataset.pq``, its name in older caches) or the ARFF file ``dataset.arff``. The pickles the
+    client makes of them count for nothing: the client is never shown a cached pickle (see
+    :func:`client_mirror`).
 
     Raises
     ------
@@ -151,27 +178,152 @@ def cached_task_files(server_dir: Path, task_id: int) -> CachedTaskFiles:
     if not task_xml.is_file():
         return CachedTaskFiles(None, None, (_relative(task_xml, server_dir),))
     task_type, dataset_id = _read_task_xml(task_xml, task_id)
-    missing = []
-    if not any((task_dir / name).is_file() for name in ("datasplits.arff", "datasplits.pkl.py3")):
-        missing.append(_relative(task_dir / "datasplits.arff", server_dir))
+    missing: list[Path] = []
+    if not (task_dir / "datasplits.arff").is_file():
+        missing.append(task_dir / "datasplits.arff")
     dataset_dir = server_dir / "datasets" / str(dataset_id)
     description_xml = dataset_dir / "description.xml"
     if not description_xml.is_file():
-        missing.append(_relative(description_xml, server_dir))
-        return CachedTaskFiles(task_type, dataset_id, tuple(missing))
+        missing.append(description_xml)
+        return _files(server_dir, task_type, dataset_id, missing)
     description = _read_xml(description_xml, "oml:data_set_description",
                             what=f"description of dataset {dataset_id}")
     if task_type == "classification" and not (dataset_dir / "features.xml").is_file():
-        missing.append(_relative(dataset_dir / "features.xml", server_dir))
-    parquet = dataset_dir / f"dataset_{dataset_id}.pq"
+        missing.append(dataset_dir / "features.xml")
+    has_parquet = any((dataset_dir / name).is_file()
+                      for name in (f"dataset_{dataset_id}.pq", "dataset.pq"))
     arff = dataset_dir / "dataset.arff"
     has_parquet_url = bool(description.get("oml:parquet_url"))
     skip_parquet = False
-    if has_parquet_url and not parquet.is_file() and arff.is_file():
+    if has_parquet_url and not has_parquet and arff.is_file():
         skip_parquet = True
-    elif not (has_parquet_url and parquet.is_file()) and not arff.is_file():
-        missing.append(_relative(parquet if has_parquet_url else arff, server_dir))
-    return CachedTaskFiles(task_type, dataset_id, tuple(missing), skip_parquet)
+    elif not (has_parquet_url and has_parquet) and not arff.is_file():
+        missing.append(dataset_dir / f"dataset_{dataset_id}.pq" if has_parquet_url else arff)
+    return _files(server_dir, task_type, dataset_id, missing, skip_parquet)
+
+
+def _files(server_dir: Path, task_type: str, dataset_id: int, missing: list[Path],
+           skip_parquet: bool = False) -> CachedTaskFiles:
+    pickles = (path.with_name(_CLIENT_PICKLES[path.name]) for path in missing
+               if path.name in _CLIENT_PICKLES)
+    return CachedTaskFiles(task_type, dataset_id,
+                           tuple(_relative(path, server_dir) for path in missing), skip_parquet,
+                           tuple(_relative(path, server_dir) for path in pickles
+                                 if path.is_file()))
+
+
+class ClientMirror:
+    """What of the OpenML cache openml-python sees: see :func:`client_mirror`.
+
+    Attributes
+    ----------
+    cache_dir : Path
+        The server's folder of the user's cache (``<root>/org/openml/www``).
+    mirror_dir : Path
+        The same folder of the private mirror, where the client is pointed.
+    """
+
+    def __init__(self, cache_dir: Path, mirror_dir: Path) -> None:
+        self.cache_dir = cache_dir
+        self.mirror_dir = mirror_dir
+
+    def show(self, folder: str, entity_id: int) -> None:
+        """Link the server's files of ``<folder>/<entity_id>`` (``"tasks"``, ``"datasets"``).
+
+        Only regular files OpenML's server serves are linked (see ``_SERVER_FILES``); the
+        pickles the client made of them in the cache, or any other file, are not.
+        """
+        source = self.cache_dir / folder / str(entity_id)
+        target = self.mirror_dir / folder / str(entity_id)
+        target.mkdir(parents=True, exist_ok=True)
+        if not source.is_dir():
+            return
+        for entry in sorted(source.iterdir()):
+            if _SERVER_FILES.fullmatch(entry.name) and entry.is_file():
+                _link(entry, target / entry.name)
+
+    def keep_downloads(self) -> list[Path]:
+        """Move the server's files the client downloaded into the mirror into the user's cache.
+
+        Only regular files of the names in ``_SERVER_FILES`` that the cache lacks are moved;
+        nothing the client derived from them (its pickles) is. A file that cannot be moved is
+        reported in a warning: the task was still read.
+
+        Returns
+        -------
+        list of Path
+            The files added to the cache.
+        """
+        kept = []
+        for folder in ("tasks", "datasets"):
+            for path in sorted((self.mirror_dir / folder).glob("*/*")):
+                destination = self.cache_dir / path.relative_to(self.mirror_dir)
+                if (not _SERVER_FILES.fullmatch(path.name) or path.is_symlink()
+                        or not path.is_file() or destination.exists()):
+                    continue  # a pickle, or a link to (a copy of) a file of the cache
+                try:
+                    _move_into_place(path, destination)
+                except OSError as exc:
+                    warnings.warn(f"the downloaded OpenML file {path.name} could not be kept in "
+                                  f"the cache ({destination}: {exc})", UserWarning, stacklevel=3)
+                else:
+                    kept.append(destination)
+        return kept
+
+
+@contextlib.contextmanager
+def client_mirror(cache_dir: Path, *, skip_parquet: bool = False) -> Iterator[ClientMirror]:
+    """Point openml-python at a private, temporary mirror of the cache for the block.
+
+    openml-python loads the pickles it finds in its cache, and loading a pickle can run any
+    code, so a cache from elsewhere must never be handed to it. The mirror is a new directory
+    that only this user can read (``tempfile.mkdtemp``, mode 0700), in which the caller links,
+    with :meth:`ClientMirror.show`, the files the client reads; the pickles the client makes of
+    them are written there and read back only from there, moments later, and are removed with
+    the mirror when the block ends (however it ends). So are the folders the client deletes
+    after a failed lookup: the links, not the user's files. The files the client downloaded are
+    then moved into the cache (:meth:`ClientMirror.keep_downloads`).
+
+    Parameters
+    ----------
+    cache_dir : Path
+        The server's folder of the user's cache, as :func:`openml_cache` yields it.
+    skip_parquet : bool, default=False
+        As for :func:`openml_cache`.
+
+    Yields
+    ------
+    ClientMirror
+    """
+    root = Path(tempfile.mkdtemp(prefix="metaautoml-openml-")).resolve()
+    try:
+        with openml_cache(root, skip_parquet=skip_parquet) as mirror_dir:
+            mirror = ClientMirror(cache_dir, mirror_dir)
+            try:
+                yield mirror
+            finally:
+                mirror.keep_downloads()
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _link(source: Path, link: Path) -> None:
+    """A symbolic link to ``source``, or a copy where the system allows no links."""
+    try:
+        link.symlink_to(source)
+    except OSError:
+        shutil.copyfile(source, link)
+
+
+def _move_into_place(source: Path, destination: Path) -> None:
+    """Move ``source`` to ``destination`` so that no reader sees a partial file."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    temporary = destination.with_name(f".{destination.name}.{secrets.token_hex(6)}.tmp")
+    try:
+        shutil.move(source, temporary)
+        os.replace(temporary, destination)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def _read_task_xml(path: Path, task_id: int) -> tuple[str, int]:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import warnings
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -13,11 +11,11 @@ import numpy as np
 
 from ..evaluation import DEFAULT_METRIC
 from ._cache import (
-    _SKIP_PARQUET_ENV,
     SUPPORTED_TASK_TYPES,
     OpenMLUnavailableError,
     UnsupportedTaskError,
     cached_task_files,
+    client_mirror,
     openml_cache,
     resolve_cache_dir,
     server_unreachable_reason,
@@ -132,6 +130,11 @@ def load_task(task_id: int, *, cache_dir: str | os.PathLike | None = None) -> Op
     request then. Otherwise it downloads the missing files into the cache, failing at once
     when OpenML's server cannot be reached.
 
+    Only the files OpenML's server serves are read from the cache (XML, ARFF, Parquet); the
+    pickles openml-python keeps next to them are never loaded, and none is written into the
+    cache: the client runs on a private temporary mirror of the cache (see
+    :func:`~metaautoml.openml_tasks._cache.client_mirror`).
+
     Parameters
     ----------
     task_id : int
@@ -165,8 +168,22 @@ def load_task(task_id: int, *, cache_dir: str | os.PathLike | None = None) -> Op
     with openml_cache(cache_dir) as server_dir:
         files = cached_task_files(server_dir, task_id)
         if files.missing:
-            _require_server(f"OpenML task {task_id}", cache_dir, files.missing)
-        with _skip_parquet(files.skip_parquet):
+            note = None
+            if files.unread_pickles:
+                note = (f"metaautoml does not load the client's pickle "
+                        f"{', '.join(files.unread_pickles)} in its place")
+            _require_server(f"OpenML task {task_id}", cache_dir, files.missing, note=note)
+        if files.dataset_id is None:
+            # Without task.xml the dataset is unknown, so the mirror could not show its cached
+            # files and the client would download them again: fetch the task's description first.
+            with client_mirror(server_dir) as mirror:
+                mirror.show("tasks", task_id)
+                _fetch(task_id, download_features=False, description_only=True)
+            files = cached_task_files(server_dir, task_id)
+        with client_mirror(server_dir, skip_parquet=files.skip_parquet) as mirror:
+            mirror.show("tasks", task_id)
+            if files.dataset_id is not None:
+                mirror.show("datasets", files.dataset_id)
             task, dataset = _fetch(task_id, download_features=files.task_type != "regression")
             X, y, _, _ = dataset.get_data(target=task.target_name, dataset_format="dataframe")
             splits = _first_repeat_splits(task)
@@ -196,49 +213,42 @@ def check_openml_id(value, name: str) -> int:
     return number
 
 
-def _require_server(what: str, cache_dir, missing: tuple[str, ...]) -> None:
+def _require_server(what: str, cache_dir, missing: tuple[str, ...], *,
+                    note: str | None = None) -> None:
     """Fail with one line, fast, when the missing files cannot be downloaded."""
     reason = server_unreachable_reason()
     if reason is None:
         return
     more = f" and {len(missing) - 1} more file(s)" if len(missing) > 1 else ""
+    note = f"; {note}" if note else ""
     raise OpenMLUnavailableError(
         f"{what} is not in the OpenML cache {resolve_cache_dir(cache_dir)} (missing "
-        f"{missing[0]}{more}) and OpenML's server {reason}; fill the cache on a machine with "
+        f"{missing[0]}{more}{note}) and OpenML's server {reason}; fill the cache on a machine with "
         "network access or point the cache directory (--cache-dir, $OPENML_CACHE_DIR) at one "
         "that holds it")
 
 
-@contextlib.contextmanager
-def _skip_parquet(enabled: bool) -> Iterator[None]:
-    """Make openml-python read cached ARFF files instead of downloading Parquet files."""
-    if not enabled:
-        yield
-        return
-    previous = os.environ.get(_SKIP_PARQUET_ENV)
-    os.environ[_SKIP_PARQUET_ENV] = "true"
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop(_SKIP_PARQUET_ENV, None)
-        else:
-            os.environ[_SKIP_PARQUET_ENV] = previous
+def _fetch(task_id: int, *, download_features: bool, description_only: bool = False):
+    """The client's task and dataset objects, with its errors turned into ours.
 
-
-def _fetch(task_id: int, *, download_features: bool):
-    """The client's task and dataset objects, with its errors turned into ours."""
+    ``description_only`` fetches the task's and its dataset's descriptions (and, for a
+    classification task, the dataset's features, where the client reads the class labels)
+    without splits or data, and returns the task alone.
+    """
     import openml
     import requests
 
     try:
-        task = openml.tasks.get_task(task_id, download_splits=True, download_data=True,
+        task = openml.tasks.get_task(task_id, download_splits=not description_only,
+                                     download_data=not description_only,
                                      download_qualities=False,
                                      download_features_meta_data=download_features)
         if task.task_type_id.value not in SUPPORTED_TASK_TYPES:
             raise UnsupportedTaskError(f"OpenML task {task_id} is a {task.task_type} task; "
                                        "metaautoml runs supervised classification and "
                                        "regression tasks only")
+        if description_only:
+            return task, None
         dataset = openml.datasets.get_dataset(task.dataset_id, download_data=True,
                                               download_qualities=False,
                                               download_features_meta_data=False)
