@@ -47,21 +47,19 @@ import pandas as pd  # noqa: E402
 from metaautoml.benchmark import (  # noqa: E402
     LIVE_METHODS,
     LiveBenchmarkConfig,
+    check_same_database,
     corpus_datasets,
+    database_fingerprint,
     default_dataset_names,
     per_dataset_scores,
     run_live_benchmark,
     summarize_live,
     summarize_trials_to_match,
     trials_to_match,
-)
-from metaautoml.benchmark._report import (  # noqa: E402
-    check_same_database,
-    database_fingerprint,
     write_run_notes,
 )
+from metaautoml.corpus import load_manifest  # noqa: E402
 from metaautoml.metadb import MetaDB  # noqa: E402
-from metaautoml.metadb._corpus import load_manifest  # noqa: E402
 
 
 def _seeds(text: str) -> tuple[int, ...]:
@@ -94,13 +92,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ensemble", type=int, default=1, help="surrogate ensemble members")
     parser.add_argument("--match-trials", type=int, default=10,
                         help="the warm start's trials the cold searches must match")
-    parser.add_argument("--corpus-dir", default=None, help="UCI corpus (default: ../shared/corpus)")
+    parser.add_argument("--corpus-dir", default=None,
+                        help="UCI corpus (default: $METAAUTOML_CORPUS_DIR, else ../shared/corpus)")
+    parser.add_argument("--weka-dir", default=None,
+                        help="weka ARFF files (default: $METAAUTOML_WEKA_DIR, else meta_db/build/weka)")
+    parser.add_argument("--manifest", default=None,
+                        help="corpus manifest (default: the one shipped with metaautoml)")
     parser.add_argument("--output", default="benchmarks/results/live", help="output directory")
     parser.add_argument("--force", action="store_true", help="discard results already on disk")
     args = parser.parse_args(argv)
 
     tasks = args.task or ("classification", "regression")
-    entries = load_manifest()
+    entries = load_manifest(args.manifest)
     if args.datasets:
         names = [n.strip() for n in args.datasets.split(",") if n.strip()]
         task_of = {e.name: e.task for e in entries}
@@ -123,7 +126,8 @@ def main(argv: list[str] | None = None) -> int:
             (out / name).unlink(missing_ok=True)
     else:
         check_same_database(out, fingerprint)
-    datasets = corpus_datasets(names, entries=entries, corpus_dir=args.corpus_dir)
+    datasets = corpus_datasets(names, entries=entries, corpus_dir=args.corpus_dir,
+                               weka_dir=args.weka_dir)
     print(f"{len(datasets)} datasets ({', '.join(names)}), {len(config.seeds)} seeds, "
           f"{len(config.methods)} methods, {config.n_trials} trials, cv={config.cv}",
           file=sys.stderr)

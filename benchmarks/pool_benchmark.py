@@ -31,13 +31,15 @@ import pandas as pd
 from metaautoml.benchmark import (
     METHODS,
     PoolBenchmarkConfig,
+    check_same_database,
+    database_fingerprint,
     paired_comparison,
     run_pool_benchmark,
     summarize,
     trials_to_target,
     write_results,
+    write_run_notes,
 )
-from metaautoml.benchmark._report import check_same_database, database_fingerprint, write_run_notes
 from metaautoml.metadb import NORMALIZATIONS, MetaDB, MetaTrainingSet
 from metaautoml.warmstart import ProposerConfig
 

@@ -36,11 +36,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from metaautoml.benchmark import PoolBenchmarkConfig, run_pool_benchmark, summarize, write_results
-from metaautoml.benchmark._report import (
+from metaautoml.benchmark import (
+    PoolBenchmarkConfig,
     check_same_database,
     code_notes,
     database_fingerprint,
+    run_pool_benchmark,
+    summarize,
+    write_results,
     write_run_notes,
 )
 from metaautoml.metadb import NORMALIZATIONS, MetaDB, MetaTrainingSet

@@ -25,16 +25,20 @@ from pathlib import Path
 
 import pandas as pd
 
-from metaautoml.benchmark import paired_comparison, summarize, trials_to_target
-from metaautoml.benchmark._live import LIVE_METHODS, read_curves, read_results
-from metaautoml.benchmark._report import (
+from metaautoml.benchmark import (
     LIVE_METHOD_NOTES,
+    LIVE_METHODS,
     POOL_METHOD_NOTES,
-    _ordered,
     live_section,
+    ordered_methods,
+    paired_comparison,
     plot_live,
     plot_pool,
     pool_section,
+    read_curves,
+    read_results,
+    summarize,
+    trials_to_target,
 )
 
 REPO = Path(__file__).resolve().parents[1]
@@ -97,7 +101,7 @@ def build_page(pool_dirs: list[Path], live_dirs: list[Path], output: Path, figur
             continue
         if not methods_listed:
             sections += ["Methods:", "", _method_list(
-                LIVE_METHOD_NOTES, _ordered(_present(results), LIVE_METHODS)), ""]
+                LIVE_METHOD_NOTES, ordered_methods(_present(results), LIVE_METHODS)), ""]
             methods_listed = True
         sections += [f"### Run in `{_rel(directory)}`", "", *_provenance(notes)]
         if notes.get("database"):

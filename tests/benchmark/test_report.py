@@ -12,8 +12,11 @@ import pandas as pd
 import pytest
 from _meta_fixtures import synthetic_metadb
 
-from metaautoml.benchmark._live import CURVE_COLUMNS, LIVE_METHODS, RESULT_COLUMNS, SEARCH_METHODS
-from metaautoml.benchmark._report import (
+from metaautoml.benchmark import (
+    CURVE_COLUMNS,
+    LIVE_METHODS,
+    RESULT_COLUMNS,
+    SEARCH_METHODS,
     check_same_database,
     code_notes,
     database_fingerprint,
