@@ -10,7 +10,15 @@ from ._cv import (
     fit_pipeline,
     make_splits,
 )
-from ._metrics import DEFAULT_METRIC, METRICS, Metric, ScorerMetric, default_metrics, get_metric
+from ._metrics import (
+    DEFAULT_METRIC,
+    METRICS,
+    Metric,
+    ScorerMetric,
+    clipped_probabilities,
+    default_metrics,
+    get_metric,
+)
 from ._runner import RefitError, TrialRunner, WorkerStartError, available_cpus, default_n_threads
 
 __all__ = [
@@ -26,6 +34,7 @@ __all__ = [
     "TrialRunner",
     "WorkerStartError",
     "available_cpus",
+    "clipped_probabilities",
     "default_metrics",
     "default_n_threads",
     "describe_error",

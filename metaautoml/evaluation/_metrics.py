@@ -125,6 +125,20 @@ def default_metrics(task: str) -> list[Metric]:
 
 
 def clipped_probabilities(proba: np.ndarray) -> np.ndarray:
-    """Rows renormalized after clipping, so a model's 0/1 probabilities give a finite log-loss."""
+    """Rows renormalized after clipping, so a model's 0/1 probabilities give a finite log-loss.
+
+    What the cross-validation scores probabilities with (:func:`evaluate_config`); use it to
+    score predicted probabilities outside it the same way (e.g. an OpenML fold's test rows).
+
+    Parameters
+    ----------
+    proba : array-like of shape (n_samples, n_classes)
+        Predicted class probabilities.
+
+    Returns
+    -------
+    ndarray of float64, same shape
+        Each value clipped to ``[1e-15, 1]``, then each row divided by its sum.
+    """
     proba = np.clip(np.asarray(proba, dtype=np.float64), 1e-15, 1.0)
     return proba / proba.sum(axis=1, keepdims=True)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .._validation import as_frame, check_target, infer_task
-from ..space._preprocessing import ColumnTypes
+from ..space import ColumnTypes
 from ._registry import check_task
 from ._stats import non_constant
 

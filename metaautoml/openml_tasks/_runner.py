@@ -252,8 +252,7 @@ def _run_fold(task: OpenMLTaskData, fold: int, scorer, predictions_dir: Path | N
 
 def _test_score(estimator, scorer, X_test, y_test, prediction, proba) -> float:
     """The score the search's cross-validation computes, on the fold's test rows."""
-    from ..evaluation import ScorerMetric
-    from ..evaluation._metrics import clipped_probabilities
+    from ..evaluation import ScorerMetric, clipped_probabilities
 
     if isinstance(scorer, ScorerMetric):
         return scorer.score(estimator, X_test, y_test)

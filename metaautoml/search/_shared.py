@@ -117,7 +117,12 @@ class SharedBudget:
 
 
 def count_claimed(study: optuna.Study) -> int:
-    """Trials of ``study`` that took a slot of its budget: all but the waiting ones."""
+    """Trials of ``study`` that took a slot of its budget: all but the waiting ones.
+
+    Running, finished, pruned and failed trials count; enqueued trials still waiting do not.
+    This is what a :class:`SharedBudget`'s ``total_trials`` is compared with, and what a
+    worker reports as the trials the search has run.
+    """
     return len(study.get_trials(deepcopy=False, states=_CLAIMED))
 
 
@@ -195,13 +200,23 @@ def search_started(study: optuna.Study, record: Mapping[str, Any]) -> bool:
     """Whether the process that recorded ``record`` has claimed its first trial.
 
     It enqueues its configurations before that, so a process joining afterwards finds every one
-    of them waiting in the study and leaves the budget room to run them.
+    of them waiting in the study and leaves the budget room to run them: a worker waits for this
+    before it takes a trial.
     """
     return count_claimed(study) > int(record["trials_before"])
 
 
 def joined_budget(record: Mapping[str, Any], storage: str | BaseStorage | None) -> SharedBudget:
-    """The :class:`SharedBudget` described by a search record, for a process joining it."""
+    """The :class:`SharedBudget` described by a search record, for a process joining it.
+
+    Parameters
+    ----------
+    record : mapping
+        What :func:`read_search_record` returned for the study.
+    storage : str, optuna.storages.BaseStorage or None
+        The study's storage, as the joining process opened it; a ``journal://`` or ``sqlite://``
+        URL names the file whose claim lock the processes share (see :func:`share_study`).
+    """
     return SharedBudget(total_trials=record["total_trials"], deadline=record["deadline"],
                         lock=ClaimLock(lock_path(storage)))
 
