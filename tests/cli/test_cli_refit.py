@@ -56,3 +56,32 @@ def test_fit_without_the_warm_start(tmp_path, capsys):
     assert code == 0
     summary = json.loads(capsys.readouterr().out)
     assert {row["source"] for row in summary["leaderboard"]} == {"default"}
+
+
+@needs_estimator
+def test_fit_and_predict_a_parquet_file_of_nullable_columns(tmp_path, capsys):
+    # Parquet keeps pandas' nullable, pyarrow and datetime dtypes, pd.NA included.
+    rng = np.random.default_rng(2)
+    n = 60
+    signal = rng.normal(size=n)
+    frame = pd.DataFrame({
+        "count": pd.array(np.round(signal * 10), dtype="Int64"),
+        "flag": pd.array(signal > 0, dtype="boolean"),
+        "text": pd.array(np.where(signal > 0.5, "hi", "lo"), dtype="string"),
+        "arrow": pd.Series(rng.normal(size=n)).astype("double[pyarrow]"),
+        "when": pd.Timestamp("2022-01-01") + pd.to_timedelta(rng.integers(0, 300, n), unit="D"),
+        "label": np.where(signal > 0, "up", "down"),
+    })
+    for column in ("count", "flag", "text", "arrow", "when"):
+        frame.loc[frame.sample(frac=0.1, random_state=0).index, column] = None
+    data, model = tmp_path / "train.parquet", tmp_path / "m.joblib"
+    frame.to_parquet(data)
+    with single_cpu():
+        assert main(["fit", str(data), "--target", "label", "--n-trials", "2", "--cv", "2",
+                     "--random-state", "0", "--output", str(model), "--format", "json"]) == 0
+        summary = json.loads(capsys.readouterr().out)
+        assert summary["n_complete"] == 2
+        out = tmp_path / "pred.csv"
+        assert main(["predict", str(model), str(data), "--output", str(out)]) == 0
+    predicted = pd.read_csv(out)
+    assert len(predicted) == n and set(predicted.iloc[:, -1]) <= {"up", "down"}
