@@ -75,9 +75,12 @@ def default_n_threads(n_workers: int = 1, n_cells: int | None = None) -> int:
     3. Otherwise each worker gets its share of the CPUs that are free now (CPUs less the
        1-minute load average, rounded to the nearest whole CPU), at least one.
 
-    OpenMP threads on cores that other processes keep busy spin and wait for each other at every
-    parallel region; measured on a loaded 2-core machine, a fit on all CPUs took 7 to 100 times
-    as long as on one thread, while on an idle one threads saved at most a fifth.
+    OpenMP threads on cores that other processes keep busy wait for each other at every parallel
+    region: on a busy 2-core machine, HistGradientBoosting trials on every CPU took from twice to
+    over a hundred times as long as on one thread (a whole ``fit``: 7 times), while on an idle
+    one a second thread saved at most about a fifth (docs/performance.md). The load average
+    trails by a minute and counts this process's own recent trials: the policy errs toward one
+    thread, which costs at most that fifth.
     """
     n_workers = max(1, int(n_workers))
     cpus = available_cpus()
