@@ -14,7 +14,8 @@ limit or ``n_jobs > 1``), under these policies for the worker's OpenMP/BLAS thre
     process such as the trial worker can be given it);
 ``default``
     what the library chooses now: ``default_n_threads(1, n_cells=rows * columns)`` when the
-    runner is created, and the worker environment of ``worker_thread_env``.
+    runner is created, and the worker's default ``OMP_WAIT_POLICY`` (``TrialRunner``'s
+    ``omp_wait_policy``).
 
 The ``loaded`` phase first starts ``--load`` busy-loop processes (default: one per CPU), which
 end on their own after ``--max-load-seconds`` and are killed when the phase ends; it waits
@@ -55,7 +56,13 @@ import pandas as pd
 import sklearn
 from sklearn.datasets import make_classification
 
-from metaautoml.evaluation import TrialRunner, _runner, available_cpus, get_metric, make_splits
+from metaautoml.evaluation import (
+    TrialRunner,
+    available_cpus,
+    default_n_threads,
+    get_metric,
+    make_splits,
+)
 from metaautoml.space import ColumnTypes, get_space
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -97,41 +104,26 @@ def config_for(family: str, overrides: dict) -> dict:
     return config
 
 
-def _plain_env(n_threads: int, environ=None) -> dict[str, str]:
-    return {variable: str(n_threads) for variable in _runner._THREAD_VARIABLES}
-
-
-def _passive_env(n_threads: int, environ=None) -> dict[str, str]:
-    return {**_plain_env(n_threads), "OMP_WAIT_POLICY": "PASSIVE"}
-
-
-#: policy -> the worker environment it spawns with (None: the library's)
-WORKER_ENV = {"all": _plain_env, "one": _plain_env, "all-passive": _passive_env, "default": None}
-
-
-@contextlib.contextmanager
-def worker_env(policy: str):
-    """Spawn workers, while active, with ``policy``'s thread environment."""
-    original = _runner.worker_thread_env
-    _runner.worker_thread_env = WORKER_ENV[policy] or original
-    try:
-        yield
-    finally:
-        _runner.worker_thread_env = original
-
-
 def policy_threads(policy: str, n_cells: int) -> int:
     if policy == "one":
         return 1
     if policy == "default":
-        return _runner.default_n_threads(1, n_cells=n_cells)
+        return default_n_threads(1, n_cells=n_cells)
     return available_cpus()
 
 
-def wait_policy(policy: str) -> str:
-    if policy == "default":
-        return _runner.worker_thread_env(1).get("OMP_WAIT_POLICY", "unset")
-    return "PASSIVE" if policy == "all-passive" else "unset"
+#: An untimed trial that starts a runner's worker process (imports, the dataset) before the timed
+#: ones.
+WARM_UP = get_space("classification").default_config("linear")
+STARTUP_LIMIT = 300.0
+#: policy -> the worker's OMP_WAIT_POLICY (None: OpenMP's default; "library": TrialRunner's)
+WAIT_POLICY = {"all": None, "one": None, "all-passive": "PASSIVE", "default": "library"}
+
+
+def make_runner(policy: str, n_threads: int, **kwargs) -> TrialRunner:
+    if WAIT_POLICY[policy] == "library":
+        return TrialRunner(n_threads=n_threads, **kwargs)
+    return TrialRunner(n_threads=n_threads, omp_wait_policy=WAIT_POLICY[policy], **kwargs)
 
 
 @contextlib.contextmanager
@@ -165,10 +157,12 @@ def run_phase(phase: str, cases: list[str], repeats: int, time_limit: float, log
             for policy in POLICIES:
                 loads[policy] = os.getloadavg()[0]
                 threads[policy] = policy_threads(policy, X.size)
-                runners[policy] = TrialRunner(X, y, task="classification", columns=columns,
+                runners[policy] = make_runner(policy, threads[policy], X=X, y=y,
+                                              task="classification", columns=columns,
                                               splits=splits, metrics=[metric], random_state=0,
-                                              isolate=True, n_threads=threads[policy])
+                                              isolate=True)
             censored: set[tuple[str, str]] = set()
+            cold = set(POLICIES)
             for repeat in range(repeats):
                 order = POLICIES[repeat % len(POLICIES):] + POLICIES[:repeat % len(POLICIES)]
                 for policy in order:
@@ -176,18 +170,21 @@ def run_phase(phase: str, cases: list[str], repeats: int, time_limit: float, log
                         if (case, policy) in censored:
                             continue
                         _, family, overrides = CASES[case]
-                        with worker_env(policy):
-                            runners[policy]._ensure_worker()  # startup is not part of the time
-                            load = os.getloadavg()[0]
-                            start = time.perf_counter()
-                            result = runners[policy].evaluate(config_for(family, overrides),
-                                                              time_limit=time_limit)
-                            seconds = time.perf_counter() - start
-                        if result.state == "timeout":
+                        runner = runners[policy]
+                        if policy in cold:  # the worker's start-up is not part of the time
+                            runner.evaluate(WARM_UP, time_limit=STARTUP_LIMIT)
+                            cold.discard(policy)
+                        load = os.getloadavg()[0]
+                        start = time.perf_counter()
+                        result = runner.evaluate(config_for(family, overrides),
+                                                 time_limit=time_limit)
+                        seconds = time.perf_counter() - start
+                        if result.state == "timeout":  # the worker was killed
                             censored.add((case, policy))
+                            cold.add(policy)
                         row = {"phase": phase, "case": case, "rows": n_rows,
                                "classes": n_classes, "family": family, "policy": policy,
-                               "n_threads": threads[policy], "wait_policy": wait_policy(policy),
+                               "n_threads": threads[policy], "wait_policy": runners[policy].omp_wait_policy or "unset",
                                "repeat": repeat, "seconds": round(seconds, 4),
                                "state": result.state,
                                "accuracy": result.scores.get("accuracy", float("nan")),
@@ -237,7 +234,7 @@ def summarize(rows: list[dict], phases: list[str], cases: list[str], time_limit:
               f"(`>{time_limit:.0f}`: killed at the time limit). Policies: `all` every CPU "
               "(metaautoml before this policy), `one` one thread, `all-passive` every CPU with "
               "`OMP_WAIT_POLICY=PASSIVE`, `default` the library's choice now "
-              "(`default_n_threads(1, n_cells=rows * columns)` and its worker environment).", ""]
+              "(`default_n_threads(1, n_cells=rows * columns)`, `TrialRunner`'s default wait policy).", ""]
     header = ["case", "rows x cols"]
     for phase in phases:
         header += [f"{phase} {policy}" for policy in POLICIES]

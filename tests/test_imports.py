@@ -44,9 +44,6 @@ ALLOWED = {
     ("metaautoml/benchmark/_live.py", "metaautoml.metadb._corpus"),
     # from ..space import Categorical
     ("metaautoml/search/_sampler.py", "metaautoml.space._hyperparameters"),
-    # untracked work in progress, which swaps _runner.worker_thread_env and reads
-    # _runner._THREAD_VARIABLES: needs a public way to set the trial workers' thread policy
-    ("benchmarks/bench_threads.py", "metaautoml.evaluation._runner"),
 }
 
 

@@ -96,18 +96,20 @@ def default_n_threads(n_workers: int = 1, n_cells: int | None = None) -> int:
     return max(1, min(share, int(free + 0.5) // n_workers))
 
 
-def worker_thread_env(n_threads: int, environ=None) -> dict[str, str]:
+def worker_thread_env(n_threads: int, environ=None,
+                      wait_policy: str | None = "PASSIVE") -> dict[str, str]:
     """Variables to set for a trial worker process that may use ``n_threads`` threads.
 
-    The thread-count variables of OpenMP and the BLAS libraries, and ``OMP_WAIT_POLICY=PASSIVE``
-    unless ``environ`` (default ``os.environ``) sets it: OpenMP threads then sleep, rather than
-    spin, while they wait, which leaves the CPU to the threads being waited for when other
-    processes share the cores. libgomp reads the policy when it loads, hence only for workers.
+    The thread-count variables of OpenMP and the BLAS libraries, and ``OMP_WAIT_POLICY`` set to
+    ``wait_policy`` unless ``environ`` (default ``os.environ``) sets it or ``wait_policy`` is
+    None. With ``PASSIVE`` OpenMP threads sleep, rather than spin, while they wait, which leaves
+    the CPU to the threads being waited for when other processes share the cores. libgomp reads
+    the policy when it loads, hence only for workers.
     """
     environ = os.environ if environ is None else environ
     env = {variable: str(n_threads) for variable in _THREAD_VARIABLES}
-    if "OMP_WAIT_POLICY" not in environ:
-        env["OMP_WAIT_POLICY"] = "PASSIVE"
+    if wait_policy is not None and "OMP_WAIT_POLICY" not in environ:
+        env["OMP_WAIT_POLICY"] = wait_policy
     return env
 
 
@@ -137,9 +139,12 @@ class TrialRunner:
         Run trials in a worker process. Required for time and memory limits.
     n_threads : int or None
         OpenMP/BLAS threads a trial may use; None: ``default_n_threads(1, n_cells=X.size)``.
-        A worker process also gets ``OMP_WAIT_POLICY=PASSIVE`` unless the environment sets it.
     memory_limit_mb : int or None
         Address-space limit of the worker; a trial exceeding it fails with a MemoryError.
+    omp_wait_policy : str or None, default="PASSIVE"
+        ``OMP_WAIT_POLICY`` of the worker process where the environment sets none; None leaves
+        OpenMP's own default (spin a while, then sleep). OpenMP reads it when it loads, so
+        trials run in this process (``isolate=False``) keep this process's policy.
 
     Examples
     --------
@@ -157,12 +162,14 @@ class TrialRunner:
 
     def __init__(self, X: pd.DataFrame, y: np.ndarray, *, task: str, columns: ColumnTypes,
                  splits, metrics: list, random_state: int | None = 0, isolate: bool = True,
-                 n_threads: int | None = None, memory_limit_mb: int | None = None):
+                 n_threads: int | None = None, memory_limit_mb: int | None = None,
+                 omp_wait_policy: str | None = "PASSIVE"):
         self.X, self.y, self.task, self.columns = X, np.asarray(y), task, columns
         self.splits, self.metrics, self.random_state = splits, list(metrics), random_state
         self.isolate = isolate
         self.n_threads = n_threads or default_n_threads(1, n_cells=int(np.prod(X.shape)))
         self.memory_limit_mb = memory_limit_mb
+        self.omp_wait_policy = omp_wait_policy
         self._process: subprocess.Popen | None = None
         self._requests: Connection | None = None
         self._replies: Connection | None = None
@@ -266,7 +273,7 @@ class TrialRunner:
         parent_read, child_write = os.pipe()
         child_read, parent_write = os.pipe()
         env = dict(os.environ)
-        env.update(worker_thread_env(self.n_threads))
+        env.update(worker_thread_env(self.n_threads, wait_policy=self.omp_wait_policy))
         self._stderr = tempfile.TemporaryFile()
         self._process = subprocess.Popen(
             [sys.executable, "-m", "metaautoml.evaluation._worker", str(child_read),

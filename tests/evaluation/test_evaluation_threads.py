@@ -129,6 +129,11 @@ def test_worker_env_sets_the_thread_counts_and_a_passive_wait_policy():
     assert env["OMP_WAIT_POLICY"] == "PASSIVE"
 
 
+def test_worker_env_can_leave_openmps_default_wait_policy():
+    env = _runner.worker_thread_env(2, environ={}, wait_policy=None)
+    assert "OMP_WAIT_POLICY" not in env and env["OMP_NUM_THREADS"] == "2"
+
+
 def test_worker_env_keeps_the_users_wait_policy():
     env = _runner.worker_thread_env(2, environ={"OMP_WAIT_POLICY": "ACTIVE"})
     assert "OMP_WAIT_POLICY" not in env  # the worker inherits the user's ACTIVE
