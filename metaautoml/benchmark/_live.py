@@ -161,7 +161,7 @@ def default_dataset_names(task: str, n: int | None = None, *, entries=None,
        features and (classification) at most ``MAX_CLASSES`` classes; the first entry of each
        source group in manifest order (the UCI copy where there is one).
     2. If at least ``n`` of them belong to groups outside the shipped meta-database
-       (``meta_db/shipped_datasets.txt``), only those: the shipped artifacts never saw them either.
+       (``metaautoml/corpus/shipped_datasets.txt``), only those: the shipped artifacts never saw them either.
        (Every classification group is shipped, so classification keeps them all and the
        benchmark holds the group out; regression has groups the database lacks.)
     3. Sorted by rows (then name), ``n`` evenly spaced along that order, from the smallest to the
@@ -173,12 +173,12 @@ def default_dataset_names(task: str, n: int | None = None, *, entries=None,
     n : int, optional
         :data:`DEFAULT_N_DATASETS` of the task when omitted.
     entries : list of CorpusEntry, optional
-        The manifest's entries (default: ``meta_db/corpus.json``).
+        The manifest's entries (default: ``metaautoml/corpus/corpus.json``).
     shipped : sequence of str, optional
-        Names in the shipped meta-database (default: ``meta_db/shipped_datasets.txt`` next to the
+        Names in the shipped meta-database (default: ``metaautoml/corpus/shipped_datasets.txt`` next to the
         manifest, empty if absent).
     """
-    from ..metadb._corpus import default_manifest_path, load_manifest
+    from ..corpus import default_manifest_path, load_manifest
 
     n = DEFAULT_N_DATASETS[task] if n is None else int(n)
     entries = load_manifest() if entries is None else list(entries)
@@ -208,8 +208,8 @@ def default_dataset_names(task: str, n: int | None = None, *, entries=None,
 
 def corpus_datasets(names: Sequence[str], *, entries=None, corpus_dir=None,
                     weka_dir=None) -> list[LiveDataset]:
-    """Load corpus entries by name (see :mod:`metaautoml.metadb._corpus`) as :class:`LiveDataset`."""
-    from ..metadb._corpus import load_dataset, load_manifest
+    """Load corpus entries by name (see :mod:`metaautoml.corpus`) as :class:`LiveDataset`."""
+    from ..corpus import load_dataset, load_manifest
 
     entries = load_manifest() if entries is None else list(entries)
     by_name = {e.name: e for e in entries}

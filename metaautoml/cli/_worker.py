@@ -2,7 +2,7 @@
 
 ``fit`` records in its study the absolute path, target column and SHA-256 of its data file
 (:func:`record_data_file`) and, through the estimator, how the search runs and its budget
-(:func:`metaautoml.search._shared.share_study`). A worker reads both, rebuilds the same
+(:func:`metaautoml.search.share_study`). A worker reads both, rebuilds the same
 objective -- the same rows, folds, metrics, search space and per-trial limits -- and runs the
 search loop of :func:`metaautoml.search.run_search` on the shared budget until it is spent.
 """
@@ -68,8 +68,7 @@ def add_parser(subparsers, parents: list[argparse.ArgumentParser]) -> argparse.A
 
 def run(args: argparse.Namespace) -> int:
     """Evaluate trials of ``args.study`` until its budget is spent and print what was done."""
-    from ..search import optuna_verbosity, run_search
-    from ..search._shared import search_started
+    from ..search import optuna_verbosity, run_search, search_started
 
     waiting = _Waiting(args.wait)
     with optuna_verbosity(0):
@@ -112,7 +111,7 @@ def _wait_for_record(storage: str, name: str, waiting: _Waiting):
     from optuna.exceptions import StorageInternalError
     from sqlalchemy.exc import OperationalError
 
-    from ..search._shared import (
+    from ..search import (
         load_study,
         open_storage,
         read_search_record,
@@ -160,7 +159,7 @@ class _Waiting:
 def _rebuild_search(study, record: dict, storage: str, n_jobs: int) -> dict:
     """The objective ``fit`` searches, rebuilt from what it recorded in ``study``."""
     from ..estimator import MetaAutoMLClassifier, MetaAutoMLRegressor
-    from ..search._shared import joined_budget
+    from ..search import joined_budget
 
     name = study.study_name
     data = study.user_attrs.get(DATA_ATTR)
@@ -199,7 +198,7 @@ def _independent_seed() -> int:
 
 
 def _report(args: argparse.Namespace, study, budget, trials) -> None:
-    from ..search._shared import count_claimed
+    from ..search import count_claimed
 
     numbers = [t.number for t in trials]
     n_complete = sum(t.user_attrs.get("state") == "complete" for t in trials)

@@ -38,8 +38,8 @@ from ..search import (
     leaderboard,
     optuna_verbosity,
     run_search,
+    share_study,
 )
-from ..search._shared import share_study
 from ..space import ColumnTypes, SearchSpace, get_space
 from ..strategy import DEFAULT_SOURCE, MetaWarmStart, SearchPlan, resolve_strategy
 
@@ -156,7 +156,7 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         limited = self.per_trial_time_limit is not None or self.memory_limit_mb is not None
         fallbacks = []
         # The refit comes after the search: it may use every CPU a single trial would get.
-        with objective.make_runner(isolate=limited, n_threads=default_n_threads(1)) as runner:
+        with objective.make_runner(isolate=limited, n_threads=default_n_threads(1, n_cells=objective.frame.size)) as runner:
             for trial in ranked:
                 config = objective.space.validate(dict(trial.params))
                 try:
@@ -232,7 +232,7 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
             _check_picklable_metric(metric)
         make_runner = partial(TrialRunner, frame, y_search, task=task, columns=columns,
                               splits=splits, metrics=metrics, random_state=seed, isolate=isolate,
-                              n_threads=default_n_threads(n_jobs),
+                              n_threads=default_n_threads(n_jobs, n_cells=frame.size),
                               memory_limit_mb=self.memory_limit_mb)
         return SearchObjective(frame=frame, y_search=y_search, columns=columns,
                                space=get_space(task), metric=metric, make_runner=make_runner,

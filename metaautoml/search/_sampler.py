@@ -14,8 +14,7 @@ from optuna.distributions import BaseDistribution, CategoricalDistribution
 from optuna.samplers import BaseSampler
 from optuna.trial import FrozenTrial, TrialState
 
-from ..space import FAMILY, Config, SearchSpace
-from ..space._hyperparameters import Categorical
+from ..space import FAMILY, Categorical, Config, SearchSpace
 
 #: System attribute holding the configuration the sampler proposed for a trial (JSON).
 PROPOSAL_ATTR = "metaautoml:surrogate_proposal"

@@ -42,7 +42,7 @@ def offline(monkeypatch):
     """Every run here is offline, on one thread (see tests/openml_tasks/conftest.py)."""
     monkeypatch.setattr(openml.config, "server", builder.SERVER)
     monkeypatch.delenv("OPENML_CACHE_DIR", raising=False)
-    monkeypatch.setattr(metaautoml.estimator._base, "default_n_threads", lambda n_workers=1: 1)
+    monkeypatch.setattr(metaautoml.estimator._base, "default_n_threads", lambda *args, **kwargs: 1)
     attempts = builder.forbid_network(monkeypatch)
     with threadpool_limits(1):
         yield attempts

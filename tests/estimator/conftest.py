@@ -16,5 +16,5 @@ def one_thread():
     ``default_n_threads``, hence the patch; predictions run under the process-wide limit.
     Module scope, so module-scoped fits are covered too."""
     with pytest.MonkeyPatch.context() as patch, threadpool_limits(1):
-        patch.setattr(metaautoml.estimator._base, "default_n_threads", lambda n_workers=1: 1)
+        patch.setattr(metaautoml.estimator._base, "default_n_threads", lambda *args, **kwargs: 1)
         yield

@@ -45,5 +45,5 @@ def one_thread():
     """Fits on one thread: on two busy cores OpenMP pools spin against other work and tiny
     searches take minutes instead of seconds (as in tests/estimator/conftest.py)."""
     with pytest.MonkeyPatch.context() as patch, threadpool_limits(1):
-        patch.setattr(metaautoml.estimator._base, "default_n_threads", lambda n_workers=1: 1)
+        patch.setattr(metaautoml.estimator._base, "default_n_threads", lambda *args, **kwargs: 1)
         yield
