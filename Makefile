@@ -94,9 +94,12 @@ benchmarks: $(VENV)/.installed-dev
 	# first-pick hedge and L1 neighbours' bests.
 	$(BIN)/python benchmarks/live_benchmark.py --n-trials 20 --seeds 2 --methods metaautoml_warm \
 		--output benchmarks/results/live-warm-start-rerun
+	# Does real data ever kill a fit? 160 bundled datasets x 5 variants in separate processes (~4 h; resumable).
+	$(BIN)/python benchmarks/soak.py --limit 160 --n-jobs 2 --output benchmarks/results/soak
 	$(BIN)/python benchmarks/report.py --pool benchmarks/results/pool --pool benchmarks/results/pool-seed1 \
 		--pool benchmarks/results/pool-one-member --sweep benchmarks/results/pool-sweep \
-		--live benchmarks/results/live --live benchmarks/results/live-warm-start-rerun
+		--live benchmarks/results/live --live benchmarks/results/live-warm-start-rerun \
+		--soak benchmarks/results/soak
 
 metadb-info: $(VENV)/.installed
 	$(BIN)/metaautoml db info
