@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-TASKS = ("classification", "regression")
+from .task import TASKS as TASKS  # re-exported for code that imports it from here
+from .task import Task, check_task
 
 
 def as_frame(X, *, name: str = "X") -> pd.DataFrame:
@@ -170,7 +171,7 @@ def _numeric_if_possible(column: pd.Series) -> pd.Series:
         return column
 
 
-def infer_task(y) -> str:
+def infer_task(y) -> Task:
     """``"regression"`` for a float target with non-integer values, else ``"classification"``.
 
     This is scikit-learn's ``type_of_target`` rule: an integer-valued target is treated as class
@@ -193,8 +194,7 @@ def check_target(y, task: str, *, n_rows: int | None = None) -> np.ndarray:
         For an empty, 2-D or length-mismatched target, missing or infinite values, a single
         class, or a non-numeric regression target.
     """
-    if task not in TASKS:
-        raise ValueError(f"task must be one of {TASKS}, got {task!r}")
+    task = check_task(task)
     if sp.issparse(y):
         raise TypeError("y is a sparse matrix; pass a 1-D array")
     array = np.asarray(y)

@@ -46,11 +46,12 @@ from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostin
 from sklearn.model_selection import train_test_split
 
 from ..estimator import MetaAutoMLClassifier, MetaAutoMLRegressor
-from ..evaluation import DEFAULT_METRIC, METRICS
+from ..evaluation import resolve_metric
 from ..matcher import MatcherConfig
 from ..metadb import MetaDB, MetaTrainingSet
 from ..strategy import ColdStart, MetaWarmStart, PlainSearch
 from ..surrogate import TrainingConfig
+from ..task import check_task, task_defaults
 from ..warmstart import ProposerConfig, WarmStartProposer
 from ._pool import fit_proposer
 
@@ -148,8 +149,7 @@ class LiveDataset:
     group: str = ""
 
     def __post_init__(self) -> None:
-        if self.task not in DEFAULT_METRIC:
-            raise ValueError(f"task must be 'classification' or 'regression', got {self.task!r}")
+        check_task(self.task)
         self.group = self.group or self.name
 
 
@@ -240,7 +240,7 @@ def prepare_dataset(dataset: LiveDataset, max_rows: int = 2000, min_class_rows: 
             raise ValueError(f"dataset {dataset.name!r}: fewer than 2 classes with "
                              f"{min_class_rows} rows each")
     if len(y) > max_rows:
-        stratify = y if dataset.task == "classification" else None
+        stratify = y if task_defaults(dataset.task).stratified else None
         index, _ = train_test_split(np.arange(len(y)), train_size=max_rows, stratify=stratify,
                                     random_state=0)
         index = np.sort(index)
@@ -251,7 +251,7 @@ def prepare_dataset(dataset: LiveDataset, max_rows: int = 2000, min_class_rows: 
 def outer_split(X: pd.DataFrame, y: pd.Series, task: str, seed: int, test_size: float = 0.25):
     """``X_train, X_test, y_train, y_test`` of one seed (stratified for classification)."""
     return train_test_split(X, y, test_size=test_size, random_state=seed,
-                            stratify=y if task == "classification" else None)
+                            stratify=y if task_defaults(task).stratified else None)
 
 
 # -- the searchers ---------------------------------------------------------------------------------
@@ -316,7 +316,7 @@ class _Proposers:
 
 
 def _score(task: str, model, X, y) -> float:
-    metric = METRICS[task][DEFAULT_METRIC[task]]
+    metric = resolve_metric(None, task)
     return metric(np.asarray(y), np.asarray(model.predict(X)))
 
 
@@ -339,7 +339,7 @@ class _Unit:
         self.dataset, self.seed, self.config = dataset, seed, config
         self.X_train, self.X_test, self.y_train, self.y_test = split
         self.task = dataset.task
-        self.metric = DEFAULT_METRIC[self.task]
+        self.metric = task_defaults(self.task).metric
 
     def row(self, method: str, **values) -> dict:
         base = {"task": self.task, "dataset": self.dataset.name, "group": self.dataset.group,

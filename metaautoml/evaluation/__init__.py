@@ -18,6 +18,7 @@ from ._metrics import (
     clipped_probabilities,
     default_metrics,
     get_metric,
+    resolve_metric,
 )
 from ._runner import RefitError, TrialRunner, WorkerStartError, available_cpus, default_n_threads
 
@@ -42,4 +43,5 @@ __all__ = [
     "fit_pipeline",
     "get_metric",
     "make_splits",
+    "resolve_metric",
 ]

@@ -12,6 +12,7 @@ import pandas as pd
 from sklearn.model_selection import KFold, StratifiedKFold
 
 from ..space import ColumnTypes, Config, get_space
+from ..task import task_defaults
 from ._metrics import ScorerMetric, clipped_probabilities
 
 COMPLETE, FAILED, TIMEOUT = "complete", "failed", "timeout"
@@ -56,6 +57,8 @@ def make_splits(y: np.ndarray, task: str, cv, random_state: int | None = 0) -> l
     """Train/test index pairs: stratified for classification with folds clipped to the smallest
     class, shuffled K-fold for regression, or the splits of a scikit-learn CV splitter.
 
+    Whether an integer ``cv`` stratifies is :attr:`metaautoml.task.TaskDefaults.stratified`.
+
     Raises
     ------
     ValueError
@@ -66,7 +69,7 @@ def make_splits(y: np.ndarray, task: str, cv, random_state: int | None = 0) -> l
     if isinstance(cv, (int, np.integer)) and not isinstance(cv, bool):
         if cv < 2:
             raise ValueError(f"cv must be at least 2, got {cv}")
-        if task == "classification":
+        if task_defaults(task).stratified:
             _, counts = np.unique(y, return_counts=True)
             n_splits = int(min(cv, counts.min()))
             if n_splits < 2:

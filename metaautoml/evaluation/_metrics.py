@@ -6,15 +6,20 @@ and ``neg_mean_absolute_error`` are negative by name.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 from sklearn import metrics as skm
 from sklearn.metrics import get_scorer
 
-#: Default metric of each task type.
-DEFAULT_METRIC = {"classification": "accuracy", "regression": "r2"}
+from ..task import TASK_DEFAULTS, TASKS, check_task, task_defaults
+
+#: Default metric of each task type, read-only; derived from :data:`metaautoml.task.TASK_DEFAULTS`
+#: (kept for compatibility: new code calls :func:`resolve_metric` or reads the table).
+DEFAULT_METRIC: Mapping[str, str] = MappingProxyType(
+    {task: defaults.metric for task, defaults in TASK_DEFAULTS.items()})
 
 
 @dataclass(frozen=True)
@@ -92,8 +97,10 @@ def get_metric(metric, task: str) -> Metric | ScorerMetric:
     Raises
     ------
     ValueError
-        For a name that is neither ours nor scikit-learn's, or one of the other task type.
+        For an unknown task, a name that is neither ours nor scikit-learn's, or one of another
+        task type.
     """
+    task = check_task(task)
     if callable(metric):
         name = getattr(metric, "__name__", None) or type(metric).__name__
         return ScorerMetric(name=str(name), task=task, scorer=metric)
@@ -102,9 +109,9 @@ def get_metric(metric, task: str) -> Metric | ScorerMetric:
     name = _ALIASES.get(metric, metric) or metric
     if name in METRICS[task]:
         return METRICS[task][name]
-    other = "regression" if task == "classification" else "classification"
-    if name in METRICS[other]:
-        raise ValueError(f"metric {metric!r} is a {other} metric, but the task is {task}")
+    for other in TASKS:
+        if other != task and name in METRICS[other]:
+            raise ValueError(f"metric {metric!r} is a {other} metric, but the task is {task}")
     try:
         scorer = get_scorer(metric)
     except ValueError:
@@ -115,13 +122,30 @@ def get_metric(metric, task: str) -> Metric | ScorerMetric:
     return ScorerMetric(name=metric, task=task, scorer=scorer)
 
 
+def resolve_metric(metric, task: str) -> Metric | ScorerMetric:
+    """:func:`get_metric` of ``metric``, or of the task's default metric when it is ``None``.
+
+    The default is :attr:`metaautoml.task.TaskDefaults.metric` (``"accuracy"`` for
+    classification, ``"r2"`` for regression).
+
+    Examples
+    --------
+    >>> from metaautoml.evaluation import resolve_metric
+    >>> resolve_metric(None, "regression").name
+    'r2'
+    >>> resolve_metric("roc_auc", "classification").name
+    'roc_auc'
+    """
+    return get_metric(task_defaults(task).metric if metric is None else metric, task)
+
+
 def default_metrics(task: str) -> list[Metric]:
-    """The metrics stored for every meta-database evaluation."""
-    if task == "classification":
-        names = ("accuracy", "balanced_accuracy", "log_loss", "roc_auc")
-    else:
-        names = ("r2", "neg_root_mean_squared_error", "neg_mean_absolute_error")
-    return [METRICS[task][n] for n in names]
+    """The metrics stored for every meta-database evaluation (the task's default metric first).
+
+    The names are :attr:`metaautoml.task.TaskDefaults.stored_metrics`.
+    """
+    defaults = task_defaults(task)
+    return [METRICS[defaults.task][name] for name in defaults.stored_metrics]
 
 
 def clipped_probabilities(proba: np.ndarray) -> np.ndarray:

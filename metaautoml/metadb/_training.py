@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..evaluation import DEFAULT_METRIC
+from ..evaluation import resolve_metric
 from ..space import get_space
 from ._store import MetaDB
 
@@ -181,7 +181,7 @@ class MetaTrainingSet:
         most cells is kept (more datasets on a tie); configurations evaluated on fewer than
         ``min_coverage`` of the datasets are never kept. A finished build keeps everything.
         """
-        metric = metric or DEFAULT_METRIC[task]
+        metric = resolve_metric(metric or None, task).name
         configs = db.configurations(task)
         evaluated = db.evaluations(task)
         matrix = db.performance_matrix(metric, task)

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .._validation import as_frame, check_target, infer_task
 from ..space import ColumnTypes
-from ._registry import check_task
+from ..task import check_task
 from ._stats import non_constant
 
 #: Default cap on the rows used by every data-dependent meta-feature (stratified sample above).

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .._validation import TASKS
+from ..task import TASKS, check_task
 
 #: Bump whenever a definition, a default threshold or an estimator behind a value changes: the
 #: meta-database stores it next to each row so stale meta-features can be detected and recomputed.
@@ -19,7 +19,7 @@ METAFEATURES_VERSION = "1.0"
 #: Meta-feature groups in output order; any subset can be requested with ``groups=``.
 GROUPS = ("general", "statistical", "info_theory", "landmarking", "pca")
 
-_BOTH = ("classification", "regression")
+_BOTH = TASKS
 _CLF = ("classification",)
 _REG = ("regression",)
 
@@ -182,12 +182,6 @@ _REGISTRY: tuple[MetaFeature, ...] = (
 
 #: Name -> :class:`MetaFeature`, in registry order.
 META_FEATURES: dict[str, MetaFeature] = {feature.name: feature for feature in _REGISTRY}
-
-
-def check_task(task: str) -> str:
-    if task not in TASKS:
-        raise ValueError(f"task must be one of {TASKS}, got {task!r}")
-    return task
 
 
 def check_groups(groups: str | Iterable[str] | None) -> tuple[str, ...]:

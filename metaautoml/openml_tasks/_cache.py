@@ -32,6 +32,8 @@ from typing import Any
 from urllib.parse import urlparse
 from xml.parsers.expat import ExpatError
 
+from ..task import Task
+
 #: The environment variable openml-python (and metaautoml) read the cache directory from.
 CACHE_DIR_ENV = "OPENML_CACHE_DIR"
 #: Set to "true", openml-python reads a dataset's ARFF file even when it has a Parquet URL.
@@ -49,7 +51,7 @@ _CLIENT_PICKLES = {"datasplits.arff": "datasplits.pkl.py3", "dataset.arff": "dat
                    "features.xml": "features.xml.pkl"}
 
 #: OpenML task types metaautoml can run, by ``oml:task_type_id``.
-SUPPORTED_TASK_TYPES = {1: "classification", 2: "regression"}
+SUPPORTED_TASK_TYPES: dict[int, Task] = {1: "classification", 2: "regression"}
 #: The names of the other task types, for error messages.
 _OTHER_TASK_TYPES = {3: "learning curve", 4: "data stream classification", 5: "clustering",
                      6: "machine learning challenge", 7: "survival analysis",
@@ -85,7 +87,7 @@ class CachedTaskFiles:
         loaded, so they do not stand in for it.
     """
 
-    task_type: str | None
+    task_type: Task | None
     dataset_id: int | None
     missing: tuple[str, ...]
     skip_parquet: bool = False

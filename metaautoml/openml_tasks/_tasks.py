@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..evaluation import DEFAULT_METRIC
+from ..evaluation import resolve_metric
+from ..task import TASKS
 from ._cache import (
     SUPPORTED_TASK_TYPES,
     OpenMLUnavailableError,
@@ -64,9 +65,10 @@ def metric_for_measure(measure: str | None, task_type: str) -> str:
     >>> metric_for_measure("kappa", "classification")
     'accuracy'
     """
-    if task_type not in EVALUATION_MEASURES:
-        raise ValueError(f"task_type must be 'classification' or 'regression', got {task_type!r}")
-    return EVALUATION_MEASURES[task_type].get(measure or "", DEFAULT_METRIC[task_type])
+    if task_type not in TASKS:
+        raise ValueError(f"task_type must be {' or '.join(map(repr, TASKS))}, got {task_type!r}")
+    known = EVALUATION_MEASURES[task_type].get(measure or "")
+    return known if known is not None else resolve_metric(None, task_type).name
 
 
 @dataclass(frozen=True, eq=False)
