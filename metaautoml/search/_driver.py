@@ -284,15 +284,32 @@ def _tell(study: optuna.Study, trial: optuna.Trial, config: Config, result: Tria
         "scores": {name: _finite_or_none(value) for name, value in result.scores.items()},
         "score_std": _finite_or_none(result.score_std),
     }
-    # From the storage, not ``trial.user_attrs``: the trial object caches its attributes from
-    # before the sampler's ``before_trial``, which tags the surrogate's proposals.
-    if "source" not in study._storage.get_trial(trial._trial_id).user_attrs:
+    # As stored, not ``trial.user_attrs``: the trial object caches its attributes from before
+    # the sampler's ``before_trial``, which tags the surrogate's proposals.
+    if "source" not in _stored_trial(study, trial).user_attrs:
         attrs["source"] = OPTUNA_SOURCE
     for key, value in attrs.items():
         trial.set_user_attr(key, value)
     if result.state == COMPLETE:
         return study.tell(trial, result.scores[objective])
     return study.tell(trial, state=TrialState.FAIL)
+
+
+def _stored_trial(study: optuna.Study, trial: optuna.Trial) -> FrozenTrial:
+    """``trial`` as the study's storage holds it now, by its number.
+
+    ``study.get_trials`` lists the trials by number, and Optuna numbers the trials of a study
+    0, 1, 2, ... as it creates them (every storage counts the study's earlier trials; none is
+    ever deleted), so the trial numbered ``n`` is at index ``n``; the search by number is a
+    safeguard.
+    """
+    trials = study.get_trials(deepcopy=False)
+    if trial.number < len(trials) and trials[trial.number].number == trial.number:
+        return trials[trial.number]
+    for stored in trials:
+        if stored.number == trial.number:
+            return stored
+    raise LookupError(f"trial {trial.number} is not in study {study.study_name!r}")
 
 
 def _finite_or_none(value: Any) -> float | None:

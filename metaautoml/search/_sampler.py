@@ -10,11 +10,17 @@ from typing import Any
 import numpy as np
 import optuna
 import pandas as pd
-from optuna.distributions import BaseDistribution, CategoricalDistribution
+from optuna.distributions import (
+    BaseDistribution,
+    CategoricalDistribution,
+    FloatDistribution,
+    IntDistribution,
+)
 from optuna.samplers import BaseSampler
 from optuna.trial import FrozenTrial, TrialState
 
 from ..space import FAMILY, Categorical, Config, SearchSpace
+from ._optuna_internals import enqueued_params, set_trial_system_attr, set_trial_user_attr
 
 #: System attribute holding the configuration the sampler proposed for a trial (JSON).
 PROPOSAL_ATTR = "metaautoml:surrogate_proposal"
@@ -31,8 +37,9 @@ class MetaSurrogateSampler(BaseSampler):
     every family, perturbations of the best trials so far and the meta-database's pool -- by an
     upper confidence bound ``mean + exploration * std``, and fixes the trial's parameters to the
     winner. With fewer than ``min_observed`` finished trials, or without a surrogate, the
-    ``fallback`` sampler (TPE by default) decides. Proposals are kept per trial in memory and in
-    the trial's system attributes, so the sampler works with any Optuna storage.
+    ``fallback`` sampler (TPE by default) decides. Proposals are kept per trial (by trial
+    number) in memory and in the trial's system attributes, so the sampler works with any Optuna
+    storage.
 
     Parameters
     ----------
@@ -110,7 +117,7 @@ class MetaSurrogateSampler(BaseSampler):
 
     def before_trial(self, study: optuna.Study, trial: FrozenTrial) -> None:
         self.fallback.before_trial(study, trial)
-        if self.surrogate is None or "fixed_params" in trial.system_attrs:
+        if self.surrogate is None or enqueued_params(trial) is not None:
             return  # an enqueued trial: its parameters are given
         trials = study.get_trials(deepcopy=False)
         observed = [(t.params, t.value if t.state == TrialState.COMPLETE else np.nan)
@@ -123,39 +130,37 @@ class MetaSurrogateSampler(BaseSampler):
         if proposal is None:
             return
         with self._lock:
-            self._proposals[trial._trial_id] = proposal
-        study._storage.set_trial_system_attr(trial._trial_id, PROPOSAL_ATTR,
-                                             json.dumps(proposal, sort_keys=True))
-        study._storage.set_trial_user_attr(trial._trial_id, "source", SURROGATE_SOURCE)
+            self._proposals[trial.number] = proposal
+        # Stored at once, so that other processes sharing the study see what this trial will
+        # evaluate (``_pending_configs``) before its parameters are set.
+        set_trial_system_attr(study, trial, PROPOSAL_ATTR, json.dumps(proposal, sort_keys=True))
+        set_trial_user_attr(study, trial, "source", SURROGATE_SOURCE)
 
     def infer_relative_search_space(self, study: optuna.Study, trial: FrozenTrial
                                     ) -> dict[str, BaseDistribution]:
-        if trial._trial_id in self._proposals:
+        if trial.number in self._proposals:
             return {}
         return self.fallback.infer_relative_search_space(study, trial)
 
     def sample_relative(self, study: optuna.Study, trial: FrozenTrial,
                         search_space: dict[str, BaseDistribution]) -> dict[str, Any]:
-        if trial._trial_id in self._proposals:
+        if trial.number in self._proposals:
             return {}
         return self.fallback.sample_relative(study, trial, search_space)
 
     def sample_independent(self, study: optuna.Study, trial: FrozenTrial, param_name: str,
                            param_distribution: BaseDistribution) -> Any:
-        proposal = self._proposals.get(trial._trial_id)
+        proposal = self._proposals.get(trial.number)
         if proposal is not None and param_name in proposal:
             value = proposal[param_name]
-            if isinstance(param_distribution, CategoricalDistribution):
-                if value in param_distribution.choices:
-                    return value
-            elif param_distribution._contains(param_distribution.to_internal_repr(value)):
+            if _in_distribution(value, param_distribution):
                 return value
         return self.fallback.sample_independent(study, trial, param_name, param_distribution)
 
     def after_trial(self, study: optuna.Study, trial: FrozenTrial, state: TrialState,
                     values: Sequence[float] | None) -> None:
         with self._lock:
-            self._proposals.pop(trial._trial_id, None)
+            self._proposals.pop(trial.number, None)
         self.fallback.after_trial(study, trial, state, values)
 
     # -- the proposal ------------------------------------------------------------------------------
@@ -246,10 +251,10 @@ def _pending_configs(trials: Sequence[FrozenTrial], current: FrozenTrial, space:
     """
     out = []
     for trial in trials:
-        if trial.state not in (TrialState.RUNNING, TrialState.WAITING) or trial._trial_id == current._trial_id:
+        if trial.state not in (TrialState.RUNNING, TrialState.WAITING) or trial.number == current.number:
             continue
-        if "fixed_params" in trial.system_attrs:
-            config = dict(trial.system_attrs["fixed_params"])
+        if (fixed := enqueued_params(trial)) is not None:
+            config = fixed
         elif PROPOSAL_ATTR in trial.system_attrs:
             config = json.loads(trial.system_attrs[PROPOSAL_ATTR])
         else:
@@ -259,3 +264,28 @@ def _pending_configs(trials: Sequence[FrozenTrial], current: FrozenTrial, space:
         except (KeyError, ValueError):
             continue  # not all of its parameters are set yet
     return out
+
+
+def _in_distribution(value: Any, distribution: BaseDistribution) -> bool:
+    """Whether Optuna's ``distribution`` contains ``value`` (a parameter's external value).
+
+    The test Optuna's private ``BaseDistribution._contains`` makes, on the distributions'
+    public attributes: a categorical's ``choices``; a float's or an integer's ``low``, ``high``
+    and ``step`` (``None`` for a continuous float), on the value's internal representation. As
+    with ``_contains``, ``to_internal_repr`` raises ``ValueError`` for a value that is not a
+    number (or not positive on a log scale). A distribution of another kind contains nothing,
+    so the fallback sampler decides.
+    """
+    if isinstance(distribution, CategoricalDistribution):
+        return value in distribution.choices
+    if not isinstance(distribution, (FloatDistribution, IntDistribution)):
+        return False
+    internal = distribution.to_internal_repr(value)
+    if not distribution.low <= internal <= distribution.high:
+        return False
+    if isinstance(distribution, IntDistribution):
+        return (internal - distribution.low) % distribution.step == 0
+    if distribution.step is None:
+        return True
+    steps = (internal - distribution.low) / distribution.step
+    return abs(steps - round(steps)) < 1.0e-8

@@ -15,6 +15,7 @@ from optuna.trial import TrialState
 
 from metaautoml.evaluation import TrialResult, TrialRunner, get_metric, make_splits
 from metaautoml.search import create_study, default_sampler, run_search
+from metaautoml.search._optuna_internals import set_trial_user_attr
 from metaautoml.space import ColumnTypes, get_space
 
 SPACE = get_space("classification")
@@ -258,3 +259,29 @@ def test_same_seed_gives_the_same_trials():
         return [t.params for t in trials]
 
     assert params(3) == params(3)
+
+
+class _TaggingSampler(optuna.samplers.TPESampler):
+    """Tags every other trial's ``source`` from ``before_trial``, as the surrogate's sampler
+    tags its proposals: after the :class:`optuna.Trial` took its copy of the attributes."""
+
+    def before_trial(self, study, trial):
+        super().before_trial(study, trial)
+        if trial.number % 2:
+            set_trial_user_attr(study, trial, "source", "tagged")
+
+
+@pytest.mark.parametrize("kind", ["memory", "journal", "sqlite"])
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_a_source_the_sampler_tags_is_kept_and_the_others_are_optuna(tmp_path, kind, n_jobs):
+    storage = {"memory": None, "journal": f"journal:///{tmp_path}/study.log",
+               "sqlite": f"sqlite:///{tmp_path}/study.db"}[kind]
+    # Another study first, so that in the same storage trial ids and numbers differ.
+    run_search(create_study(storage, "other", sampler=default_sampler(0)), SPACE, ScriptedRunner,
+               n_trials=3)
+    study = create_study(storage, "tagged", sampler=_TaggingSampler(seed=0))
+    trials = run_search(study, SPACE, ScriptedRunner, n_trials=6, n_jobs=n_jobs,
+                        enqueue=[("default", SPACE.default_config("knn"))])
+    expected = ["default"] + ["tagged" if n % 2 else "optuna" for n in range(1, 6)]
+    assert [t.user_attrs["source"] for t in trials] == expected
+    assert [t.user_attrs["source"] for t in study.trials] == expected
