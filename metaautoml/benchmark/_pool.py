@@ -29,7 +29,13 @@ from ..metadb import MetaTrainingSet
 from ..search import MetaSurrogateSampler
 from ..space import get_space
 from ..surrogate import MetaSurrogate, TrainingConfig
-from ..warmstart import ProposerConfig, WarmStartProposer, greedy_portfolio
+from ..warmstart import (
+    DEFAULT_N_ENSEMBLE,
+    ProposerConfig,
+    WarmStartProposer,
+    greedy_portfolio,
+    train_proposer,
+)
 
 #: The methods, in the order reports list them.
 METHODS = (
@@ -67,7 +73,8 @@ class PoolBenchmarkConfig:
     training : TrainingConfig
         Surrogate meta-training (iterations are the benchmark's main cost).
     n_ensemble : int
-        Surrogate ensemble members, 3 as ``meta-train`` ships them: the search after the warm
+        Surrogate ensemble members, as ``meta-train`` ships them
+        (:data:`~metaautoml.warmstart.DEFAULT_N_ENSEMBLE`, 3): the search after the warm
         start ranks by ``mean + 0.5 * std`` over the members, and with one member the spread is
         0, so the search would only exploit (on a 1-feature dataset, say, it then tries one
         family's near-equivalent configurations one after another).
@@ -87,7 +94,7 @@ class PoolBenchmarkConfig:
     horizon: int = 50
     n_warm_start: int = 8
     training: TrainingConfig = field(default_factory=lambda: TrainingConfig(meta_iterations=400))
-    n_ensemble: int = 3
+    n_ensemble: int = DEFAULT_N_ENSEMBLE
     matcher: MatcherConfig = field(default_factory=MatcherConfig)
     proposer: ProposerConfig | None = None
     n_random: int = 20
@@ -110,15 +117,15 @@ def group_folds(groups: Sequence[str], n_folds: int | None, seed: int = 0) -> li
 
 
 def fit_proposer(train: MetaTrainingSet, training: TrainingConfig | None = None,
-                 n_ensemble: int = 1, matcher: MatcherConfig | None = None,
+                 n_ensemble: int = DEFAULT_N_ENSEMBLE, matcher: MatcherConfig | None = None,
                  proposer: ProposerConfig | None = None) -> WarmStartProposer:
     """The full warm start meta-trained on ``train`` alone: a :class:`LearnedMatcher`, a
     :class:`MetaSurrogate` (``training.variant``, MAML by default) and the
-    :class:`WarmStartProposer` over them -- what the estimators use, as ``meta_train`` builds it,
-    for a training set with held-out datasets left out."""
-    learned = LearnedMatcher(matcher).fit(train)
-    surrogate = MetaSurrogate(training, n_ensemble).fit(train)
-    return WarmStartProposer(train, learned, surrogate, proposer)
+    :class:`WarmStartProposer` over them -- what the estimators use, built by the same
+    :func:`~metaautoml.warmstart.train_proposer` as ``meta_train``, with the same default
+    ensemble size, for a training set with held-out datasets left out."""
+    return train_proposer(train, training_config=training, n_ensemble=n_ensemble,
+                          matcher_config=matcher, proposer_config=proposer)
 
 
 def _sequential(surrogate: MetaSurrogate, meta: pd.Series, train: MetaTrainingSet,

@@ -1,6 +1,8 @@
 """Dataset matchers: which datasets of the meta-database resemble a new one.
 
-Two matchers share one interface (:class:`BaseMatcher`):
+Two matchers share one interface (:class:`BaseMatcher`), and both are registered matcher kinds
+(:func:`~metaautoml.matcher.register_matcher`), so the warm start's artifacts can save and load
+either:
 
 - :class:`L1Matcher` is auto-sklearn 1.0's: L1 distance between min-max scaled meta-features.
 - :class:`LearnedMatcher` embeds robustly scaled meta-features with a small network trained so
@@ -23,6 +25,7 @@ from torch import nn
 
 from .._torch import single_threaded
 from ..metadb import MetaFeatureScaler, MetaTrainingSet
+from ._registry import register_matcher
 
 
 def performance_similarity(scores: np.ndarray) -> np.ndarray:
@@ -50,8 +53,18 @@ def performance_similarity(scores: np.ndarray) -> np.ndarray:
 
 
 class BaseMatcher(ABC):
-    """Finds the datasets of a meta-training set closest to a new dataset's meta-features."""
+    """Finds the datasets of a meta-training set closest to a new dataset's meta-features.
 
+    A subclass satisfies :class:`~metaautoml.matcher.Matcher`, what the warm-start proposer
+    needs; to be saved with the meta-trained artifacts it also implements ``save`` and ``load``,
+    sets ``kind`` (and ``artifact_suffixes``) and is registered with
+    :func:`~metaautoml.matcher.register_matcher`.
+    """
+
+    #: The name a saved matcher's JSON carries (a registered class's).
+    kind: str = ""
+    #: Suffixes of the files ``save`` writes next to each other.
+    artifact_suffixes: tuple[str, ...] = (".json",)
     datasets: list[str]
 
     @abstractmethod
@@ -86,6 +99,7 @@ class BaseMatcher(ABC):
                              "distance": distances[order]})
 
 
+@register_matcher
 class L1Matcher(BaseMatcher):
     """auto-sklearn 1.0's matcher: L1 distance on meta-features min-max scaled to the training set.
 
@@ -98,6 +112,8 @@ class L1Matcher(BaseMatcher):
     >>> matcher.neighbors(pd.Series({"rows": 19.0}), k=2)["dataset"].tolist()
     ['b', 'a']
     """
+
+    kind = "l1"
 
     def fit(self, training: MetaTrainingSet) -> L1Matcher:
         return self.fit_frame(training.meta_features)
@@ -128,6 +144,25 @@ class L1Matcher(BaseMatcher):
         query = self._scale(meta_features)
         return np.abs(query[:, None, :] - self.train_[None, :, :]).sum(axis=2)
 
+    def save(self, path: str | Path) -> None:
+        """Write ``path.json``: the meta-feature names, datasets and scaling."""
+        meta = {"kind": self.kind, "names": self.names, "datasets": self.datasets,
+                "low": self.low.tolist(), "high": self.high.tolist(), "train": self.train_.tolist()}
+        Path(path).with_suffix(".json").write_text(json.dumps(meta))
+
+    @classmethod
+    def load(cls, path: str | Path) -> L1Matcher:
+        """Read what :meth:`save` wrote."""
+        meta = json.loads(Path(path).with_suffix(".json").read_text())
+        matcher = cls()
+        matcher.names = list(meta["names"])
+        matcher.datasets = list(meta["datasets"])
+        matcher.low = np.asarray(meta["low"], dtype=np.float64)
+        matcher.high = np.asarray(meta["high"], dtype=np.float64)
+        matcher.train_ = np.asarray(meta["train"], dtype=np.float64).reshape(
+            len(matcher.datasets), len(matcher.names))
+        return matcher
+
 
 @dataclass
 class MatcherConfig:
@@ -153,6 +188,7 @@ class _Embedding(nn.Module):
         return self.net(x)
 
 
+@register_matcher
 class LearnedMatcher(BaseMatcher):
     """A metric-learned embedding of meta-features (Siamese regression + prototypical loss).
 
@@ -167,6 +203,9 @@ class LearnedMatcher(BaseMatcher):
     ----------
     config : MatcherConfig, optional
     """
+
+    kind = "learned"
+    artifact_suffixes = (".json", ".pt")
 
     def __init__(self, config: MatcherConfig | None = None):
         self.config = config or MatcherConfig()
@@ -234,13 +273,14 @@ class LearnedMatcher(BaseMatcher):
         """Write ``path.pt`` (weights) and ``path.json`` (scaler, datasets, config)."""
         path = Path(path)
         torch.save(self.model.state_dict(), path.with_suffix(".pt"))
-        meta = {"config": asdict(self.config), "datasets": self.datasets,
+        meta = {"kind": self.kind, "config": asdict(self.config), "datasets": self.datasets,
                 "scaler": self.scaler.to_dict(), "train": self.train_.tolist()}
         path.with_suffix(".json").write_text(json.dumps(meta))
 
     @classmethod
     def load(cls, path: str | Path) -> LearnedMatcher:
-        """Read what :meth:`save` wrote (weights loaded with ``weights_only=True``)."""
+        """Read what :meth:`save` wrote (weights loaded with ``weights_only=True``); files from
+        before matchers named their kind load too."""
         path = Path(path)
         meta = json.loads(path.with_suffix(".json").read_text())
         matcher = cls(MatcherConfig(**meta["config"]))

@@ -1,16 +1,26 @@
-"""The CASH search space: model families, configurations, their encoding and pipelines."""
+"""The CASH search space: model families, configurations, their encoding and pipelines.
 
-from ._families import CLASSIFICATION_FAMILIES, REGRESSION_FAMILIES, DataShape, Family
+The model families live in one registry (``metaautoml/space/_families.py``, one
+:func:`register_family` call per family); :func:`families_for` lists those of a task type and
+:func:`get_space` builds the task's space from them.
+"""
+
+from ._families import (
+    DataShape,
+    Family,
+    families_for,
+    register_family,
+    unregister_family,
+)
 from ._hyperparameters import Categorical, Float, Int
 from ._models import RelativeGammaSVC, RelativeGammaSVR
-from ._preprocessing import ColumnTypes, make_preprocessor
+from ._preprocessing import RECIPES, ColumnTypes, make_preprocessor
 from ._space import FAMILY, INACTIVE, TASKS, Config, SearchSpace, get_space, param_name
 
 __all__ = [
-    "CLASSIFICATION_FAMILIES",
-    "REGRESSION_FAMILIES",
     "FAMILY",
     "INACTIVE",
+    "RECIPES",
     "TASKS",
     "Categorical",
     "ColumnTypes",
@@ -22,7 +32,10 @@ __all__ = [
     "RelativeGammaSVC",
     "RelativeGammaSVR",
     "SearchSpace",
+    "families_for",
     "get_space",
     "make_preprocessor",
     "param_name",
+    "register_family",
+    "unregister_family",
 ]

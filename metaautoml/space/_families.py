@@ -1,4 +1,13 @@
-"""The model families of the CASH space: hyperparameters, library defaults and constructors.
+"""The model families of the CASH space: the one registry of families, their hyperparameters,
+library defaults and constructors.
+
+Every family is declared once, at the end of this module, by one :func:`register_family` call
+holding one :class:`Family` per task type it serves. Everything else derives from the registry:
+the search space of a task (:func:`metaautoml.space.get_space`) has the families of
+:func:`families_for`, in registration order; the default configurations, the Optuna
+distributions, the encoding and the meta-database's pool of defaults follow from it. Adding a
+family is adding one ``register_family`` call here and its tables in ``docs/search_space.md``
+(``tests/space/test_space_docs.py`` fails until they match); see "Adding a family" there.
 
 Hyperparameters whose sensible value depends on the data are expressed relative to it so that a
 configuration transfers between datasets (see ``docs/search_space.md``):
@@ -34,8 +43,10 @@ from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.preprocessing import StandardScaler
 
+from ..task import check_task
 from ._hyperparameters import Categorical, Float, Hyperparameter, Int
 from ._models import RelativeGammaSVC, RelativeGammaSVR
+from ._preprocessing import RECIPES
 
 
 @dataclass(frozen=True)
@@ -49,7 +60,29 @@ class DataShape:
 
 @dataclass(frozen=True)
 class Family:
-    """One model family: its hyperparameters, preprocessing recipe and estimator constructor."""
+    """One model family for one task type: its hyperparameters, preprocessing recipe and
+    estimator constructor.
+
+    Attributes
+    ----------
+    name
+        The family's name, the value of ``config["family"]``; a Python identifier, the same for
+        every task type the family serves.
+    task
+        The task type this variant serves (one of :data:`metaautoml.task.TASKS`).
+    hyperparameters
+        :class:`Float`, :class:`Int` and :class:`Categorical` hyperparameters, in the order the
+        encoding and the documentation list them. Their defaults are the family's default
+        configuration.
+    preprocessing
+        The preprocessing recipe: one of :data:`RECIPES`.
+    build
+        ``build(params, shape, seed)`` returns the unfitted scikit-learn estimator for
+        ``params`` (hyperparameter name to value, without the family prefix), resolving
+        relative hyperparameters against ``shape`` (a :class:`DataShape`).
+    description
+        One line for listings.
+    """
 
     name: str
     task: str
@@ -63,13 +96,110 @@ class Family:
 
     def __reduce__(self):
         # Pickled by name: ``build`` is a closure, and whatever holds a family (a fitted
-        # estimator's study and sampler, a trial worker's job) must still pickle.
+        # estimator's study and sampler, a trial worker's job) must still pickle. Unpickling
+        # looks the family up in the registry of the unpickling process.
         return _family, (self.task, self.name)
 
 
+#: The registry: family name -> {task: Family}, in registration order. Read it through
+#: :func:`families_for`; change it only through :func:`register_family`.
+_REGISTRY: dict[str, dict[str, Family]] = {}
+#: Bumped whenever the registry changes, so cached search spaces are rebuilt.
+_generation = 0
+
+
+def register_family(*variants: Family, replace: bool = False) -> None:
+    """Add a model family to the search space: one :class:`Family` per task type it serves.
+
+    All ``variants`` share one name and serve different task types. The family joins each of
+    those task types' spaces after the families registered before it. Spaces built before the
+    call are not changed; :func:`metaautoml.space.get_space` builds new ones.
+
+    A family is looked up by name when it is unpickled (in a trial worker, say), so a family
+    that is not registered here, in ``metaautoml/space/_families.py``, must be registered in
+    every process that unpickles it, before it does.
+
+    Parameters
+    ----------
+    *variants : Family
+        The family for each task type it serves.
+    replace : bool, default=False
+        Allow replacing a registered family of the same name (which keeps its place).
+
+    Raises
+    ------
+    ValueError
+        No variant, different names, an invalid name, an unknown task type or recipe, two
+        variants for one task type, duplicate hyperparameter names, or a registered name
+        without ``replace``.
+    """
+    global _generation
+    if not variants:
+        raise ValueError("register_family needs at least one Family")
+    names = {family.name for family in variants}
+    if len(names) != 1:
+        raise ValueError(f"the variants of one family share its name, got {sorted(names)}")
+    name = variants[0].name
+    if not isinstance(name, str) or not name.isidentifier() or "__" in name:
+        raise ValueError(f"a family name is an identifier without '__', got {name!r}")
+    by_task: dict[str, Family] = {}
+    for family in variants:
+        if not isinstance(family, Family):
+            raise ValueError(f"register_family takes Family objects, got {family!r}")
+        task = check_task(family.task)
+        if task in by_task:
+            raise ValueError(f"family {name!r} has two variants for {task}")
+        if family.preprocessing not in RECIPES:
+            raise ValueError(f"family {name!r} ({task}): unknown preprocessing recipe "
+                             f"{family.preprocessing!r}; expected one of {list(RECIPES)}")
+        hp_names = [hp.name for hp in family.hyperparameters]
+        if len(set(hp_names)) != len(hp_names):
+            raise ValueError(f"family {name!r} ({task}) repeats a hyperparameter name: {hp_names}")
+        by_task[task] = family
+    if name in _REGISTRY and not replace:
+        raise ValueError(f"model family {name!r} is already registered")
+    _REGISTRY[name] = by_task
+    _generation += 1
+
+
+def unregister_family(name: str) -> None:
+    """Remove a family registered with :func:`register_family` (a test's temporary one, say).
+
+    Raises
+    ------
+    ValueError
+        If no family of that name is registered.
+    """
+    global _generation
+    if name not in _REGISTRY:
+        raise ValueError(f"no model family {name!r} is registered")
+    del _REGISTRY[name]
+    _generation += 1
+
+
+def families_for(task: str) -> tuple[Family, ...]:
+    """The families serving ``task``, in registration order: the families of its space.
+
+    Examples
+    --------
+    >>> from metaautoml.space import families_for
+    >>> [family.name for family in families_for("regression")][:3]
+    ['hist_gradient_boosting', 'random_forest', 'extra_trees']
+    """
+    task = check_task(task)
+    return tuple(variants[task] for variants in _REGISTRY.values() if task in variants)
+
+
+def registry_generation() -> int:
+    """A number that changes whenever the registry does (what cached spaces are keyed on)."""
+    return _generation
+
+
 def _family(task: str, name: str) -> Family:
-    families = CLASSIFICATION_FAMILIES if task == "classification" else REGRESSION_FAMILIES
-    return next(family for family in families if family.name == name)
+    try:
+        return _REGISTRY[name][task]
+    except KeyError:
+        raise ValueError(f"model family {name!r} is not registered for {task}") from None
 
 
 def _leaf(fraction: float, shape: DataShape) -> int:
@@ -177,19 +307,40 @@ def _build_mlp(cls, regression):
     return build
 
 
-CLASSIFICATION_FAMILIES: tuple[Family, ...] = (
+# -- the registry: one register_family call per family, in the order of the spaces ------------
+register_family(
     Family("hist_gradient_boosting", "classification", _hgb_hps(True), "native",
            _build_hgb(HistGradientBoostingClassifier), "histogram gradient boosting"),
+    Family("hist_gradient_boosting", "regression", _hgb_hps(False), "native",
+           _build_hgb(HistGradientBoostingRegressor), "histogram gradient boosting"),
+)
+
+register_family(
     Family("random_forest", "classification", _forest_hps(True, True), "ordinal",
            _build_forest(RandomForestClassifier, True), "random forest, 100 trees"),
+    Family("random_forest", "regression", _forest_hps(True, False), "ordinal",
+           _build_forest(RandomForestRegressor, False), "random forest, 100 trees"),
+)
+
+register_family(
     Family("extra_trees", "classification", _forest_hps(False, True), "ordinal",
            _build_forest(ExtraTreesClassifier, True), "extremely randomized trees, 100 trees"),
+    Family("extra_trees", "regression", _forest_hps(False, False), "ordinal",
+           _build_forest(ExtraTreesRegressor, False), "extremely randomized trees, 100 trees"),
+)
+
+register_family(
     Family("linear", "classification",
            (Float("C", 1e-4, 1e4, 1.0, log=True, doc="inverse L2 strength"), _CLASS_WEIGHT),
            "scaled",
            lambda p, shape, seed: LogisticRegression(C=p["C"], class_weight=_class_weight(p),
                                                      max_iter=1000),
            "L2-regularized logistic regression"),
+    Family("linear", "regression", (Float("alpha", 1e-4, 1e4, 1.0, log=True),), "scaled",
+           lambda p, shape, seed: Ridge(alpha=p["alpha"]), "ridge regression"),
+)
+
+register_family(
     Family("svm", "classification",
            (Float("C", 1e-2, 1e3, 1.0, log=True), Float("gamma_scale", 1e-3, 1e2, 1.0, log=True),
             _CLASS_WEIGHT),
@@ -198,21 +349,6 @@ CLASSIFICATION_FAMILIES: tuple[Family, ...] = (
                                                    class_weight=_class_weight(p),
                                                    random_state=seed),
            "RBF-kernel support vector machine with sigmoid-calibrated probabilities"),
-    Family("knn", "classification", _KNN_HPS, "scaled", _build_knn(KNeighborsClassifier),
-           "k-nearest neighbours"),
-    Family("mlp", "classification", _MLP_HPS, "scaled", _build_mlp(MLPClassifier, False),
-           "multi-layer perceptron (Adam, 200 epochs)"),
-)
-
-REGRESSION_FAMILIES: tuple[Family, ...] = (
-    Family("hist_gradient_boosting", "regression", _hgb_hps(False), "native",
-           _build_hgb(HistGradientBoostingRegressor), "histogram gradient boosting"),
-    Family("random_forest", "regression", _forest_hps(True, False), "ordinal",
-           _build_forest(RandomForestRegressor, False), "random forest, 100 trees"),
-    Family("extra_trees", "regression", _forest_hps(False, False), "ordinal",
-           _build_forest(ExtraTreesRegressor, False), "extremely randomized trees, 100 trees"),
-    Family("linear", "regression", (Float("alpha", 1e-4, 1e4, 1.0, log=True),), "scaled",
-           lambda p, shape, seed: Ridge(alpha=p["alpha"]), "ridge regression"),
     Family("svm", "regression",
            (Float("C", 1e-2, 1e3, 1.0, log=True), Float("gamma_scale", 1e-3, 1e2, 1.0, log=True),
             Float("epsilon", 1e-3, 1.0, 0.1, log=True, doc="on the standardized target")),
@@ -220,8 +356,18 @@ REGRESSION_FAMILIES: tuple[Family, ...] = (
            lambda p, shape, seed: _scaled_target(RelativeGammaSVR(
                C=p["C"], gamma_scale=p["gamma_scale"], epsilon=p["epsilon"])),
            "RBF-kernel support vector regression on a standardized target"),
+)
+
+register_family(
+    Family("knn", "classification", _KNN_HPS, "scaled", _build_knn(KNeighborsClassifier),
+           "k-nearest neighbours"),
     Family("knn", "regression", _KNN_HPS, "scaled", _build_knn(KNeighborsRegressor),
            "k-nearest neighbours"),
+)
+
+register_family(
+    Family("mlp", "classification", _MLP_HPS, "scaled", _build_mlp(MLPClassifier, False),
+           "multi-layer perceptron (Adam, 200 epochs)"),
     Family("mlp", "regression", _MLP_HPS, "scaled", _build_mlp(MLPRegressor, True),
            "multi-layer perceptron (Adam, 200 epochs) on a standardized target"),
 )

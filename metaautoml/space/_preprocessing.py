@@ -28,6 +28,9 @@ MAX_ORDINAL_CATEGORIES = 250
 #: One-hot width cap per categorical column, so a 10,000-level column cannot explode the design.
 MAX_ONEHOT_CATEGORIES = 30
 
+#: The preprocessing recipes :func:`make_preprocessor` builds, one of which each family names.
+RECIPES = ("native", "ordinal", "scaled")
+
 
 @dataclass(frozen=True)
 class ColumnTypes:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -13,7 +13,9 @@ from optuna.distributions import BaseDistribution, CategoricalDistribution
 from scipy.stats import qmc
 from sklearn.pipeline import Pipeline
 
-from ._families import CLASSIFICATION_FAMILIES, REGRESSION_FAMILIES, DataShape, Family
+from ..task import TASKS as TASKS  # the task types, re-exported by metaautoml.space
+from ..task import check_task
+from ._families import DataShape, Family, families_for, registry_generation
 from ._hyperparameters import Categorical, Int
 from ._preprocessing import ColumnTypes, categorical_mask, make_preprocessor
 
@@ -21,7 +23,6 @@ from ._preprocessing import ColumnTypes, categorical_mask, make_preprocessor
 INACTIVE = -1.0
 #: Name of the family choice in a configuration and in Optuna's trial params.
 FAMILY = "family"
-TASKS = ("classification", "regression")
 
 Config = dict[str, Any]
 
@@ -39,6 +40,9 @@ class SearchSpace:
     for every dataset: relative hyperparameters are resolved against the data only when a pipeline
     is built, which keeps Optuna's distributions identical across studies and datasets.
 
+    The families are those registered for ``task`` (:func:`~metaautoml.space.families_for`) when
+    the space is built, in registration order.
+
     Parameters
     ----------
     task : {"classification", "regression"}
@@ -53,12 +57,10 @@ class SearchSpace:
     """
 
     def __init__(self, task: str):
-        if task not in TASKS:
-            raise ValueError(f"task must be one of {TASKS}, got {task!r}")
-        self.task = task
-        self.families: tuple[Family, ...] = (
-            CLASSIFICATION_FAMILIES if task == "classification" else REGRESSION_FAMILIES
-        )
+        self.task = check_task(task)
+        self.families: tuple[Family, ...] = families_for(self.task)
+        if not self.families:
+            raise ValueError(f"no model family is registered for {task}")
         self._by_name = {f.name: f for f in self.families}
         self._slots = self._encoding_slots()
 
@@ -171,7 +173,8 @@ class SearchSpace:
 
         Examples
         --------
-        >>> len(SearchSpace("regression").sample(4)) == 4 * 7
+        >>> space = SearchSpace("regression")
+        >>> len(space.sample(4)) == 4 * len(space.families)
         True
         """
         configs: list[Config] = []
@@ -270,7 +273,13 @@ class SearchSpace:
         ])
 
 
-@cache
 def get_space(task: str) -> SearchSpace:
-    """The (cached) search space of a task type."""
+    """The (cached) search space of a task type, rebuilt after the family registry changes
+    (:func:`~metaautoml.space.register_family`)."""
+    return _cached_space(check_task(task), registry_generation())
+
+
+@lru_cache(maxsize=8)
+def _cached_space(task: str, generation: int) -> SearchSpace:
+    del generation  # the cache key: a new registry gets a new space
     return SearchSpace(task)

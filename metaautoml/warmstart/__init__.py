@@ -1,6 +1,12 @@
 """Warm-start proposals from the meta-database: matched greedy portfolio, surrogate prior, guard."""
 
-from ._artifacts import default_artifact_dir, load_proposer, meta_train
+from ._artifacts import (
+    DEFAULT_N_ENSEMBLE,
+    default_artifact_dir,
+    load_proposer,
+    meta_train,
+    train_proposer,
+)
 from ._portfolio import greedy_portfolio
 from ._proposer import (
     DEFAULT_FIRST_PICK_HEDGE,
@@ -18,6 +24,7 @@ from ._proposer import (
 __all__ = [
     "DEFAULT_FIRST_PICK_HEDGE",
     "DEFAULT_NEIGHBOR_BEST",
+    "DEFAULT_N_ENSEMBLE",
     "DEFAULT_TEMPERATURE",
     "MATCHED_SOURCE",
     "PORTFOLIO_SOURCE",
@@ -30,4 +37,5 @@ __all__ = [
     "greedy_portfolio",
     "load_proposer",
     "meta_train",
+    "train_proposer",
 ]

@@ -10,7 +10,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from ..matcher import BaseMatcher, L1Matcher
+from ..matcher import L1Matcher, Matcher
 from ..metadb import MetaTrainingSet
 from ..space import FAMILY, Config
 from ..surrogate import MetaSurrogate
@@ -176,15 +176,20 @@ class WarmStartProposer:
     ----------
     training : MetaTrainingSet
         Pool, meta-features and performance of the meta-training datasets.
-    matcher : BaseMatcher, optional
-        Fitted on ``training`` (or a superset); without one, weights are uniform.
+    matcher : Matcher, optional
+        Any fitted object with ``datasets`` and ``distances(meta_features)``
+        (:class:`metaautoml.matcher.Matcher`; a :class:`~metaautoml.matcher.BaseMatcher`, say),
+        fitted on ``training`` (or a superset); without one, weights are uniform.
     surrogate : MetaSurrogate, optional
         Fitted; without one, no zero-shot prior.
     config : ProposerConfig, optional
     """
 
-    def __init__(self, training: MetaTrainingSet, matcher: BaseMatcher | None = None,
+    def __init__(self, training: MetaTrainingSet, matcher: Matcher | None = None,
                  surrogate: MetaSurrogate | None = None, config: ProposerConfig | None = None):
+        if matcher is not None and not isinstance(matcher, Matcher):
+            raise TypeError(f"matcher must be a fitted metaautoml.matcher.Matcher (with datasets "
+                            f"and distances), got {type(matcher).__name__}")
         self.training = training
         self.matcher = matcher
         self.surrogate = surrogate

@@ -35,9 +35,10 @@ from metaautoml.space import get_space
 
 pytestmark = needs_estimator
 
-#: The shared budget: more than the 8 warm-start (or 7 default) configurations fit enqueues, so
-#: the workers' own samplers propose trials too, and enough that fit cannot finish them all in the
-#: seconds a worker takes to start and rebuild the objective (ten were, on two loaded cores).
+#: The shared budget: more than the 8 warm-start (or one default per family) configurations fit
+#: enqueues, so the workers' own samplers propose trials too, and enough that fit cannot finish
+#: them all in the seconds a worker takes to start and rebuild the objective (ten were, on two
+#: loaded cores).
 N_TRIALS = 24
 N_WORKERS = 2
 STUDY = "s"

@@ -100,8 +100,10 @@ def test_same_random_state_gives_the_same_search(mixed_frame):
     X, y = mixed_frame
 
     def search(seed):
-        # 9 trials: the 7 defaults, then TPE's proposals, which depend on the seed.
-        clf = MetaAutoMLClassifier(n_trials=9, cv=2, random_state=seed, warm_start=False).fit(X, y)
+        # The family defaults, then two of TPE's proposals, which depend on the seed.
+        n_trials = len(get_space("classification").families) + 2
+        clf = MetaAutoMLClassifier(n_trials=n_trials, cv=2, random_state=seed,
+                                   warm_start=False).fit(X, y)
         return clf.leaderboard()[["number", "family", "score", "score_std", "params"]]
 
     first = search(7)

@@ -33,11 +33,12 @@ from metaautoml.corpus import CorpusEntry, build_datasets, load_manifest, save_m
 from metaautoml.evaluation import default_metrics
 from metaautoml.metadb import BuildDataset, MetaDB, MetaDBError, build, configuration_pool
 from metaautoml.metafeatures import METAFEATURES_VERSION
+from metaautoml.space import families_for
 
 #: The build protocol of every build here.
 PROTOCOL = {"n_per_family": 1, "max_rows": 40, "cv": 2, "time_limit": 120.0}
 N_VIEWS = 2
-#: Pool size per task: 7 family defaults and 7 sampled configurations.
+#: Pool size per task: one default per model family, then one sampled configuration per family.
 POOL_SIZE = len(configuration_pool("classification", PROTOCOL["n_per_family"]))
 #: The directory holding the ``metaautoml`` package, so a subprocess imports this checkout.
 REPO_ROOT = Path(metaautoml.__file__).resolve().parent.parent
@@ -118,7 +119,9 @@ def test_build_fills_the_whole_matrix(reference):
             assert summary[task]["datasets_with_meta_features"] == 1
             configs = db.configurations(task)
             assert configs["config"].tolist() == configuration_pool(task, PROTOCOL["n_per_family"])
-            assert configs["is_default"].sum() == 7 and configs["is_default"].iloc[:7].all()
+            n_families = len(families_for(task))
+            assert configs["is_default"].sum() == n_families
+            assert configs["is_default"].iloc[:n_families].all()
         assert db.performance_matrix("accuracy").notna().all().all()
         assert db.performance_matrix("r2").notna().all().all()
         # Sensible scores: iris is easy even on 40 rows, diabetes is not.

@@ -22,6 +22,8 @@ import pytest
 from metaautoml.evaluation import TrialResult
 from metaautoml.metadb import SCHEMA_VERSION, MetaDB, MetaDBError, configuration_pool
 from metaautoml.metadb._schema import APPLICATION_ID
+from metaautoml.space import families_for
+from metaautoml.task import TASKS
 
 # The tables every export writes, with their primary keys (rows are compared in key order:
 # SQLite promises no row order without ORDER BY).
@@ -34,7 +36,8 @@ TABLE_KEYS = {
 }
 CLASSIFICATION_POOL = configuration_pool("classification", n_per_family=1)
 REGRESSION_POOL = configuration_pool("regression", n_per_family=1)
-N_DEFAULTS = 7  # one default per model family, first in the pool
+#: One default per model family of each task type, first in the pool.
+N_DEFAULTS = {task: len(families_for(task)) for task in TASKS}
 
 
 def add_dataset(db: MetaDB, name: str, task: str = "classification", content_hash: str | None = None,
@@ -62,8 +65,9 @@ def filled(tmp_path) -> tuple[MetaDB, dict]:
     add_dataset(db, "beta", n_classes=2)
     add_dataset(db, "rho", task="regression")
     ids = {"classification": db.add_configurations("classification", CLASSIFICATION_POOL,
-                                                   n_defaults=N_DEFAULTS),
-           "regression": db.add_configurations("regression", REGRESSION_POOL, n_defaults=N_DEFAULTS)}
+                                                   n_defaults=N_DEFAULTS["classification"]),
+           "regression": db.add_configurations("regression", REGRESSION_POOL,
+                                               n_defaults=N_DEFAULTS["regression"])}
     c, r = ids["classification"], ids["regression"]
     db.record_evaluations("alpha", [
         (c[0], complete(accuracy=0.9, balanced_accuracy=0.85, log_loss=-0.3, roc_auc=float("nan"))),
@@ -245,14 +249,15 @@ def test_datasets_table_holds_what_was_registered(filled):
 def test_add_configurations_is_idempotent(filled):
     db, ids = filled
     before = db.configurations("classification")
-    assert db.add_configurations("classification", CLASSIFICATION_POOL, n_defaults=N_DEFAULTS) \
+    n_defaults = N_DEFAULTS["classification"]
+    assert db.add_configurations("classification", CLASSIFICATION_POOL, n_defaults=n_defaults) \
         == ids["classification"]
     # A prefix of the stored pool is the same pool too (a smaller build on a bigger database).
     assert db.add_configurations("classification", CLASSIFICATION_POOL[:3]) == ids["classification"][:3]
     pd.testing.assert_frame_equal(db.configurations("classification"), before)
     assert list(before.index) == ids["classification"]
     assert before["config"].tolist() == CLASSIFICATION_POOL
-    assert before["is_default"].tolist() == [True] * N_DEFAULTS + [False] * (len(ids["classification"]) - N_DEFAULTS)
+    assert before["is_default"].tolist() == [True] * n_defaults + [False] * (len(ids["classification"]) - n_defaults)
     assert set(before["family"]) == {c["family"] for c in CLASSIFICATION_POOL}
 
 

@@ -58,7 +58,7 @@ def _urls(tmp_path):
 @pytest.mark.parametrize("kind", ["journal", "sqlite"])
 def test_searches_sharing_a_study_run_its_budget_exactly_once(kind, tmp_path):
     url = dict(zip(["journal", "sqlite"], _urls(tmp_path), strict=True))[kind]
-    n_trials = 9  # the 7 family defaults and 2 sampled
+    n_trials = len(SPACE.families) + 2  # the family defaults and 2 sampled
     defaults = [("default", config) for config in SPACE.default_configs()]
     creator = create_study(url, "shared", sampler=default_sampler(0))
     budget = share_study(creator, url, n_trials=n_trials, time_budget=None,

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 import metaautoml
-from metaautoml.space import Categorical, Int, get_space
+from metaautoml.space import RECIPES, Categorical, Int, families_for, get_space
+from metaautoml.task import TASKS
 
 DOC = Path(metaautoml.__file__).resolve().parent.parent / "docs" / "search_space.md"
-TASKS = ("classification", "regression")
 
 if not DOC.exists():  # pragma: no cover - an installed package without the repository
     pytest.skip("docs/search_space.md is not next to this checkout", allow_module_level=True)
@@ -76,3 +76,22 @@ def test_encoding_sizes_are_stated():
     text = DOC.read_text()
     sizes = (get_space("classification").n_encoding, get_space("regression").n_encoding)
     assert f"{sizes[0]} for\nclassification, {sizes[1]} for regression" in text
+
+
+def test_the_recipe_table_lists_each_recipe_s_families():
+    rows = {}
+    for line in DOC.read_text().splitlines():
+        match = re.fullmatch(r"\| `(\w+)` \| ([\w, ]+) \|.*", line)
+        if match and match.group(1) in RECIPES:
+            rows[match.group(1)] = match.group(2).split(", ")
+    expected = {recipe: [] for recipe in RECIPES}
+    for task in TASKS:
+        for family in families_for(task):
+            if family.name not in expected[family.preprocessing]:
+                expected[family.preprocessing].append(family.name)
+    assert rows == expected
+
+
+def test_adding_a_family_names_the_one_file_to_edit():
+    section = DOC.read_text().split("## Adding a family", 1)[1].split("\n## ", 1)[0]
+    assert "metaautoml/space/_families.py" in section and "register_family" in section

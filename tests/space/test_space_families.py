@@ -27,13 +27,14 @@ from metaautoml.space import (
     ColumnTypes,
     RelativeGammaSVC,
     RelativeGammaSVR,
+    families_for,
     get_space,
     param_name,
 )
+from metaautoml.task import TASKS
 
-TASKS = ("classification", "regression")
-FAMILY_NAMES = ("hist_gradient_boosting", "random_forest", "extra_trees", "linear", "svm", "knn",
-                "mlp")
+#: Every (task, family) of the registry: each family a task's space has is built and fitted.
+TASK_FAMILIES = [(task, family.name) for task in TASKS for family in families_for(task)]
 
 
 def _mixed_frame(n: int, seed: int) -> pd.DataFrame:
@@ -82,12 +83,14 @@ def _corner_config(space, family, unit: float) -> dict:
 
 
 @pytest.mark.parametrize("task", TASKS)
-def test_every_task_has_the_seven_families(task):
-    assert get_space(task).family_names == FAMILY_NAMES
+def test_every_task_s_space_has_the_registered_families(task):
+    space = get_space(task)
+    assert space.families == families_for(task) and space.families
+    assert len(set(space.family_names)) == len(space.families)
+    assert all(family.task == task for family in space.families)
 
 
-@pytest.mark.parametrize("task", TASKS)
-@pytest.mark.parametrize("family", FAMILY_NAMES)
+@pytest.mark.parametrize("task,family", TASK_FAMILIES)
 @pytest.mark.parametrize("which", ["default", "low", "high"])
 def test_family_fits_mixed_data_and_predicts_unseen_categories(task, family, which):
     space = get_space(task)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 
 import numpy as np
@@ -9,19 +10,29 @@ import pandas as pd
 import pytest
 from _meta_fixtures import A_FAMILIES, synthetic_metadb, synthetic_training_set
 
-from metaautoml.matcher import LearnedMatcher, MatcherConfig
-from metaautoml.metadb import MetaTrainingSet
+from metaautoml.matcher import (
+    L1Matcher,
+    LearnedMatcher,
+    MatcherConfig,
+    matcher_class,
+    register_matcher,
+    unregister_matcher,
+)
+from metaautoml.metadb import MetaDB, MetaTrainingSet
 from metaautoml.surrogate import MetaSurrogate, TrainingConfig
 from metaautoml.warmstart import (
     DEFAULT_FIRST_PICK_HEDGE,
+    DEFAULT_N_ENSEMBLE,
     DEFAULT_NEIGHBOR_BEST,
     DEFAULT_TEMPERATURE,
     MATCHED_SOURCE,
     ProposerConfig,
     WarmStartProposer,
+    default_artifact_dir,
     greedy_portfolio,
     load_proposer,
     meta_train,
+    train_proposer,
 )
 
 
@@ -254,3 +265,72 @@ def test_missing_artifacts_leave_the_portfolio(tmp_path):
     proposer = load_proposer("classification", db=db, directory=tmp_path / "none")
     assert proposer.matcher is None and proposer.surrogate is None
     assert len(proposer.propose(pd.Series({"n_rows": 100.0}), 3).proposals) == 3
+
+
+class _ToyL1(L1Matcher):
+    """A matcher kind the warm start has never heard of, registered by the test alone."""
+
+    kind = "toy_l1"
+
+
+@pytest.mark.parametrize("kind", ["l1", "toy_l1"])
+def test_meta_train_saves_and_loads_any_registered_matcher_kind(kind, tmp_path):
+    db = synthetic_metadb(tmp_path / "meta.sqlite")
+    register_matcher(_ToyL1)
+    try:
+        meta_train(db, tmp_path / "artifacts", tasks=("classification",), n_ensemble=1,
+                   training_config=TrainingConfig(meta_iterations=5, meta_batch=4), matcher=kind)
+        names = sorted(p.name for p in (tmp_path / "artifacts").glob("matcher-*"))
+        assert names == ["matcher-classification.json"]  # no weights for an L1 matcher
+        meta = json.loads((tmp_path / "artifacts" / "matcher-classification.json").read_text())
+        assert meta["kind"] == kind
+        proposer = load_proposer("classification", db=db, directory=tmp_path / "artifacts")
+        assert type(proposer.matcher) is matcher_class(kind)
+        training = MetaTrainingSet.from_metadb(db, "classification")
+        expected = L1Matcher().fit(training).distances(training.meta_features)
+        np.testing.assert_allclose(proposer.matcher.distances(training.meta_features), expected)
+        assert len(proposer.propose(training.meta_features.iloc[0], 3).proposals) == 3
+    finally:
+        unregister_matcher(_ToyL1.kind)
+
+
+def test_meta_train_refuses_an_unregistered_matcher_before_training(tmp_path):
+    class Unregistered(L1Matcher):
+        kind = "unregistered"
+
+    db = synthetic_metadb(tmp_path / "meta.sqlite")
+    with pytest.raises(ValueError, match="unknown matcher kind 'unregistered'"):
+        meta_train(db, tmp_path / "artifacts", matcher=Unregistered())
+    with pytest.raises(ValueError, match="matcher_config goes with a matcher kind"):
+        meta_train(db, tmp_path / "artifacts", matcher=L1Matcher(), matcher_config=MatcherConfig())
+    assert not (tmp_path / "artifacts").exists()
+
+
+def test_the_proposer_takes_any_fitted_matcher_protocol_object():
+    training = synthetic_training_set()
+
+    class ByFirstFeature:  # no base class: only datasets and distances
+        datasets = list(training.datasets)
+
+        def distances(self, meta_features):
+            frame = meta_features.to_frame().T if isinstance(meta_features, pd.Series) else meta_features
+            return np.abs(frame[["m0"]].to_numpy() - training.meta_features[["m0"]].to_numpy().T)
+
+    warm = WarmStartProposer(training, ByFirstFeature()).propose(training.meta_features.loc["A3"], 3)
+    assert warm.neighbors["dataset"].str[0].eq("A").all()
+    with pytest.raises(TypeError, match="fitted metaautoml.matcher.Matcher"):
+        WarmStartProposer(training, LearnedMatcher())  # not fitted: no datasets yet
+
+
+def test_meta_train_and_the_benchmark_share_one_default_ensemble_size():
+    from metaautoml.benchmark import PoolBenchmarkConfig, fit_proposer
+
+    for function in (meta_train, train_proposer, fit_proposer):
+        assert inspect.signature(function).parameters["n_ensemble"].default == DEFAULT_N_ENSEMBLE
+    assert PoolBenchmarkConfig().n_ensemble == DEFAULT_N_ENSEMBLE == 3
+
+
+def test_the_shipped_artifacts_load_unchanged():
+    for task in ("classification", "regression"):
+        proposer = load_proposer(task, db=MetaDB.default(), directory=default_artifact_dir())
+        assert type(proposer.matcher) is LearnedMatcher and proposer.surrogate is not None
