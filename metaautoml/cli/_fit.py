@@ -7,6 +7,7 @@ import sys
 
 from . import _common
 from ._common import UsageError
+from ._search_options import add_search_arguments, estimator_params
 
 NAME = "fit"
 #: Leaderboard rows printed; the saved model keeps the whole study.
@@ -38,35 +39,7 @@ def add_parser(subparsers, parents: list[argparse.ArgumentParser]) -> argparse.A
     parser.add_argument("data", metavar="DATA", help=f"training data: {_common.DATA_HELP}")
     parser.add_argument("--target", required=True, metavar="COL", help="the column to predict")
     _common.add_task_argument(parser)
-    search = parser.add_argument_group("search")
-    search.add_argument("--n-trials", type=_common.positive_int, default=50, metavar="N",
-                        help="configurations to evaluate (default: %(default)s)")
-    search.add_argument("--time-budget", type=_common.positive_seconds, default=None, metavar="S",
-                        help="stop the search after S seconds (default: no limit)")
-    search.add_argument("--metric", default=None, metavar="M",
-                        help="metric to maximize: accuracy, balanced_accuracy, roc_auc, log_loss, "
-                             "f1_macro (classification); r2, neg_root_mean_squared_error, "
-                             "neg_mean_absolute_error (regression); or any scikit-learn scoring "
-                             "name (default: accuracy or r2)")
-    search.add_argument("--cv", type=_common.cv_folds, default=5, metavar="K",
-                        help="cross-validation folds, reduced to the size of the smallest "
-                             "class (default: %(default)s)")
-    search.add_argument("--per-trial-time-limit", type=_common.positive_seconds, default=None,
-                        metavar="S", help="stop a trial that runs longer than S seconds and "
-                                          "record it as timed out (default: no limit)")
-    search.add_argument("--memory-limit-mb", type=_common.positive_int, default=None,
-                        metavar="MB", help="address-space limit of the process evaluating "
-                                           "trials; a trial exceeding it fails (default: none)")
-    search.add_argument("--n-jobs", type=_common.n_jobs, default=1, metavar="N",
-                        help="trials evaluated in parallel; -1 for one per CPU "
-                             "(default: %(default)s)")
-    search.add_argument("--no-warm-start", dest="warm_start", action="store_false",
-                        help="start cold: each model family's scikit-learn default, then TPE, "
-                             "instead of the meta-database's proposals and the surrogate")
-    search.add_argument("--n-warm-start", type=_common.positive_int, default=8, metavar="N",
-                        help="warm-start configurations to try first (default: %(default)s)")
-    search.add_argument("--random-state", type=_common.seed, default=None, metavar="N",
-                        help="seed for reproducible searches (default: unseeded)")
+    search = add_search_arguments(parser)
     search.add_argument("--storage", default=None, metavar="URL",
                         help="Optuna storage URL (e.g. sqlite:///study.db) to keep or resume "
                              "the study (default: in memory)")
@@ -95,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"argument --metric: {exc}") from None
 
     from .. import __version__
-    from ..estimator import MetaAutoMLClassifier, MetaAutoMLRegressor
+    from ..estimator import estimator_class
 
     study_name = args.study_name
     if args.storage is not None:
@@ -104,16 +77,8 @@ def run(args: argparse.Namespace) -> int:
         # `metaautoml worker` processes that join the study read the data from this file.
         study_name = record_data_file(args.storage, args.study_name, args.data, args.target)
 
-    estimator_class = MetaAutoMLClassifier if task == "classification" else MetaAutoMLRegressor
-    estimator = estimator_class(
-        n_trials=args.n_trials, time_budget=args.time_budget, metric=args.metric, cv=args.cv,
-        per_trial_time_limit=args.per_trial_time_limit,
-        memory_limit_mb=args.memory_limit_mb, n_jobs=args.n_jobs,
-        warm_start=args.warm_start, n_warm_start=args.n_warm_start,
-        random_state=args.random_state, storage=args.storage, study_name=study_name,
-        # The progress bar goes to stderr; drawn into a pipe or a log file it is only noise.
-        verbose=1 if _common.stderr_is_terminal() else 0,
-    )
+    estimator = estimator_class(task)(**estimator_params(args), storage=args.storage,
+                                      study_name=study_name)
     try:
         estimator.fit(X, y)
     except ValueError as exc:

@@ -45,10 +45,9 @@ def run(args: argparse.Namespace) -> int:
     X, y = _common.split_target(frame, args.target, args.data)
     task = _common.resolve_task(args.task, y)
 
-    from ..estimator import MetaAutoMLClassifier, MetaAutoMLRegressor
+    from ..estimator import estimator_class
 
-    estimator_class = MetaAutoMLClassifier if task == "classification" else MetaAutoMLRegressor
-    warm = estimator_class(metric=args.metric, random_state=0).recommend(X, y, n=args.n)
+    warm = estimator_class(task)(metric=args.metric, random_state=0).recommend(X, y, n=args.n)
     if args.format == "json":
         _common.print_json({
             "task": task, "trust": warm.trust, "reasons": warm.reasons,

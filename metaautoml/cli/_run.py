@@ -9,6 +9,7 @@ import warnings
 
 from . import _common
 from ._common import UsageError
+from ._search_options import add_search_arguments, estimator_params
 
 NAME = "run"
 #: Columns of a task's table, after the fold number.
@@ -41,22 +42,10 @@ def add_parser(subparsers, parents: list[argparse.ArgumentParser]) -> argparse.A
                       help="an OpenML supervised classification or regression task")
     what.add_argument("--suite", metavar="ID", type=_suite_id,
                       help="every task of an OpenML benchmark suite (id or alias)")
-    search = parser.add_argument_group("search")
-    search.add_argument("--n-trials", type=_common.positive_int, default=50, metavar="N",
-                        help="configurations each fold's search evaluates (default: %(default)s)")
-    search.add_argument("--time-budget", type=_common.positive_seconds, default=None, metavar="S",
-                        help="seconds for each fold's search (default: no limit)")
-    search.add_argument("--metric", default=None, metavar="M",
-                        help="metric to search and score by instead of the task's evaluation "
-                             "measure (a name as for 'metaautoml fit')")
-    search.add_argument("--cv", type=_common.cv_folds, default=5, metavar="K",
-                        help="cross-validation folds of each search, within the training fold "
-                             "(default: %(default)s)")
+    search = add_search_arguments(parser, each_fold=True)
     search.add_argument("--folds", type=_folds, default="all", metavar="all|N",
                         help="run all folds of the task's first repeat, or the first N "
                              "(default: %(default)s)")
-    search.add_argument("--random-state", type=_common.seed, default=None, metavar="N",
-                        help="seed of every fold's search (default: unseeded)")
     parser.add_argument("--cache-dir", metavar="DIR", default=None,
                         help="the OpenML cache (default: $OPENML_CACHE_DIR, else openml-python's "
                              "configured cache)")
@@ -90,7 +79,11 @@ def run(args: argparse.Namespace) -> int:
     """Run the task or the suite's tasks and print the per-fold scores."""
     if args.metric is not None:
         _check_metric(args.metric)
+    from ..estimator import MetaAutoMLClassifier
     from ..openml_tasks import UnsupportedTaskError, load_suite, run_task
+
+    # run_task gives these parameters to each task type's estimator.
+    template = MetaAutoMLClassifier(**estimator_params(args))
 
     suite = None
     task_ids: tuple[int, ...] = (args.task,)
@@ -102,12 +95,8 @@ def run(args: argparse.Namespace) -> int:
     results = []
     for task_id in task_ids:
         try:
-            result = run_task(
-                task_id, n_trials=args.n_trials, time_budget=args.time_budget, folds=args.folds,
-                metric=args.metric, cv=args.cv, random_state=args.random_state,
-                cache_dir=args.cache_dir, predictions_dir=args.predictions,
-                # The progress bar goes to stderr; drawn into a pipe or a log it is only noise.
-                verbose=1 if _common.stderr_is_terminal() else 0)
+            result = run_task(task_id, template, folds=args.folds, cache_dir=args.cache_dir,
+                              predictions_dir=args.predictions)
         except UnsupportedTaskError as exc:
             if suite is None:
                 raise

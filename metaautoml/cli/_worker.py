@@ -158,7 +158,7 @@ class _Waiting:
 
 def _rebuild_search(study, record: dict, storage: str, n_jobs: int) -> dict:
     """The objective ``fit`` searches, rebuilt from what it recorded in ``study``."""
-    from ..estimator import MetaAutoMLClassifier, MetaAutoMLRegressor
+    from ..estimator import estimator_class
     from ..search import joined_budget
 
     name = study.study_name
@@ -178,10 +178,9 @@ def _rebuild_search(study, record: dict, storage: str, n_jobs: int) -> dict:
     X, y = _common.split_target(_common.read_table(path), data["target"], path)
 
     task, seed = settings["task"], int(settings["seed"])
-    estimator_class = MetaAutoMLClassifier if task == "classification" else MetaAutoMLRegressor
-    known = estimator_class().get_params()
+    known = estimator_class(task)().get_params()
     params = {k: v for k, v in settings.items() if k in known and k not in _PER_PROCESS}
-    estimator = estimator_class(**params, n_jobs=n_jobs, random_state=seed)
+    estimator = estimator_class(task)(**params, n_jobs=n_jobs, random_state=seed)
     budget = joined_budget(record, storage)
     objective = estimator.search_objective(X, y, seed=seed, timed=budget.deadline is not None)
     # The fit's sampler, but seeded apart: with one seed, every process would propose the same

@@ -3,5 +3,6 @@
 from ._base import SearchObjective
 from ._classifier import MetaAutoMLClassifier
 from ._regressor import MetaAutoMLRegressor
+from ._select import estimator_class
 
-__all__ = ["MetaAutoMLClassifier", "MetaAutoMLRegressor", "SearchObjective"]
+__all__ = ["MetaAutoMLClassifier", "MetaAutoMLRegressor", "SearchObjective", "estimator_class"]

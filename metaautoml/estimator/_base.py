@@ -21,7 +21,6 @@ from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from .._validation import as_frame
 from ..evaluation import (
-    DEFAULT_METRIC,
     Metric,
     RefitError,
     ScorerMetric,
@@ -29,8 +28,8 @@ from ..evaluation import (
     available_cpus,
     default_metrics,
     default_n_threads,
-    get_metric,
     make_splits,
+    resolve_metric,
 )
 from ..search import (
     check_budget,
@@ -41,7 +40,24 @@ from ..search import (
     share_study,
 )
 from ..space import ColumnTypes, SearchSpace, get_space
-from ..strategy import DEFAULT_SOURCE, MetaWarmStart, SearchPlan, resolve_strategy
+from ..strategy import (
+    DEFAULT_SOURCE,
+    MetaWarmStart,
+    SearchPlan,
+    WarmStartStrategy,
+    resolve_strategy,
+)
+from ._params import (
+    BOOLEAN,
+    CALLABLE,
+    NONE,
+    Constraint,
+    instance_of,
+    integer,
+    literal,
+    positive_number,
+    validate_params,
+)
 
 
 @dataclass(frozen=True)
@@ -68,6 +84,28 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
 
     _task: ClassVar[str]
 
+    #: What each parameter accepts; ``fit`` and ``recommend`` check them all first.
+    _parameter_constraints: ClassVar[dict[str, list[Constraint]]] = {
+        "n_trials": [integer(1), NONE],
+        "time_budget": [positive_number("seconds"), NONE],
+        "metric": [instance_of(str, description="a metric name"), CALLABLE, NONE],
+        # A string has a ``split`` method too; cv="5" is not a splitter.
+        "cv": [integer(2), Constraint("a scikit-learn splitter",
+                                      lambda v: hasattr(v, "split") and not isinstance(v, str))],
+        "per_trial_time_limit": [positive_number("seconds"), NONE],
+        "n_jobs": [integer(1), literal(-1, "-1 (all CPUs)")],
+        "random_state": [integer(0, "an int >= 0"),
+                         instance_of(np.random.RandomState, description="a RandomState"), NONE],
+        "storage": [instance_of(str, optuna.storages.BaseStorage,
+                                description="a storage URL or an optuna storage"), NONE],
+        "study_name": [instance_of(str, description="a string"), NONE],
+        "verbose": [integer(0), BOOLEAN],
+        "memory_limit_mb": [integer(1), NONE],
+        "warm_start": [BOOLEAN, instance_of(WarmStartStrategy, description="a WarmStartStrategy"),
+                       Constraint("a WarmStartProposer", lambda v: _is_proposer(v))],
+        "n_warm_start": [integer(1)],
+    }
+
     def __init__(self, n_trials: int | None = 50, time_budget: float | None = None, metric=None,
                  cv=5, per_trial_time_limit: float | None = None, n_jobs: int = 1,
                  random_state=None, storage=None, study_name: str | None = None, verbose: int = 0,
@@ -86,6 +124,10 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         self.memory_limit_mb = memory_limit_mb
         self.warm_start = warm_start
         self.n_warm_start = n_warm_start
+
+    def _validate_params(self) -> None:
+        # scikit-learn's name for the check; its own machinery would not read these constraints.
+        validate_params(self)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -115,8 +157,9 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         RuntimeError
             When every trial failed; the message lists the most common errors.
         """
-        n_jobs = self._n_jobs()
         # Before the data and the warm start, which would otherwise fail on them first.
+        self._validate_params()
+        n_jobs = self._n_jobs()
         check_budget(self.n_trials, self.time_budget, self.per_trial_time_limit)
         seed = self._seed()
         objective = self.search_objective(X, y, seed=seed, n_jobs=n_jobs,
@@ -221,7 +264,7 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         except ValueError as exc:
             hint = self._target_hint(y)
             raise ValueError(f"{exc}{f' ({hint})' if hint else ''}") from None
-        metric = get_metric(self.metric if self.metric is not None else DEFAULT_METRIC[task], task)
+        metric = resolve_metric(self.metric, task)
         # The task's standard metrics are recorded too, so every trial is reusable as meta-data.
         metrics = [metric, *(m for m in default_metrics(task) if m.name != metric.name)]
         # Limits need the worker process; so do several jobs, which would otherwise contend for
@@ -257,10 +300,9 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         -------
         SearchPlan
         """
+        self._validate_params()
         strategy = resolve_strategy(self.warm_start)
         n_warm = self.n_warm_start
-        if not isinstance(n_warm, (int, np.integer)) or isinstance(n_warm, bool) or n_warm < 1:
-            raise ValueError(f"n_warm_start must be a positive integer, got {n_warm!r}")
         if self.n_trials is not None:
             n_warm = min(n_warm, self.n_trials)
         return strategy.plan(objective.space, objective.frame, objective.y_search,
@@ -284,13 +326,14 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
             configuration is best on), ``neighbors`` (the most similar meta-database datasets)
             and ``trust`` (1 = the meta-knowledge applies fully, 0 = plain portfolio).
         """
+        self._validate_params()
         frame = as_frame(_check_array(self, X, ensure_min_samples=2))
         task = self._task
         y_codes = self._encode_target(y, frame.shape[0])
         hint = self._target_hint(y)
         if hint:
             warnings.warn(hint, UserWarning, stacklevel=2)
-        metric = get_metric(self.metric if self.metric is not None else DEFAULT_METRIC[task], task)
+        metric = resolve_metric(self.metric, task)
         strategy = resolve_strategy(self.warm_start)
         # What the meta-learned warm start would propose, also for an estimator set to start
         # cold: recommending is asking for those proposals.
@@ -339,13 +382,9 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         return frame.set_axis(self.best_estimator_.feature_names_in_, axis=1)
 
     def _n_jobs(self) -> int:
-        n_jobs = self.n_jobs
-        if isinstance(n_jobs, (int, np.integer)) and not isinstance(n_jobs, bool):
-            if n_jobs == -1:
-                return available_cpus()
-            if n_jobs >= 1:
-                return int(n_jobs)
-        raise ValueError(f"n_jobs must be a positive integer or -1 (all CPUs), got {n_jobs!r}")
+        """Trials at once: ``n_jobs``, or every CPU for -1 (checked by ``validate_params``)."""
+        self._validate_params()
+        return available_cpus() if self.n_jobs == -1 else int(self.n_jobs)
 
     def _seed(self) -> int:
         """One integer seed for the CV splits, the sampler and the models."""
@@ -365,6 +404,13 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         """
         check_is_fitted(self)
         return leaderboard(self.study_)
+
+
+def _is_proposer(value) -> bool:
+    # Imported here: the proposer brings torch, which a cold-start fit never needs.
+    from ..warmstart import WarmStartProposer
+
+    return isinstance(value, WarmStartProposer)
 
 
 def _check_picklable_metric(metric) -> None:

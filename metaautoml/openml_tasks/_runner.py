@@ -109,44 +109,35 @@ class TaskResult:
         return data
 
 
-def run_task(task_id: int, *, n_trials: int | None = 50, time_budget: float | None = None,
-             folds: int | Literal["all"] = "all", metric: str | None = None, cv: int = 5,
-             random_state: int | None = None, cache_dir: str | os.PathLike | None = None,
-             predictions_dir: str | os.PathLike | None = None, n_jobs: int = 1,
-             verbose: int = 0) -> TaskResult:
+def run_task(task_id: int, estimator=None, *, folds: int | Literal["all"] = "all",
+             cache_dir: str | os.PathLike | None = None,
+             predictions_dir: str | os.PathLike | None = None) -> TaskResult:
     """Search a model on each fold's training rows of an OpenML task and score it on the test rows.
 
     The task's own splits (its first repeat) are used, so the scores compare with OpenML's runs
-    of other methods. Each fold gets a fresh :class:`~metaautoml.MetaAutoMLClassifier` or
-    :class:`~metaautoml.MetaAutoMLRegressor`, which never sees the fold's test rows.
+    of other methods. Each fold fits a fresh, unfitted copy of ``estimator`` (as
+    :func:`sklearn.model_selection.cross_validate` clones its estimator), which never sees the
+    fold's test rows; ``estimator`` itself is left untouched.
 
     Parameters
     ----------
     task_id : int
         An OpenML supervised classification or regression task.
-    n_trials : int or None, default=50
-        Configurations each fold's search evaluates.
-    time_budget : float or None, default=None
-        Seconds for each fold's search.
+    estimator : MetaAutoMLClassifier, MetaAutoMLRegressor or None, default=None
+        The template whose parameters every fold's search uses (budget, metric, warm start,
+        limits, seed, ...). Its parameters are given to the estimator class of the task's type,
+        so one template serves a suite of classification and regression tasks. With
+        ``metric=None`` (the default) the search maximizes, and the test score measures, the
+        task's evaluation measure where metaautoml has it, else the task type's default (see
+        :func:`metric_for_measure`). ``None`` is the task type's estimator with its defaults.
     folds : int or "all", default="all"
         The first ``folds`` folds of the task, or all of them.
-    metric : str, optional
-        What the search maximizes and the test score measures; by default the task's evaluation
-        measure where metaautoml has it, else accuracy or r2 (see :func:`metric_for_measure`).
-    cv : int, default=5
-        Cross-validation folds of each search, inside the task fold's training rows.
-    random_state : int, optional
-        Seeds every fold's search.
     cache_dir : path-like, optional
         The root of the OpenML cache, as for :func:`load_task`.
     predictions_dir : path-like, optional
         Write each fold's test predictions to ``task_<id>_fold_<k>.csv`` in this directory
         (created if needed), in the columns of OpenML's run predictions: ``repeat, fold,
         row_id, prediction, correct`` and, for classification, ``confidence.<class>``.
-    n_jobs : int, default=1
-        Trials evaluated in parallel within a fold's search.
-    verbose : int, default=0
-        Passed to the estimators (1 draws their progress bar).
 
     Returns
     -------
@@ -156,14 +147,18 @@ def run_task(task_id: int, *, n_trials: int | None = 50, time_budget: float | No
     ------
     OpenMLUnavailableError
         If the task is not cached and OpenML's server cannot be reached.
+    TypeError
+        If ``estimator`` is not a metaautoml estimator.
     ValueError
-        For bad arguments, more folds than the task has, or a metric of the other task type.
+        For bad arguments or estimator parameters, more folds than the task has, or a metric
+        of the other task type.
 
     Examples
     --------
+    >>> from metaautoml import MetaAutoMLClassifier
     >>> from metaautoml.openml_tasks import run_task
-    >>> result = run_task(59, n_trials=10, folds=2, random_state=0,
-    ...                   cache_dir="~/openml-cache")  # doctest: +SKIP
+    >>> template = MetaAutoMLClassifier(n_trials=10, random_state=0)
+    >>> result = run_task(59, template, folds=2, cache_dir="~/openml-cache")  # doctest: +SKIP
     >>> result.to_frame()[["fold", "score", "best_family"]]  # doctest: +SKIP
        fold     score   best_family
     0     0  0.933333   extra_trees
@@ -171,6 +166,7 @@ def run_task(task_id: int, *, n_trials: int | None = 50, time_budget: float | No
     >>> result.mean_score  # doctest: +SKIP
     0.9666666666666667
     """
+    _check_template(estimator)
     _check_folds_argument(folds)
     predictions_path = _prepare_predictions_dir(predictions_dir)
     task = load_task(task_id, cache_dir=cache_dir)
@@ -180,13 +176,14 @@ def run_task(task_id: int, *, n_trials: int | None = 50, time_budget: float | No
                          f"the first {n_run}")
     from ..evaluation import get_metric
 
-    metric_name = metric if metric is not None else task.metric
-    scorer = get_metric(metric_name, task.task_type)
-    results = tuple(
-        _run_fold(task, fold, scorer, predictions_path, n_trials=n_trials,
-                  time_budget=time_budget, cv=cv, random_state=random_state, n_jobs=n_jobs,
-                  verbose=verbose)
-        for fold in range(n_run))
+    template = _fold_template(estimator, task.task_type)
+    metric = template.get_params()["metric"]
+    scorer = get_metric(metric if metric is not None else task.metric, task.task_type)
+    # The search maximizes what the test score measures: the task's measure by default.
+    if metric is None:
+        template.set_params(metric=scorer.name)
+    results = tuple(_run_fold(task, fold, scorer, predictions_path, template)
+                    for fold in range(n_run))
     return TaskResult(task_id=task.task_id, dataset_id=task.dataset_id,
                       dataset_name=task.dataset_name, task_type=task.task_type,
                       target=task.target, metric=scorer.name,
@@ -197,6 +194,30 @@ def run_task(task_id: int, *, n_trials: int | None = 50, time_budget: float | No
 def predictions_filename(task_id: int, fold: int) -> str:
     """The name of a fold's predictions file in ``predictions_dir``."""
     return f"task_{int(task_id)}_fold_{int(fold)}.csv"
+
+
+def _check_template(estimator) -> None:
+    from ..estimator import MetaAutoMLClassifier, MetaAutoMLRegressor
+
+    if estimator is not None and not isinstance(estimator,
+                                                (MetaAutoMLClassifier, MetaAutoMLRegressor)):
+        raise TypeError("estimator must be a MetaAutoMLClassifier, a MetaAutoMLRegressor or "
+                        f"None, got {type(estimator).__name__}")
+
+
+def _fold_template(estimator, task_type: str):
+    """An unfitted copy of ``estimator`` for ``task_type``: a clone when it is of that type,
+    else the task type's estimator with its parameters (the defaults for ``None``)."""
+    from sklearn.base import clone
+
+    from ..estimator import estimator_class
+
+    target_class = estimator_class(task_type)
+    if estimator is None:
+        return target_class()
+    if isinstance(estimator, target_class):
+        return clone(estimator)
+    return target_class(**estimator.get_params(deep=False))
 
 
 def _check_folds_argument(folds) -> None:
@@ -225,13 +246,11 @@ def _prepare_predictions_dir(predictions_dir) -> Path | None:
 
 
 def _run_fold(task: OpenMLTaskData, fold: int, scorer, predictions_dir: Path | None,
-              **estimator_params) -> FoldResult:
-    from ..estimator import MetaAutoMLClassifier, MetaAutoMLRegressor
+              template) -> FoldResult:
+    from sklearn.base import clone
 
     X_train, X_test, y_train, y_test = task.fold(fold)
-    estimator_class = (MetaAutoMLClassifier if task.task_type == "classification"
-                       else MetaAutoMLRegressor)
-    estimator = estimator_class(metric=scorer.name, **estimator_params)
+    estimator = clone(template)
     start = time.perf_counter()
     estimator.fit(X_train, y_train)
     fit_seconds = time.perf_counter() - start

@@ -69,9 +69,11 @@ def load_suite(suite_id: int | str, *, cache_dir: str | os.PathLike | None = Non
     --------
     Run every task of a suite:
 
+    >>> from metaautoml import MetaAutoMLClassifier
     >>> from metaautoml.openml_tasks import load_suite, run_task
     >>> suite = load_suite(99, cache_dir="~/openml-cache")  # doctest: +SKIP
-    >>> results = [run_task(task_id, n_trials=20, cache_dir="~/openml-cache")
+    >>> template = MetaAutoMLClassifier(n_trials=20)  # regression tasks get its parameters too
+    >>> results = [run_task(task_id, template, cache_dir="~/openml-cache")
     ...            for task_id in suite.task_ids]  # doctest: +SKIP
     """
     key = _check_suite_key(suite_id)

@@ -14,6 +14,7 @@ import metaautoml.metadb._store
 import metaautoml.warmstart._artifacts
 from metaautoml import MetaAutoMLClassifier, MetaAutoMLRegressor
 from metaautoml.search import PROPOSAL_ATTR, SURROGATE_SOURCE
+from metaautoml.space import families_for
 
 
 @pytest.fixture(scope="module")
@@ -51,9 +52,11 @@ def test_the_surrogate_sampler_proposes_after_the_warm_start(warm_fit):
 
 def test_cold_start_tries_the_defaults_then_tpe(iris):
     X, y = iris
-    model = MetaAutoMLClassifier(n_trials=8, cv=3, random_state=0, warm_start=False).fit(X, y)
+    n_families = len(families_for("classification"))
+    model = MetaAutoMLClassifier(n_trials=n_families + 1, cv=3, random_state=0,
+                                 warm_start=False).fit(X, y)
     sources = [t.user_attrs["source"] for t in sorted(model.study_.trials, key=lambda t: t.number)]
-    assert sources == ["default"] * 7 + ["optuna"]
+    assert sources == ["default"] * n_families + ["optuna"]
     assert model.warm_start_ is None and model.warm_start_configs_ == []
 
 
@@ -97,7 +100,7 @@ def test_bad_n_warm_start(iris, value):
 
 def test_bad_warm_start(iris):
     X, y = iris
-    with pytest.raises(ValueError, match="warm_start must be True, False, a WarmStartStrategy or a WarmStartProposer"):
+    with pytest.raises(ValueError, match="warm_start must be a bool, a WarmStartStrategy or a WarmStartProposer"):
         MetaAutoMLClassifier(n_trials=2, warm_start="yes").fit(X, y)
 
 
