@@ -16,18 +16,19 @@ from ._cold import ColdStart
 def load_shipped_proposer(task: str, metric: str):
     """The proposer meta-trained on the shipped meta-database for ``task``.
 
-    Its portfolio reads ``metric``'s performance matrix when the meta-database has one (the
-    task's standard metrics), else the default metric's.
+    Its portfolio reads ``metric``'s performance matrix when the meta-database stores it (the
+    task's ``stored_metrics``), else the default metric's: a metric the meta-database never
+    scored (``f1_macro``) would leave an all-missing matrix and a portfolio in arbitrary order.
 
     Raises
     ------
     FileNotFoundError, ValueError
         When the shipped artifacts are missing or unreadable.
     """
-    from ..evaluation import METRICS
+    from ..task import task_defaults
     from ..warmstart import load_proposer
 
-    return load_proposer(task, metric if metric in METRICS[task] else None)
+    return load_proposer(task, metric if metric in task_defaults(task).stored_metrics else None)
 
 
 class MetaWarmStart(WarmStartStrategy):

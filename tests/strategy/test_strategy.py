@@ -76,6 +76,19 @@ def test_portfolio_warm_start_is_the_same_for_every_dataset(iris):
         assert space.validate(config) == config
 
 
+@pytest.mark.parametrize("strategy", [PortfolioWarmStart, MetaWarmStart])
+def test_a_metric_the_meta_database_never_scored_proposes_by_the_default_metric(iris, strategy):
+    # f1_macro is a metric the search can maximize but no meta-database evaluation stored: its
+    # performance matrix would be all missing and the portfolio arbitrary.
+    space = get_space("classification")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        f1 = strategy().plan(space, *iris, "f1_macro", 0, 4)
+    accuracy = strategy().plan(space, *iris, "accuracy", 0, 4)
+    assert f1.enqueue == accuracy.enqueue
+    assert [c for _, c in f1.enqueue] != space.default_configs()[:4]
+
+
 def test_warm_start_parameter_resolves():
     proposer = load_proposer("regression")
     assert resolve_strategy(True) == MetaWarmStart()
