@@ -110,3 +110,8 @@ notebooks-strip: $(VENV)/.installed-dev
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache
+
+.PHONY: docs-architecture
+## Regenerate docs/architecture.md (package graph, package table) from the source; see scripts/architecture.py.
+docs-architecture: $(BIN)/python
+	$(BIN)/python scripts/architecture.py
