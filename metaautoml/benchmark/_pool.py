@@ -205,7 +205,7 @@ class _FoldMethods:
             ranked = sorted(portfolio, key=lambda i: -self.performance[nearest, i])
             return _fill(ranked, self.portfolio, h)
         if method == "matcher":  # the learned matcher's weighted portfolio, nothing else
-            alone = replace(self.proposer, first_pick_hedge=0.0, neighbor_best=0)
+            alone = replace(self.proposer, first_pick_hedge=0.0, neighbor_best=0, lead_defaults=0)
             proposer = WarmStartProposer(train, self.learned, None, alone)
             return proposer.order(meta, h).chosen
         if method == "surrogate_zeroshot":

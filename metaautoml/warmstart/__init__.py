@@ -10,7 +10,9 @@ from ._artifacts import (
 from ._portfolio import greedy_portfolio
 from ._proposer import (
     DEFAULT_FIRST_PICK_HEDGE,
+    DEFAULT_LEAD_DEFAULTS,
     DEFAULT_NEIGHBOR_BEST,
+    DEFAULT_SOURCE,
     DEFAULT_TEMPERATURE,
     MATCHED_SOURCE,
     PORTFOLIO_SOURCE,
@@ -23,8 +25,10 @@ from ._proposer import (
 
 __all__ = [
     "DEFAULT_FIRST_PICK_HEDGE",
+    "DEFAULT_LEAD_DEFAULTS",
     "DEFAULT_NEIGHBOR_BEST",
     "DEFAULT_N_ENSEMBLE",
+    "DEFAULT_SOURCE",
     "DEFAULT_TEMPERATURE",
     "MATCHED_SOURCE",
     "PORTFOLIO_SOURCE",

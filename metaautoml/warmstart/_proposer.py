@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..matcher import L1Matcher, Matcher
 from ..metadb import MetaTrainingSet
-from ..space import FAMILY, Config
+from ..space import FAMILY, Config, get_space
 from ..surrogate import MetaSurrogate
 from ._portfolio import greedy_portfolio
 
@@ -20,6 +20,7 @@ from ._portfolio import greedy_portfolio
 MATCHED_SOURCE = "warm_start:matched"
 SURROGATE_SOURCE = "warm_start:surrogate"
 PORTFOLIO_SOURCE = "warm_start:portfolio"
+DEFAULT_SOURCE = "warm_start:default"
 
 #: Default matching temperature per task type: the full system's lowest mean regret over
 #: k = 1-25 on the 5-fold sweep (benchmarks/pool_sweep.py; docs/benchmarks.md, "Warm-start
@@ -44,6 +45,10 @@ DEFAULT_FIRST_PICK_HEDGE = {"classification": 0.0, "regression": 0.4}
 #: 3 and 5 are within noise of each other (mean regret 0.0087 and 0.0089 over k = 1-25), and
 #: both cost at k = 25 what they gain at k = 3.
 DEFAULT_NEIGHBOR_BEST = {"classification": 0, "regression": 5}
+
+#: Default :attr:`ProposerConfig.lead_defaults` per task type: 0, the meta-learned first pick
+#: leads, until benchmarks/heldout_search.py decides otherwise on held-out tables.
+DEFAULT_LEAD_DEFAULTS = {"classification": 0, "regression": 0}
 
 
 @dataclass
@@ -83,6 +88,13 @@ class ProposerConfig:
         meta-training datasets nearest by L1 distance on min-max scaled meta-features, nearest
         first, repeats skipped; the matched portfolio continues from them. Scaled by trust, so
         a poorly matched dataset gets fewer (:data:`DEFAULT_NEIGHBOR_BEST` per task type).
+    lead_defaults : int
+        Proposals that lead with the cold start's first family defaults, in its order (the
+        space's registration order: HistGradientBoosting's scikit-learn defaults first); the
+        matched portfolio continues from them. Where the meta-learned first pick does not beat
+        the library default on tables the meta-database never saw, a default first makes the
+        first model no gamble: ``n_trials=1`` gets what a cold start gets
+        (:data:`DEFAULT_LEAD_DEFAULTS` per task type).
     n_explain : int
         Neighbours listed in the explanation.
     """
@@ -94,6 +106,7 @@ class ProposerConfig:
     out_of_range_trust: float = 0.5
     first_pick_hedge: float = 0.0
     neighbor_best: int = 0
+    lead_defaults: int = 0
     n_explain: int = 5
 
     def __post_init__(self) -> None:
@@ -101,8 +114,10 @@ class ProposerConfig:
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must lie in [0, 1], got {value!r}")
-        if not isinstance(self.neighbor_best, (int, np.integer)) or self.neighbor_best < 0:
-            raise ValueError(f"neighbor_best must be a non-negative integer, got {self.neighbor_best!r}")
+        for name in ("neighbor_best", "lead_defaults"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+                raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
         if self.temperature <= 0 or self.surrogate_weight < 0:
             raise ValueError(f"temperature must be positive and surrogate_weight non-negative, "
                              f"got {self.temperature!r} and {self.surrogate_weight!r}")
@@ -112,7 +127,8 @@ class ProposerConfig:
         """The defaults for ``task`` ("classification" or "regression"), with ``overrides``."""
         defaults = {"temperature": DEFAULT_TEMPERATURE.get(task, cls.temperature),
                     "first_pick_hedge": DEFAULT_FIRST_PICK_HEDGE.get(task, cls.first_pick_hedge),
-                    "neighbor_best": DEFAULT_NEIGHBOR_BEST.get(task, cls.neighbor_best)}
+                    "neighbor_best": DEFAULT_NEIGHBOR_BEST.get(task, cls.neighbor_best),
+                    "lead_defaults": DEFAULT_LEAD_DEFAULTS.get(task, cls.lead_defaults)}
         return cls(**{**defaults, **overrides})
 
 
@@ -127,6 +143,8 @@ class ProposalOrder(NamedTuple):
     reasons: list[str]
     best_on: dict[int, list[str]]
     """Chosen indices that are the best configuration of an L1 neighbour, with its name."""
+    defaults: list[int]
+    """Chosen indices that lead as the cold start's defaults (:attr:`ProposerConfig.lead_defaults`)."""
 
 
 @dataclass
@@ -209,6 +227,11 @@ class WarmStartProposer:
         else:
             self._rows = np.arange(training.n_datasets)
         self._l1 = L1Matcher().fit(training) if self.config.neighbor_best > 0 else None
+        # The cold start's defaults, in its order, as pool columns (a pool without one skips it).
+        columns = {json.dumps(c, sort_keys=True): i for i, c in enumerate(training.configs)}
+        self._defaults = [columns[key] for key in
+                          (json.dumps(c, sort_keys=True) for c in get_space(training.task).default_configs())
+                          if key in columns]
 
     def _trust(self, meta_features: pd.Series, distances: np.ndarray | None) -> tuple[float, list[str]]:
         cfg, trust, reasons = self.config, 1.0, []
@@ -266,15 +289,19 @@ class WarmStartProposer:
         if predicted is not None:
             span = predicted.max() - predicted.min()
             prior = (predicted - predicted.min()) / (span if span > 0 else 1.0)
+        blocked = set(np.flatnonzero(exclude)) if exclude is not None else set()
+        # An excluded default (already tried, say) has served its purpose: it is not replaced.
+        lead = [i for i in self._defaults[:cfg.lead_defaults] if i not in blocked][:n]
         portfolio = {"prior": prior, "prior_weight": cfg.surrogate_weight * trust,
-                     "exclude": exclude, "prior_start": cfg.matched_first}
+                     "exclude": exclude, "prior_start": cfg.matched_first + len(lead)}
         hedged = (1.0 - cfg.first_pick_hedge) * weights + cfg.first_pick_hedge / len(weights)
-        start = greedy_portfolio(self.performance, min(n, 1), weights=hedged, **portfolio)
+        start = greedy_portfolio(self.performance, min(n, len(lead) + 1), weights=hedged,
+                                 start=lead, **portfolio)
         best_on = self._neighbor_bests(meta_features, min(n - len(start), round(cfg.neighbor_best * trust)),
                                        taken=start, exclude=exclude)
         chosen = greedy_portfolio(self.performance, n, weights=weights, start=start + list(best_on),
                                   **portfolio)
-        return ProposalOrder(chosen, weights, distances, predicted, trust, reasons, best_on)
+        return ProposalOrder(chosen, weights, distances, predicted, trust, reasons, best_on, lead)
 
     def _neighbor_bests(self, meta_features: pd.Series, n: int, taken: list[int],
                         exclude: np.ndarray | None) -> dict[int, list[str]]:
@@ -310,7 +337,7 @@ class WarmStartProposer:
         """
         if not isinstance(n, (int, np.integer)) or n < 1:
             raise ValueError(f"n must be a positive integer, got {n!r}")
-        chosen, weights, distances, predicted, trust, reasons, l1_best_on = self.order(meta_features, int(n))
+        chosen, weights, distances, predicted, trust, reasons, l1_best_on, lead = self.order(meta_features, int(n))
         names = self.training.datasets
         if distances is not None:
             near = np.argsort(distances, kind="stable")[:self.config.n_explain]
@@ -328,7 +355,9 @@ class WarmStartProposer:
         surrogate_top = set(np.argsort(-predicted)[:max(n, 1)]) if predicted is not None and trust > 0 else set()
         rows, proposals = [], []
         for rank, index in enumerate(chosen):
-            if index in best_on:
+            if index in lead:
+                source = DEFAULT_SOURCE
+            elif index in best_on:
                 source = MATCHED_SOURCE
             elif index in surrogate_top:
                 source = SURROGATE_SOURCE

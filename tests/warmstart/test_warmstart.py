@@ -20,10 +20,13 @@ from metaautoml.matcher import (
 )
 from metaautoml.metadb import MetaDB, MetaTrainingSet
 from metaautoml.surrogate import MetaSurrogate, TrainingConfig
+from metaautoml.space import get_space
 from metaautoml.warmstart import (
     DEFAULT_FIRST_PICK_HEDGE,
+    DEFAULT_LEAD_DEFAULTS,
     DEFAULT_N_ENSEMBLE,
     DEFAULT_NEIGHBOR_BEST,
+    DEFAULT_SOURCE,
     DEFAULT_TEMPERATURE,
     MATCHED_SOURCE,
     ProposerConfig,
@@ -87,7 +90,9 @@ def proposer():
     matcher = LearnedMatcher(MatcherConfig(epochs=150)).fit(training)
     surrogate = MetaSurrogate(TrainingConfig(meta_iterations=100, meta_batch=8, query_size=16),
                               n_ensemble=1).fit(training)
-    return WarmStartProposer(training, matcher, surrogate)
+    # The tests of matching, hedging and neighbours start from a matched first pick.
+    return WarmStartProposer(training, matcher, surrogate,
+                             ProposerConfig.for_task("classification", lead_defaults=0))
 
 
 @pytest.mark.parametrize("cluster", ["A", "B"])
@@ -179,6 +184,45 @@ def test_neighbor_best_proposes_the_l1_neighbours_bests_after_the_first(proposer
     far[[f"m{i}" for i in range(6)]] = 40.0
     static = greedy_portfolio(proposer.performance, 5)
     assert with_neighbors.order(far, 5).chosen == static
+
+
+def _with(proposer, **changes):
+    from dataclasses import replace
+
+    return WarmStartProposer(proposer.training, proposer.matcher, proposer.surrogate,
+                             replace(proposer.config, **changes))
+
+
+def test_lead_defaults_put_the_cold_starts_defaults_first_and_the_matched_portfolio_after(proposer):
+    training = proposer.training
+    meta = training.meta_features.loc["A3"]
+    defaults = [training.configs.index(c) for c in get_space("classification").default_configs()]
+    matched = proposer.order(meta, 4).chosen
+    assert matched[0] != defaults[0]  # else leading with it would change nothing
+    one = _with(proposer, lead_defaults=1).order(meta, 4)
+    assert one.chosen[0] == defaults[0] and one.defaults == defaults[:1]
+    # The matched first pick follows, chosen by the datasets alone and given what leads.
+    weights = proposer.weights(meta)[0]
+    assert one.chosen[1] == greedy_portfolio(proposer.performance, 2, weights=weights,
+                                             start=defaults[:1])[1]
+    three = _with(proposer, lead_defaults=3).propose(meta, 5)
+    assert [training.configs.index(c) for _, c in three.proposals[:3]] == defaults[:3]
+    assert three.table["source"].tolist()[:3] == [DEFAULT_SOURCE] * 3
+    assert DEFAULT_SOURCE not in three.table["source"].tolist()[3:]
+    # n bounds the defaults too, and an excluded default is skipped, not replaced.
+    assert _with(proposer, lead_defaults=3).order(meta, 1).chosen == defaults[:1]
+    exclude = np.zeros(training.n_configs, bool)
+    exclude[defaults[0]] = True
+    skipped = _with(proposer, lead_defaults=1).order(meta, 3, exclude=exclude)
+    assert skipped.defaults == [] and defaults[0] not in skipped.chosen
+
+
+def test_lead_defaults_per_task_and_validated():
+    for task, value in DEFAULT_LEAD_DEFAULTS.items():
+        assert ProposerConfig.for_task(task).lead_defaults == value
+    for bad in (-1, True, 1.5):
+        with pytest.raises(ValueError, match="lead_defaults must be a non-negative integer"):
+            ProposerConfig(lead_defaults=bad)
 
 
 def test_proposer_config_rejects_values_out_of_range():
