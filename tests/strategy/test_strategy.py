@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +28,12 @@ from metaautoml.strategy import (
     WarmStartStrategy,
     resolve_strategy,
 )
-from metaautoml.warmstart import PORTFOLIO_SOURCE, load_proposer
+from metaautoml.warmstart import (
+    LEAD_DEFAULT_SOURCE,
+    PORTFOLIO_SOURCE,
+    WarmStartProposer,
+    load_proposer,
+)
 
 #: The trials of four fixed fits, recorded at commit f3c6f1f, before the strategy seam.
 BEFORE = Path(__file__).with_name("trials_before_the_strategy_seam.json")
@@ -126,8 +132,26 @@ def test_recommend_goes_through_the_meta_warm_start(iris):
     assert cold.proposals == warm.proposals and len(warm.proposals) == 3
 
 
-def _fit_trials(estimator, X, y, warm):
-    model = estimator(n_trials=6 if warm else 9, n_warm_start=3, cv=3, random_state=0,
+def test_a_one_trial_classification_warm_start_fits_the_cold_starts_first_model(iris):
+    # ProposerConfig.lead_defaults: with n_trials=1 the user gets what a cold start gives.
+    X, y = iris
+    with threadpool_limits(1), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        warm = MetaAutoMLClassifier(n_trials=1, cv=2, random_state=0).fit(X, y)
+        cold = MetaAutoMLClassifier(n_trials=1, cv=2, random_state=0, warm_start=False).fit(X, y)
+    assert warm.best_config_ == cold.best_config_ == get_space("classification").default_configs()[0]
+    assert warm.leaderboard()["source"].tolist() == [LEAD_DEFAULT_SOURCE]
+    np.testing.assert_allclose(warm.predict_proba(X), cold.predict_proba(X))
+
+
+def _fit_trials(estimator, task, X, y, warm):
+    if warm:
+        # Recorded before the cold start's default led classification's proposals
+        # (ProposerConfig.lead_defaults): the seam is checked with the proposals as they were.
+        shipped = load_proposer(task)
+        warm = WarmStartProposer(shipped.training, shipped.matcher, shipped.surrogate,
+                                 replace(shipped.config, lead_defaults=0))
+    model = estimator(n_trials=6 if warm is not False else 9, n_warm_start=3, cv=3, random_state=0,
                       warm_start=warm).fit(X, y)
     return [{"params": t.params, "source": t.user_attrs.get("source")} for t in model.study_.trials]
 
@@ -143,5 +167,5 @@ def test_the_search_is_what_it_was_before_the_strategy_seam():
         for task, estimator, X, y in [("classification", MetaAutoMLClassifier, Xc, yc),
                                       ("regression", MetaAutoMLRegressor, Xr, yr)]:
             for warm in (True, False):
-                now = _fit_trials(estimator, X.iloc[:200], y.iloc[:200], warm)
+                now = _fit_trials(estimator, task, X.iloc[:200], y.iloc[:200], warm)
                 assert now == before[f"{task}-{'warm' if warm else 'cold'}"], (task, warm)

@@ -19,15 +19,15 @@ from metaautoml.matcher import (
     unregister_matcher,
 )
 from metaautoml.metadb import MetaDB, MetaTrainingSet
-from metaautoml.surrogate import MetaSurrogate, TrainingConfig
 from metaautoml.space import get_space
+from metaautoml.surrogate import MetaSurrogate, TrainingConfig
 from metaautoml.warmstart import (
     DEFAULT_FIRST_PICK_HEDGE,
     DEFAULT_LEAD_DEFAULTS,
     DEFAULT_N_ENSEMBLE,
     DEFAULT_NEIGHBOR_BEST,
-    DEFAULT_SOURCE,
     DEFAULT_TEMPERATURE,
+    LEAD_DEFAULT_SOURCE,
     MATCHED_SOURCE,
     ProposerConfig,
     WarmStartProposer,
@@ -207,8 +207,8 @@ def test_lead_defaults_put_the_cold_starts_defaults_first_and_the_matched_portfo
                                              start=defaults[:1])[1]
     three = _with(proposer, lead_defaults=3).propose(meta, 5)
     assert [training.configs.index(c) for _, c in three.proposals[:3]] == defaults[:3]
-    assert three.table["source"].tolist()[:3] == [DEFAULT_SOURCE] * 3
-    assert DEFAULT_SOURCE not in three.table["source"].tolist()[3:]
+    assert three.table["source"].tolist()[:3] == [LEAD_DEFAULT_SOURCE] * 3
+    assert LEAD_DEFAULT_SOURCE not in three.table["source"].tolist()[3:]
     # n bounds the defaults too, and an excluded default is skipped, not replaced.
     assert _with(proposer, lead_defaults=3).order(meta, 1).chosen == defaults[:1]
     exclude = np.zeros(training.n_configs, bool)
@@ -253,10 +253,18 @@ def test_an_unmatched_dataset_gets_the_static_portfolio(proposer):
 
 def test_without_matcher_and_surrogate_it_is_the_static_portfolio():
     training = synthetic_training_set()
-    warm = WarmStartProposer(training).propose(training.meta_features.iloc[0], 4)
+    meta = training.meta_features.iloc[0]
+    static = WarmStartProposer(training, config=ProposerConfig(lead_defaults=0)).propose(meta, 4)
     expected = [training.configs[i] for i in greedy_portfolio(training.normalized(), 4)]
-    assert [c for _, c in warm.proposals] == expected
-    assert warm.table["predicted"].isna().all() and warm.neighbors.empty
+    assert [c for _, c in static.proposals] == expected
+    assert static.table["predicted"].isna().all() and static.neighbors.empty
+    # Classification's defaults lead with the cold start's first configuration, then the same.
+    led = WarmStartProposer(training).propose(meta, 4)
+    first = get_space("classification").default_configs()[0]
+    assert DEFAULT_LEAD_DEFAULTS["classification"] == 1 and led.proposals[0] == (LEAD_DEFAULT_SOURCE, first)
+    start = [training.configs.index(first)]
+    assert [c for _, c in led.proposals[1:]] == [
+        training.configs[i] for i in greedy_portfolio(training.normalized(), 4, start=start)[1:]]
 
 
 def test_each_task_type_gets_its_default_proposer_settings(tmp_path):
