@@ -96,9 +96,22 @@ benchmarks: $(VENV)/.installed-dev
 		--output benchmarks/results/live-warm-start-rerun
 	# Does real data ever kill a fit? 160 bundled datasets x 5 variants in separate processes (~4 h; resumable).
 	$(BIN)/python benchmarks/soak.py --limit 160 --n-jobs 2 --output benchmarks/results/soak
+	# The warm start's first pick and ten-trial searches on held-out bundled tables (~40 + ~50 min).
+	$(BIN)/python benchmarks/first_pick.py --output benchmarks/results/first-pick
+	$(BIN)/python benchmarks/heldout_search.py --n-jobs 2 --output benchmarks/results/heldout-search
+	# The pool benchmark's seed-1 split with classification's default leading (lead_defaults=1).
+	$(BIN)/python benchmarks/pool_benchmark.py --folds 5 --seed 1 --n-jobs -1 \
+		--methods full,portfolio,l1_knn,random --output benchmarks/results/pool-seed1-lead-default
+	# LCDB (downloaded from PyPI, not vendored): does a pick at 1,024 rows hold on more rows?
+	$(BIN)/pip download --no-deps --no-binary :all: lcdb==0.1.0 -d build/lcdb
+	$(BIN)/python benchmarks/lcdb_size_transfer.py --lcdb build/lcdb/lcdb-0.1.0.tar.gz \
+		--output benchmarks/results/lcdb-size-transfer
 	$(BIN)/python benchmarks/report.py --pool benchmarks/results/pool --pool benchmarks/results/pool-seed1 \
+		--pool benchmarks/results/pool-seed1-lead-default \
 		--pool benchmarks/results/pool-one-member --sweep benchmarks/results/pool-sweep \
 		--live benchmarks/results/live --live benchmarks/results/live-warm-start-rerun \
+		--heldout benchmarks/results/first-pick --heldout benchmarks/results/heldout-search \
+		--heldout benchmarks/results/lcdb-size-transfer \
 		--soak benchmarks/results/soak
 
 metadb-info: $(VENV)/.installed

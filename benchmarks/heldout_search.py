@@ -96,7 +96,8 @@ def summarize(runs: pd.DataFrame, seed: int = 0) -> str:
                             values="test_score").reset_index()
     rng = np.random.default_rng(seed)
     rows = []
-    for part_name in ("selection", "report", "all"):
+    halves = sorted(set(wide["half"]), key=lambda h: (h != "selection", h != "report", h))
+    for part_name in [*halves, "all"] if len(halves) > 1 else halves:
         part = wide if part_name == "all" else wide[wide["half"] == part_name]
         for a, b in PAIRS:
             if a not in part or b not in part:

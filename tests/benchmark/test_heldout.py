@@ -109,3 +109,17 @@ def test_lcdb_size_transfer_picks_by_validation_and_scores_by_test(script):
     assert at_4096["pick_minus_reference"].to_numpy() == pytest.approx([-0.05, -0.05])
     assert at_4096["regret"].to_numpy() == pytest.approx([0.05, 0.05])
     assert "| ~4k | 2 |" in lcdb.summarize(result)
+
+
+def test_reserved_check_summary_reports_first_picks_and_searches(script):
+    reserved = script("reserved_check")
+    rows = []
+    for i, name in enumerate(["mlbench/DNA", "mlbench/Sonar", "mlbench/Zoo", "mlbench/Vowel", "mlbench/Vehicle"]):
+        for method, score in (("warm_first", 0.80), ("cold_first", 0.85), ("warm_lead0", 0.86),
+                              ("warm_lead1", 0.87 + 0.01 * i), ("cold", 0.86)):
+            rows.append({"dataset": name, "half": "reserved", "task": "classification",
+                         "method": method, "n_rows": 300, "test_score": score, "fit_seconds": 1.0})
+    summary = reserved.summarize(pd.DataFrame(rows))
+    assert "mean -0.0500 over 5 tables, more than 0.02 below on 5" in summary
+    row = _table_row(summary, "reserved", "warm_lead1 - cold")
+    assert row[2] == "5" and float(row[3]) == pytest.approx(0.03, abs=1e-4) and row[6] == "5/0/0"
