@@ -106,12 +106,16 @@ benchmarks: $(VENV)/.installed-dev
 	$(BIN)/pip download --no-deps --no-binary :all: lcdb==0.1.0 -d build/lcdb
 	$(BIN)/python benchmarks/lcdb_size_transfer.py --lcdb build/lcdb/lcdb-0.1.0.tar.gz \
 		--output benchmarks/results/lcdb-size-transfer
+	# The reserved mlbench tables, once: an outside check (needs apt-get and pyreadr).
+	mkdir -p build && cd build && apt-get download r-cran-mlbench && dpkg-deb -x r-cran-mlbench_*.deb r-cran-mlbench
+	$(BIN)/pip install pyreadr
+	$(BIN)/python benchmarks/reserved_check.py --data build/r-cran-mlbench --output benchmarks/results/reserved-mlbench
 	$(BIN)/python benchmarks/report.py --pool benchmarks/results/pool --pool benchmarks/results/pool-seed1 \
 		--pool benchmarks/results/pool-seed1-lead-default \
 		--pool benchmarks/results/pool-one-member --sweep benchmarks/results/pool-sweep \
 		--live benchmarks/results/live --live benchmarks/results/live-warm-start-rerun \
 		--heldout benchmarks/results/first-pick --heldout benchmarks/results/heldout-search \
-		--heldout benchmarks/results/lcdb-size-transfer \
+		--heldout benchmarks/results/lcdb-size-transfer --heldout benchmarks/results/reserved-mlbench \
 		--soak benchmarks/results/soak
 
 metadb-info: $(VENV)/.installed
