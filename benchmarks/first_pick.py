@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import soak  # noqa: E402  (the sibling script: its datasets, split and dummy score)
 from compare_pool_runs import holm, to_markdown  # noqa: E402
+from resumable_runs import open_runs, run_datasets, write_summary  # noqa: E402
 
 from metaautoml.estimator import estimator_class  # noqa: E402
 from metaautoml.metadb import MetaDB  # noqa: E402
@@ -111,32 +112,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=Path("benchmarks/results/first-pick"))
     parser.add_argument("--limit", type=int, default=None, help="at most this many datasets")
     parser.add_argument("--task", choices=("classification", "regression"), default=None)
+    parser.add_argument("--n-jobs", type=int, default=1, help="fits at once")
     args = parser.parse_args(argv)
-    from metaautoml.benchmark import write_run_notes
-    args.output.mkdir(parents=True, exist_ok=True)
-    path = args.output / "runs.csv"
-    runs = pd.read_csv(path) if path.is_file() else pd.DataFrame()
-    done = set(zip(runs.get("dataset", []), runs.get("method", []), strict=True))
+    path, done = open_runs(args.output)
     datasets, _ = soak.discover()
     datasets = [d for d in held_out(datasets) if args.task in (None, d.task)][:args.limit]
-    print(f"{len(datasets)} held-out datasets", flush=True)
-    for i, dataset in enumerate(datasets, 1):
-        for method in METHODS:
-            if (dataset.name, method) in done:
-                continue
-            try:
-                row = run_one(dataset, method)
-            except Exception as exc:  # noqa: BLE001 - a failure is recorded, the run goes on
-                print(f"[{i}] {dataset.name} {method}: {type(exc).__name__}: {exc}", flush=True)
-                continue
-            pd.DataFrame([row]).to_csv(path, mode="a", header=not path.is_file(), index=False)
-            print(f"[{i}/{len(datasets)}] {dataset.name} {method}: {row['family']} "
-                  f"{row['test_score']:.3f} ({row['fit_seconds']:.1f} s)", flush=True)
-    summary = summarize(pd.read_csv(path))
-    (args.output / "summary.md").write_text(summary)
-    write_run_notes(args.output, __file__, sys.argv[1:] if argv is None else argv)
-    print(summary)
-    return 0
+    run_datasets(datasets, METHODS, run_one, path, done, n_jobs=args.n_jobs)
+    return write_summary(args.output, summarize(pd.read_csv(path)), __file__, argv)
 
 
 if __name__ == "__main__":

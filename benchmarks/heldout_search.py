@@ -30,11 +30,9 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import os
 import sys
 import time
 import warnings
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import replace
 from pathlib import Path
 
@@ -47,6 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import soak  # noqa: E402  (the sibling script: its datasets, split and dummy score)
 from compare_pool_runs import holm, to_markdown  # noqa: E402
 from first_pick import held_out  # noqa: E402
+from resumable_runs import open_runs, run_datasets, write_summary  # noqa: E402
 
 METHODS = ("warm_lead0", "warm_lead1", "cold")
 PAIRS = (("warm_lead1", "warm_lead0"), ("warm_lead1", "cold"), ("warm_lead0", "cold"))
@@ -134,35 +133,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="only this half (default: selection first, then report)")
     parser.add_argument("--n-jobs", type=int, default=1, help="datasets fitted at once")
     args = parser.parse_args(argv)
-    from metaautoml.benchmark import write_run_notes
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
-    args.output.mkdir(parents=True, exist_ok=True)
-    path = args.output / "runs.csv"
-    runs = pd.read_csv(path) if path.is_file() else pd.DataFrame()
-    done = set(zip(runs.get("dataset", []), runs.get("method", []), strict=True))
+    path, done = open_runs(args.output)
     datasets, _ = soak.discover()
     datasets = [d for d in held_out(datasets) if d.task == "classification"]
     datasets = sorted(datasets, key=lambda d: half(d.name) != "selection")
     datasets = [d for d in datasets if args.half in (None, half(d.name))][:args.limit]
-    jobs = [(d, m) for d in datasets for m in METHODS if (d.name, m) not in done]
-    print(f"{len(datasets)} held-out datasets, {len(jobs)} fits to run", flush=True)
-    with ProcessPoolExecutor(max(args.n_jobs, 1)) as pool:
-        futures = {pool.submit(run_one, d, m): (d, m) for d, m in jobs}
-        for i, future in enumerate(as_completed(futures), 1):
-            dataset, method = futures[future]
-            try:
-                row = future.result()
-            except Exception as exc:  # noqa: BLE001 - a failure is recorded, the run goes on
-                print(f"[{i}] {dataset.name} {method}: {type(exc).__name__}: {exc}", flush=True)
-                continue
-            pd.DataFrame([row]).to_csv(path, mode="a", header=not path.is_file(), index=False)
-            print(f"[{i}/{len(jobs)}] {dataset.name} {method}: {row['best_family']} "
-                  f"{row['test_score']:.3f} ({row['fit_seconds']:.1f} s)", flush=True)
-    summary = summarize(pd.read_csv(path))
-    (args.output / "summary.md").write_text(summary)
-    write_run_notes(args.output, __file__, sys.argv[1:] if argv is None else argv)
-    print(summary)
-    return 0
+    run_datasets(datasets, METHODS, run_one, path, done, n_jobs=args.n_jobs)
+    return write_summary(args.output, summarize(pd.read_csv(path)), __file__, argv)
 
 
 if __name__ == "__main__":

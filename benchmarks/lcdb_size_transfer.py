@@ -32,6 +32,7 @@ from scipy.stats import wilcoxon
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from compare_pool_runs import to_markdown  # noqa: E402
+from resumable_runs import write_summary  # noqa: E402
 
 PICK_SIZE = 1024
 REFERENCE = "GradientBoostingClassifier"
@@ -112,14 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.lcdb.is_file():
         parser.error(f"--lcdb {args.lcdb}: no such file")
-    from metaautoml.benchmark import write_run_notes
-
-    summary = summarize(transfer(read_accuracy(args.lcdb)))
-    args.output.mkdir(parents=True, exist_ok=True)
-    (args.output / "summary.md").write_text(summary)
-    write_run_notes(args.output, __file__, sys.argv[1:] if argv is None else argv)
-    print(summary)
-    return 0
+    return write_summary(args.output, summarize(transfer(read_accuracy(args.lcdb))), __file__, argv)
 
 
 if __name__ == "__main__":

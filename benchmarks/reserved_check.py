@@ -29,11 +29,9 @@ Resumable: finished (dataset, method) rows in ``runs.csv`` are kept.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 import warnings
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from compare_pool_runs import to_markdown  # noqa: E402
 from heldout_search import _warm_start  # noqa: E402
 from heldout_search import summarize as summarize_search  # noqa: E402
+from resumable_runs import open_runs, run_pending, write_summary  # noqa: E402
 
 #: mlbench table -> (target column, columns to drop).
 TABLES = {"DNA": ("Class", ()), "LetterRecognition": ("lettr", ()), "Satellite": ("classes", ()),
@@ -120,33 +119,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=Path("benchmarks/results/reserved-mlbench"))
     parser.add_argument("--n-jobs", type=int, default=1, help="fits at once")
     args = parser.parse_args(argv)
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
-    from metaautoml.benchmark import write_run_notes
-
-    args.output.mkdir(parents=True, exist_ok=True)
-    path = args.output / "runs.csv"
-    runs = pd.read_csv(path) if path.is_file() else pd.DataFrame()
-    done = set(zip(runs.get("dataset", []), runs.get("method", []), strict=True))
-    jobs = [(name, method) for name in TABLES for method in (*FIRST, *SEARCH)
-            if (f"mlbench/{name}", method) not in done]
-    print(f"{len(jobs)} fits to run", flush=True)
-    with ProcessPoolExecutor(max(args.n_jobs, 1)) as pool:
-        futures = {pool.submit(run_one, args.data, name, method): (name, method) for name, method in jobs}
-        for i, future in enumerate(as_completed(futures), 1):
-            name, method = futures[future]
-            try:
-                row = future.result()
-            except Exception as exc:  # noqa: BLE001 - a failure is recorded, the run goes on
-                print(f"[{i}] {name} {method}: {type(exc).__name__}: {exc}", flush=True)
-                continue
-            pd.DataFrame([row]).to_csv(path, mode="a", header=not path.is_file(), index=False)
-            print(f"[{i}/{len(jobs)}] {name} {method}: {row['best_family']} "
-                  f"{row['test_score']:.3f} ({row['fit_seconds']:.1f} s)", flush=True)
-    summary = summarize(pd.read_csv(path))
-    (args.output / "summary.md").write_text(summary)
-    write_run_notes(args.output, __file__, sys.argv[1:] if argv is None else argv)
-    print(summary)
-    return 0
+    path, done = open_runs(args.output)
+    run_pending([(args.data, name, method) for name in TABLES for method in (*FIRST, *SEARCH)
+                 if (f"mlbench/{name}", method) not in done], run_one, path, n_jobs=args.n_jobs,
+                name=lambda job: f"{job[1]} {job[2]}")
+    return write_summary(args.output, summarize(pd.read_csv(path)), __file__, argv)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,68 @@
+"""Shared by the held-out-table scripts: resumable (dataset, method) fits and their summary.
+
+``first_pick.py``, ``heldout_search.py`` and ``reserved_check.py`` append one row per finished
+fit to ``runs.csv`` and skip the pairs already there; ``lcdb_size_transfer.py`` writes only the
+summary. Each ends with :func:`write_summary`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+import pandas as pd
+
+
+def open_runs(output: Path) -> tuple[Path, set[tuple[str, str]]]:
+    """``output/runs.csv`` (the folder created) and the (dataset, method) pairs it holds.
+
+    Trials run single-threaded unless ``OMP_NUM_THREADS`` says otherwise: fits share the cores.
+    """
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    output.mkdir(parents=True, exist_ok=True)
+    path = output / "runs.csv"
+    runs = pd.read_csv(path) if path.is_file() else pd.DataFrame()
+    return path, set(zip(runs.get("dataset", []), runs.get("method", []), strict=True))
+
+
+def run_pending(jobs: Sequence[tuple], run_one: Callable[..., dict], path: Path, *,
+                n_jobs: int = 1, name: Callable[[tuple], str] = lambda job: " ".join(map(str, job))
+                ) -> None:
+    """``run_one(*job)`` for every job, ``n_jobs`` at once, each row appended to ``path`` as it
+    finishes; a fit that raises is printed and skipped (a rerun tries it again)."""
+    print(f"{len(jobs)} fits to run", flush=True)
+    with ProcessPoolExecutor(max(n_jobs, 1)) as pool:
+        futures = {pool.submit(run_one, *job): job for job in jobs}
+        for i, future in enumerate(as_completed(futures), 1):
+            label = name(futures[future])
+            try:
+                row = future.result()
+            except Exception as exc:  # noqa: BLE001 - a failure is recorded, the run goes on
+                print(f"[{i}] {label}: {type(exc).__name__}: {exc}", flush=True)
+                continue
+            pd.DataFrame([row]).to_csv(path, mode="a", header=not path.is_file(), index=False)
+            family = row.get("best_family", row.get("family", ""))
+            print(f"[{i}/{len(jobs)}] {label}: {family} {row['test_score']:.3f} "
+                  f"({row['fit_seconds']:.1f} s)", flush=True)
+
+
+def run_datasets(datasets: Sequence, methods: Sequence[str], run_one: Callable[..., dict],
+                 path: Path, done: set[tuple[str, str]], n_jobs: int = 1) -> None:
+    """``run_one(dataset, method)`` for each soak dataset and method not yet in ``done``."""
+    print(f"{len(datasets)} held-out datasets", flush=True)
+    run_pending([(d, m) for d in datasets for m in methods if (d.name, m) not in done], run_one,
+                path, n_jobs=n_jobs, name=lambda job: f"{job[0].name} {job[1]}")
+
+
+def write_summary(output: Path, summary: str, script: str, argv: Sequence[str] | None) -> int:
+    """Write ``summary.md`` and ``run.json`` (the command and machine) and print the summary."""
+    from metaautoml.benchmark import write_run_notes
+
+    output.mkdir(parents=True, exist_ok=True)
+    (output / "summary.md").write_text(summary)
+    write_run_notes(output, script, sys.argv[1:] if argv is None else argv)
+    print(summary)
+    return 0
