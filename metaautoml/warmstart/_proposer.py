@@ -236,10 +236,10 @@ class WarmStartProposer:
             self._rows = np.arange(training.n_datasets)
         self._l1 = L1Matcher().fit(training) if self.config.neighbor_best > 0 else None
         # The cold start's defaults, in its order, as pool columns (a pool without one skips it).
-        columns = {json.dumps(c, sort_keys=True): i for i, c in enumerate(training.configs)}
-        self._defaults = [columns[key] for key in
-                          (json.dumps(c, sort_keys=True) for c in get_space(training.task).default_configs())
-                          if key in columns]
+        space = get_space(training.task)
+        columns = {config_id: i for i, config_id in enumerate(training.config_ids)}
+        self._defaults = [columns[config_id] for config_id in map(space.config_id, space.default_configs())
+                          if config_id in columns]
 
     def _trust(self, meta_features: pd.Series, distances: np.ndarray | None) -> tuple[float, list[str]]:
         cfg, trust, reasons = self.config, 1.0, []
