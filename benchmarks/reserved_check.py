@@ -119,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=Path("benchmarks/results/reserved-mlbench"))
     parser.add_argument("--n-jobs", type=int, default=1, help="fits at once")
     args = parser.parse_args(argv)
+    if not any(args.data.rglob("mlbench/data/*.rda")):
+        parser.error(f"--data {args.data}: no mlbench/data/*.rda below it (unpack r-cran-mlbench there)")
     path, done = open_runs(args.output)
     run_pending([(args.data, name, method) for name in TABLES for method in (*FIRST, *SEARCH)
                  if (f"mlbench/{name}", method) not in done], run_one, path, n_jobs=args.n_jobs,
