@@ -74,6 +74,11 @@ def positive_int(text: str) -> int:
     return _int_at_least(text, 1)
 
 
+def non_negative_int(text: str) -> int:
+    """An integer >= 0 (``--ensemble-size``, where 0 turns the ensemble off)."""
+    return _int_at_least(text, 0)
+
+
 def cv_folds(text: str) -> int:
     """An integer >= 2: cross-validation needs at least two folds."""
     return _int_at_least(text, 2)

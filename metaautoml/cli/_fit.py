@@ -13,7 +13,8 @@ NAME = "fit"
 #: Leaderboard rows printed; the saved model keeps the whole study.
 TOP = 10
 #: Leaderboard columns of the table format (the JSON format has them all, params included).
-_TABLE_COLUMNS = ("number", "family", "score", "score_std", "fit_time", "state", "source", "error")
+_TABLE_COLUMNS = ("number", "family", "score", "score_std", "fit_time", "state", "source",
+                  "ensemble_weight", "error")
 _ERROR_WIDTH = 60
 
 _EPILOG = """\
@@ -127,6 +128,9 @@ def _summary(estimator, task: str, leaderboard, output: str) -> dict:
         "n_complete": int((leaderboard["state"] == "complete").sum()),
         "model": output,
         "refit_fallbacks": list(estimator.refit_fallbacks_),
+        "ensemble": {"weights": {str(n): float(w) for n, w in estimator.ensemble_weights_.items()},
+                     "score": float(estimator.ensemble_score_),
+                     "refit_failures": list(estimator.ensemble_refit_failures_)},
         "leaderboard": top.to_dict(orient="records"),
     }
 
@@ -142,6 +146,14 @@ def _print_table(estimator, task: str, leaderboard, output: str) -> None:
     for fallback in estimator.refit_fallbacks_:
         print(f"  better trial {fallback['number']} ({fallback['family']}) failed to refit on all "
               f"the data: {_short_error(fallback['error'])}")
+    weights = estimator.ensemble_weights_
+    if len(weights) > 1:
+        members = ", ".join(f"{w:.2f} x trial {n}" for n, w in weights.items())
+        print(f"ensemble of {len(weights)} trials ({members}): out-of-fold score "
+              f"{float(estimator.ensemble_score_):.6g}")
+    for failure in estimator.ensemble_refit_failures_:
+        print(f"  ensemble member trial {failure['number']} ({failure['family']}) failed to "
+              f"refit on all the data and was left out: {_short_error(failure['error'])}")
     print("best configuration:")
     width = max(len(str(k)) for k in config)
     for key, value in config.items():

@@ -13,7 +13,8 @@ from . import _common
 
 #: Estimator parameters the shared options set (``storage`` and ``study_name`` are fit's own).
 PARAMETERS = ("n_trials", "time_budget", "metric", "cv", "per_trial_time_limit",
-              "memory_limit_mb", "n_jobs", "warm_start", "n_warm_start", "random_state")
+              "memory_limit_mb", "n_jobs", "warm_start", "n_warm_start", "ensemble_size",
+              "random_state")
 
 
 def add_search_arguments(parser: argparse.ArgumentParser, *, each_fold: bool = False
@@ -49,6 +50,9 @@ def add_search_arguments(parser: argparse.ArgumentParser, *, each_fold: bool = F
                              "instead of the meta-database's proposals and the surrogate")
     search.add_argument("--n-warm-start", type=_common.positive_int, default=8, metavar="N",
                         help="warm-start configurations to try first (default: %(default)s)")
+    search.add_argument("--ensemble-size", type=_common.non_negative_int, default=0, metavar="N",
+                        help="rounds of greedy ensemble selection over the trials after "
+                             f"{per}, e.g. 50; 0 keeps the best trial alone (default: %(default)s)")
     search.add_argument("--random-state", type=_common.seed, default=None, metavar="N",
                         help=f"seed of {per}, for reproducible results (default: unseeded)")
     return search

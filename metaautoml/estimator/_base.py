@@ -20,6 +20,13 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from .._validation import as_frame
+from ..ensemble import (
+    DEFAULT_ENSEMBLE_SIZE,
+    PredictionStore,
+    WeightedEnsemble,
+    ensemble_score,
+    ensemble_selection,
+)
 from ..evaluation import (
     Metric,
     RefitError,
@@ -104,13 +111,14 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         "warm_start": [BOOLEAN, instance_of(WarmStartStrategy, description="a WarmStartStrategy"),
                        Constraint("a WarmStartProposer", lambda v: _is_proposer(v))],
         "n_warm_start": [integer(1)],
+        "ensemble_size": [integer(0)],
     }
 
     def __init__(self, n_trials: int | None = 50, time_budget: float | None = None, metric=None,
                  cv=5, per_trial_time_limit: float | None = None, n_jobs: int = 1,
                  random_state=None, storage=None, study_name: str | None = None, verbose: int = 0,
                  memory_limit_mb: int | None = None, warm_start: bool = True,
-                 n_warm_start: int = 8):
+                 n_warm_start: int = 8, ensemble_size: int = DEFAULT_ENSEMBLE_SIZE):
         self.n_trials = n_trials
         self.time_budget = time_budget
         self.metric = metric
@@ -124,6 +132,7 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         self.memory_limit_mb = memory_limit_mb
         self.warm_start = warm_start
         self.n_warm_start = n_warm_start
+        self.ensemble_size = ensemble_size
 
     def _validate_params(self) -> None:
         # scikit-learn's name for the check; its own machinery would not read these constraints.
@@ -177,29 +186,40 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
             shared = None if self.storage is None else share_study(
                 study, self.storage, n_trials=self.n_trials, time_budget=self.time_budget,
                 settings={"task": self._task, "seed": seed, **self.get_params()})
-            trials = run_search(study, space, objective.make_runner, n_trials=self.n_trials,
+            # Out-of-fold predictions are kept only for an ensemble: they cost memory and a
+            # little time to send back from the worker process.
+            store = PredictionStore() if self.ensemble_size > 0 else None
+            make_runner = (objective.make_runner if store is None
+                           else partial(objective.make_runner, keep_predictions=True))
+            trials = run_search(study, space, make_runner, n_trials=self.n_trials,
                                 time_budget=self.time_budget,
                                 per_trial_time_limit=self.per_trial_time_limit,
                                 enqueue=plan.enqueue, n_jobs=n_jobs,
-                                progress=self.verbose >= 1, shared=shared)
+                                progress=self.verbose >= 1, shared=shared,
+                                prediction_store=store)
         ranked = _ranked_trials(study, trials)
         self.study_ = study
         self.metric_ = metric.name
-        self._refit_best(ranked, objective)
+        best = self._refit_best(ranked, objective)
+        self.ensemble_weights_ = {best.number: 1.0}
+        self.ensemble_score_ = float(best.value)
+        self.ensemble_refit_failures_ = []
+        if store is not None and len(store) > 1:
+            self._refit_ensemble(store, objective, best)
         return self
 
-    def _refit_best(self, ranked: list[optuna.trial.FrozenTrial], objective: SearchObjective) -> None:
+    def _refit_best(self, ranked: list[optuna.trial.FrozenTrial],
+                    objective: SearchObjective) -> optuna.trial.FrozenTrial:
         """Refit the best trial's configuration on all the data, else the next best, and so on.
 
         A configuration that cross-validated can still fail on all the rows (a time or memory
         limit, a model error that no fold hit); the search must not be lost to it. Under
         ``per_trial_time_limit`` or ``memory_limit_mb`` the refit runs in a worker process under
-        the same limits, so a refit that would run away is stopped like a trial.
+        the same limits, so a refit that would run away is stopped like a trial. Returns the
+        trial it refitted.
         """
-        limited = self.per_trial_time_limit is not None or self.memory_limit_mb is not None
         fallbacks = []
-        # The refit comes after the search: it may use every CPU a single trial would get.
-        with objective.make_runner(isolate=limited, n_threads=default_n_threads(1, n_cells=objective.frame.size)) as runner:
+        with self._refit_runner(objective) as runner:
             for trial in ranked:
                 config = objective.space.validate(dict(trial.params))
                 try:
@@ -225,6 +245,61 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         self.best_config_ = config
         self.best_score_ = float(trial.value)
         self.best_estimator_ = pipeline
+        return trial
+
+    def _refit_runner(self, objective: SearchObjective) -> TrialRunner:
+        """The runner of the final refits: in a worker process under the search's limits, if
+        any, and with every CPU a single trial would get, since the search is over."""
+        limited = self.per_trial_time_limit is not None or self.memory_limit_mb is not None
+        return objective.make_runner(isolate=limited, keep_predictions=False,
+                                     n_threads=default_n_threads(1, n_cells=objective.frame.size))
+
+    def _refit_ensemble(self, store: PredictionStore, objective: SearchObjective,
+                        best: optuna.trial.FrozenTrial) -> None:
+        """Select an ensemble of the kept trials and, if it has several members, refit them
+        and make it ``best_estimator_``.
+
+        ``best`` is the trial ``best_estimator_`` was refitted from; it is reused if selected.
+        A member that fails to refit is left out (recorded in ``ensemble_refit_failures_``,
+        with a warning) and the others' weights renormalized; with fewer than two members left the
+        best single pipeline stays.
+        """
+        task = self._task
+        selection = ensemble_selection(store.predictions(), objective.y_search, objective.metric,
+                                       task, self.ensemble_size, scores=store.scores())
+        if len(selection.weights) < 2:
+            return
+        trials = {t.number: t for t in self.study_.get_trials(deepcopy=False)}
+        members, weights, dropped = [], {}, []
+        with self._refit_runner(objective) as runner:
+            for number, weight in selection.weights.items():
+                if number == best.number:
+                    members.append(self.best_estimator_)
+                    weights[number] = weight
+                    continue
+                config = objective.space.validate(dict(trials[number].params))
+                try:
+                    members.append(runner.refit(config, time_limit=self.per_trial_time_limit))
+                except RefitError as exc:
+                    dropped.append({"number": number, "family": config.get("family"),
+                                    "error": str(exc)})
+                    continue
+                weights[number] = weight
+        self.ensemble_refit_failures_ = dropped
+        if dropped:
+            warnings.warn(f"{len(dropped)} of the {len(selection.weights)} ensemble members failed "
+                          f"to refit on all the data and were left out ({dropped[0]['error']}). "
+                          "See ensemble_refit_failures_", UserWarning, stacklevel=3)
+        if len(members) < 2:
+            return
+        total = sum(weights.values())
+        self.ensemble_weights_ = {number: weight / total for number, weight in weights.items()}
+        predictions = store.predictions()
+        self.ensemble_score_ = float(ensemble_score(
+            {n: predictions[n] for n in weights}, self.ensemble_weights_, objective.y_search,
+            objective.metric, task)) if dropped else float(selection.score)
+        self.best_estimator_ = WeightedEnsemble(members, list(self.ensemble_weights_.values()),
+                                                task, n_classes=len(getattr(self, "classes_", ())))
 
     def search_objective(self, X, y, *, seed: int, n_jobs: int | None = None,
                          timed: bool = False) -> SearchObjective:
@@ -400,10 +475,15 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         -------
         DataFrame
             Columns ``number, family, score, score_std, fit_time, duration, state, source,
-            error, params``; see :func:`metaautoml.search.leaderboard`.
+            error, params`` (see :func:`metaautoml.search.leaderboard`) and
+            ``ensemble_weight``, each trial's weight in ``best_estimator_``: 1 for the one
+            refitted trial without an ensemble, 0 for trials it does not use.
         """
         check_is_fitted(self)
-        return leaderboard(self.study_)
+        board = leaderboard(self.study_)
+        weights = getattr(self, "ensemble_weights_", {})
+        board["ensemble_weight"] = [float(weights.get(number, 0.0)) for number in board["number"]]
+        return board
 
 
 def _is_proposer(value) -> bool:

@@ -73,17 +73,40 @@ class MetaAutoMLClassifier(ClassifierMixin, MetaAutoMLBase):
         ``MetaWarmStart(proposer)``, that proposer instead of the shipped one.
     n_warm_start : int, default=8
         Warm-start configurations to try first (at most ``n_trials``).
+    ensemble_size : int, default=0
+        Rounds of greedy ensemble selection with replacement (Caruana et al., 2004, as in
+        auto-sklearn; 50 there) over the trials' out-of-fold predictions after the search; the
+        selected trials are refitted on all the data and ``best_estimator_`` averages their
+        predictions
+        (class probabilities) with the selected weights. ``0`` refits the best trial alone, the
+        default: on held-out tables the ensemble did not beat it (docs/benchmarks.md). The
+        selection is by ``metric``, custom scorers included. Out-of-fold predictions are kept
+        in memory during ``fit`` only, for the best-scoring trials up to
+        :data:`metaautoml.ensemble.DEFAULT_MAX_PREDICTION_MB` megabytes (4 bytes per row and class
+        per trial); trials run by other processes on a shared ``storage`` are not candidates.
+        The members' refits come after ``time_budget``, like the best trial's.
 
     Attributes
     ----------
-    best_estimator_ : sklearn.pipeline.Pipeline
+    best_estimator_ : sklearn.pipeline.Pipeline or WeightedEnsemble
         Preprocessing and model of the best configuration that refitted, fitted on all the
-        data. It predicts class codes ``0..n_classes - 1``, the indices into ``classes_``
+        data, or, when the ensemble selection kept several trials, a
+        :class:`~metaautoml.ensemble.WeightedEnsemble` of their refitted pipelines.
+        It predicts class codes ``0..n_classes - 1``, the indices into ``classes_``
         (``predict`` decodes them).
     refit_fallbacks_ : list of dict
         Better-scoring trials whose configuration failed to refit on all the data, best first
         (``number``, ``family``, ``error``); ``best_estimator_`` is the best trial that
         refitted. Empty when the best trial refitted.
+    ensemble_weights_ : dict
+        Trial number to its weight in ``best_estimator_`` (``{best trial: 1.0}`` without an
+        ensemble); also the ``ensemble_weight`` column of :meth:`leaderboard`.
+    ensemble_refit_failures_ : list of dict
+        Trials the ensemble selection kept that failed to refit on all the data and were left
+        out of ``best_estimator_`` (``number``, ``family``, ``error``); usually empty.
+    ensemble_score_ : float
+        The ensemble's score on the pooled out-of-fold predictions (``best_score_`` without an
+        ensemble).
     best_config_ : dict
         The best configuration, e.g. ``{"family": "svm", "svm__C": 3.2, ...}``.
     best_score_ : float

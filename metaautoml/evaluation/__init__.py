@@ -8,6 +8,7 @@ from ._cv import (
     describe_error,
     evaluate_config,
     fit_pipeline,
+    full_proba,
     make_splits,
 )
 from ._metrics import (
@@ -41,6 +42,7 @@ __all__ = [
     "describe_error",
     "evaluate_config",
     "fit_pipeline",
+    "full_proba",
     "get_metric",
     "make_splits",
     "resolve_metric",

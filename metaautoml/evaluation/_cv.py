@@ -36,6 +36,12 @@ class TrialResult:
         Wall-clock seconds of the whole evaluation.
     error : str or None
         Why a failed or timed-out trial ended.
+    predictions : ndarray or None
+        Out-of-fold predictions of a completed trial evaluated with ``keep_predictions``: each
+        row predicted by the model of the fold that held it out (the mean where several folds
+        did, NaN where none did), as float32; class probabilities of shape
+        ``(n_samples, n_classes)`` for classification, values of shape ``(n_samples,)`` for
+        regression. None otherwise.
     """
 
     state: str
@@ -44,6 +50,7 @@ class TrialResult:
     fit_time: float = 0.0
     duration: float = 0.0
     error: str | None = None
+    predictions: np.ndarray | None = None
 
     @property
     def ok(self) -> bool:
@@ -89,8 +96,9 @@ def make_splits(y: np.ndarray, task: str, cv, random_state: int | None = 0) -> l
     raise TypeError(f"cv must be an int >= 2 or a scikit-learn splitter, got {cv!r}")
 
 
-def _full_proba(model, X, n_classes: int) -> np.ndarray:
-    """predict_proba with a column for every class, also when a fold lacked some class."""
+def full_proba(model, X, n_classes: int) -> np.ndarray:
+    """``model.predict_proba(X)`` with a column for each of the classes ``0..n_classes - 1``,
+    also when the model's training rows lacked some class (its column is then zero)."""
     proba = model.predict_proba(X)
     classes = np.asarray(model.classes_)
     if proba.shape[1] == n_classes and np.array_equal(classes, np.arange(n_classes)):
@@ -118,12 +126,15 @@ def fit_pipeline(config: Config, X: pd.DataFrame, y: np.ndarray, *, task: str,
 
 def evaluate_config(config: Config, X: pd.DataFrame, y: np.ndarray, *, task: str,
                     columns: ColumnTypes, splits, metrics: list, random_state: int | None = 0,
-                    memory_limit_mb: int | None = None) -> TrialResult:
+                    memory_limit_mb: int | None = None,
+                    keep_predictions: bool = False) -> TrialResult:
     """Cross-validate ``config``; the first metric is primary. Never raises for model errors.
 
     For classification, ``y`` must hold integer codes ``0..K-1`` (the estimator encodes labels).
     ``memory_limit_mb`` is the limit the calling process runs under, named in the error of a
-    trial that ran out of memory.
+    trial that ran out of memory. With ``keep_predictions`` a completed trial's result carries
+    its out-of-fold predictions (:attr:`TrialResult.predictions`), what a post-hoc ensemble is
+    selected on.
     """
     start = time.perf_counter()
     space = get_space(task)
@@ -131,6 +142,7 @@ def evaluate_config(config: Config, X: pd.DataFrame, y: np.ndarray, *, task: str
     fit_time = 0.0
     n_classes = int(y.max()) + 1 if task == "classification" else 0
     labels = np.arange(n_classes) if task == "classification" else None
+    oof = _OutOfFold(len(y), n_classes) if keep_predictions else None
     try:
         with warnings.catch_warnings():
             # Convergence and similar warnings of candidate models are expected during search.
@@ -142,14 +154,26 @@ def evaluate_config(config: Config, X: pd.DataFrame, y: np.ndarray, *, task: str
                 fit_time += time.perf_counter() - t0
                 X_test, y_test = X.iloc[test], y[test]
                 predictions = {}
+                if oof is not None:
+                    # Probabilities for classification, whatever the metric: an ensemble
+                    # averages them and takes the labels it predicts from their argmax.
+                    if task == "regression":
+                        kept = predictions["predict"] = model.predict(X_test)
+                    else:
+                        kept = predictions["raw_proba"] = full_proba(model, X_test, n_classes)
+                    oof.add(test, kept)
                 for metric in metrics:
                     if isinstance(metric, ScorerMetric):
                         fold_scores[metric.name].append(_safe(metric.score, model, X_test, y_test))
                         continue
                     key = "proba" if metric.needs_proba else "predict"
                     if key not in predictions:
-                        predictions[key] = (clipped_probabilities(_full_proba(model, X_test, n_classes))
-                                            if key == "proba" else model.predict(X_test))
+                        if key == "proba":
+                            raw = predictions.get("raw_proba")
+                            raw = full_proba(model, X_test, n_classes) if raw is None else raw
+                            predictions[key] = clipped_probabilities(raw)
+                        else:
+                            predictions[key] = model.predict(X_test)
                     fold_scores[metric.name].append(_safe(metric, y_test, predictions[key], labels))
     except Exception as exc:  # noqa: BLE001 -- any model error is a failed trial, not a crash
         return TrialResult(FAILED, fit_time=fit_time, duration=time.perf_counter() - start,
@@ -162,7 +186,26 @@ def evaluate_config(config: Config, X: pd.DataFrame, y: np.ndarray, *, task: str
         return TrialResult(FAILED, scores=scores, fit_time=fit_time, duration=duration,
                            error=f"metric {primary!r} is undefined on at least one fold")
     return TrialResult(COMPLETE, scores=scores, score_std=float(np.std(fold_scores[primary])),
-                       fit_time=fit_time, duration=duration)
+                       fit_time=fit_time, duration=duration,
+                       predictions=None if oof is None else oof.result())
+
+
+class _OutOfFold:
+    """Accumulates each fold's test-row predictions into one out-of-fold array."""
+
+    def __init__(self, n_rows: int, n_classes: int):
+        shape = (n_rows, n_classes) if n_classes else (n_rows,)
+        self.total = np.zeros(shape)
+        self.count = np.zeros(n_rows)
+
+    def add(self, rows: np.ndarray, prediction) -> None:
+        np.add.at(self.total, rows, np.asarray(prediction, dtype=np.float64))
+        np.add.at(self.count, rows, 1.0)
+
+    def result(self) -> np.ndarray:
+        count = self.count if self.total.ndim == 1 else self.count[:, None]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return (self.total / count).astype(np.float32)
 
 
 def _safe(compute, *args) -> float:

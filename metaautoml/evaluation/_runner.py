@@ -145,6 +145,9 @@ class TrialRunner:
         ``OMP_WAIT_POLICY`` of the worker process where the environment sets none; None leaves
         OpenMP's own default (spin a while, then sleep). OpenMP reads it when it loads, so
         trials run in this process (``isolate=False``) keep this process's policy.
+    keep_predictions : bool, default=False
+        Completed trials' results carry their out-of-fold predictions
+        (:attr:`~metaautoml.evaluation.TrialResult.predictions`).
 
     Examples
     --------
@@ -163,13 +166,14 @@ class TrialRunner:
     def __init__(self, X: pd.DataFrame, y: np.ndarray, *, task: str, columns: ColumnTypes,
                  splits, metrics: list, random_state: int | None = 0, isolate: bool = True,
                  n_threads: int | None = None, memory_limit_mb: int | None = None,
-                 omp_wait_policy: str | None = "PASSIVE"):
+                 omp_wait_policy: str | None = "PASSIVE", keep_predictions: bool = False):
         self.X, self.y, self.task, self.columns = X, np.asarray(y), task, columns
         self.splits, self.metrics, self.random_state = splits, list(metrics), random_state
         self.isolate = isolate
         self.n_threads = n_threads or default_n_threads(1, n_cells=int(np.prod(X.shape)))
         self.memory_limit_mb = memory_limit_mb
         self.omp_wait_policy = omp_wait_policy
+        self.keep_predictions = keep_predictions
         self._process: subprocess.Popen | None = None
         self._requests: Connection | None = None
         self._replies: Connection | None = None
@@ -199,7 +203,8 @@ class TrialRunner:
             with threadpool_limits(self.n_threads):
                 return evaluate_config(config, self.X, self.y, task=self.task, columns=self.columns,
                                        splits=self.splits, metrics=self.metrics,
-                                       random_state=self.random_state)
+                                       random_state=self.random_state,
+                                       keep_predictions=self.keep_predictions)
         # A worker that cannot start is an environment fault, not a property of the
         # configuration: it raises WorkerStartError rather than being recorded as a failed trial.
         self._ensure_worker()
@@ -289,7 +294,8 @@ class TrialRunner:
         try:
             self._requests.send({"X": self.X, "y": self.y, "task": self.task,
                                  "columns": self.columns, "splits": self.splits,
-                                 "metrics": metrics, "random_state": self.random_state})
+                                 "metrics": metrics, "random_state": self.random_state,
+                                 "keep_predictions": self.keep_predictions})
             if not self._replies.poll(STARTUP_TIMEOUT):
                 raise RuntimeError(f"the trial worker did not start within {STARTUP_TIMEOUT:.0f} s")
             kind, payload = self._replies.recv()

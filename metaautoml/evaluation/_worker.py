@@ -69,7 +69,8 @@ def main(argv: list[str] | None = None) -> None:
         result = evaluate_config(payload, setup["X"], setup["y"], task=setup["task"],
                                  columns=setup["columns"], splits=setup["splits"],
                                  metrics=metrics, random_state=setup["random_state"],
-                                 memory_limit_mb=memory_mb or None)
+                                 memory_limit_mb=memory_mb or None,
+                                 keep_predictions=setup.get("keep_predictions", False))
         replies.send(("result", result.to_dict()))
 
 

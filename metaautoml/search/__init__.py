@@ -9,7 +9,14 @@ and takes trials from the same :class:`SharedBudget` (:func:`joined_budget`), cl
 processes run exactly the budgeted trials (:func:`count_claimed`).
 """
 
-from ._driver import ENQUEUED_SOURCE, OPTUNA_SOURCE, Evaluator, check_budget, run_search
+from ._driver import (
+    ENQUEUED_SOURCE,
+    OPTUNA_SOURCE,
+    Evaluator,
+    PredictionSink,
+    check_budget,
+    run_search,
+)
 from ._leaderboard import LEADERBOARD_COLUMNS, leaderboard
 from ._sampler import PROPOSAL_ATTR, SURROGATE_SOURCE, MetaSurrogateSampler
 from ._shared import (
@@ -38,6 +45,7 @@ __all__ = [
     "ClaimLock",
     "Evaluator",
     "MetaSurrogateSampler",
+    "PredictionSink",
     "SharedBudget",
     "check_budget",
     "count_claimed",

@@ -43,6 +43,13 @@ class Evaluator(Protocol):
     def close(self) -> None: ...
 
 
+class PredictionSink(Protocol):
+    """Where a search puts its trials' out-of-fold predictions;
+    :class:`~metaautoml.ensemble.PredictionStore` is one."""
+
+    def add(self, number: int, score: float, predictions: np.ndarray) -> None: ...
+
+
 def check_budget(n_trials: int | None, time_budget: float | None,
                  per_trial_time_limit: float | None = None) -> None:
     """Raise ``ValueError`` naming the parameter unless the search's budget is valid."""
@@ -62,7 +69,8 @@ def run_search(study: optuna.Study, space: SearchSpace, make_runner: Callable[[]
                per_trial_time_limit: float | None = None,
                enqueue: Iterable[Config | Proposal] = (), n_jobs: int = 1,
                progress: bool = False, callbacks: Sequence[Callback] = (),
-               shared: SharedBudget | None = None) -> list[FrozenTrial]:
+               shared: SharedBudget | None = None,
+               prediction_store: PredictionSink | None = None) -> list[FrozenTrial]:
     """Run trials of ``space`` on ``study`` until ``n_trials`` ran or ``time_budget`` is spent.
 
     Each trial is ``study.ask()``, ``space.suggest(trial)``, ``runner.evaluate(config, limit)``
@@ -100,6 +108,11 @@ def run_search(study: optuna.Study, space: SearchSpace, make_runner: Callable[[]
         Show a progress bar on stderr, only when stderr is a terminal.
     callbacks : sequence of callable
         ``callback(study, frozen_trial)`` after each trial, one at a time.
+    prediction_store : object with ``add(number, score, predictions)``, optional
+        Receives each completed trial's out-of-fold predictions, for trials whose runner keeps
+        them (``TrialRunner(keep_predictions=True)``), e.g. a
+        :class:`~metaautoml.ensemble.PredictionStore`. Trials of other processes searching the
+        same study are not seen.
     shared : SharedBudget or None
         For a study that other processes search too (``metaautoml worker``): the budget they
         share, from :func:`share_study`. Each trial is then also claimed from it, under its
@@ -136,7 +149,7 @@ def run_search(study: optuna.Study, space: SearchSpace, make_runner: Callable[[]
     budget = _Budget(n_trials, time_budget, per_trial_time_limit)
     _enqueue(study, space, enqueue, n_trials)
     search = _Search(study, space, make_runner, budget, callbacks,
-                     _ProgressBar(progress, total=n_trials), shared)
+                     _ProgressBar(progress, total=n_trials), shared, prediction_store)
     try:
         if n_jobs == 1:
             # In the calling thread: deterministic, and Ctrl-C lands where the trial runs.
@@ -211,10 +224,11 @@ class _Budget:
 
 
 class _Search:
-    def __init__(self, study, space, make_runner, budget, callbacks, progress, shared=None):
+    def __init__(self, study, space, make_runner, budget, callbacks, progress, shared=None,
+                 prediction_store=None):
         self.study, self.space, self.make_runner = study, space, make_runner
         self.budget, self.callbacks, self.progress = budget, list(callbacks), progress
-        self.shared = shared
+        self.shared, self.prediction_store = shared, prediction_store
         self.trials: list[FrozenTrial] = []
         self.errors: list[BaseException] = []
         self._lock = threading.Lock()
@@ -267,6 +281,9 @@ class _Search:
             raise
         frozen = _tell(self.study, trial, config, result, objective)
         with self._lock:
+            if (self.prediction_store is not None and result.state == COMPLETE
+                    and result.predictions is not None):
+                self.prediction_store.add(frozen.number, frozen.value, result.predictions)
             self.trials.append(frozen)
             self.progress.update(frozen)
             for callback in self.callbacks:

@@ -101,7 +101,7 @@ def test_fit_table_output(iris_model):
     assert f"model saved to {iris_model['model']}" in out
     header = lines[lines.index("leaderboard (top 2 of 2):") + 1].split()
     assert header == ["number", "family", "score", "score_std", "fit_time", "state", "source",
-                      "error"]
+                      "ensemble_weight", "error"]
 
 
 def test_fit_json_output(diabetes_model):
@@ -117,7 +117,10 @@ def test_fit_json_output(diabetes_model):
     assert summary["model"] == str(diabetes_model["model"])
     (row,) = summary["leaderboard"]
     assert set(row) == {"number", "family", "score", "score_std", "fit_time", "duration",
-                        "state", "source", "error", "params"}
+                        "state", "source", "error", "params", "ensemble_weight"}
+    # One trial: no ensemble, the trial refitted alone.
+    assert summary["ensemble"] == {"weights": {str(row["number"]): 1.0},
+                                   "score": pytest.approx(model.best_score_), "refit_failures": []}
     assert row["state"] == "complete" and row["error"] is None  # NaN/None -> null
     assert row["params"] == {k.split("__", 1)[1]: v for k, v in model.best_config_.items()
                              if k != "family"}
@@ -356,3 +359,26 @@ def test_sigint_stops_a_real_search(tmp_path):
     for worker in workers:
         with pytest.raises(ProcessLookupError):
             os.kill(worker, 0)
+
+
+def test_fit_table_names_the_ensemble_and_members_left_out(capsys):
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    board = pd.DataFrame({"number": [3, 1, 0], "family": ["svm", "knn", "linear"],
+                          "score": [0.9, 0.85, 0.8], "state": ["complete"] * 3,
+                          "ensemble_weight": [0.6, 0.4, 0.0]})
+    estimator = SimpleNamespace(
+        metric_="accuracy", best_score_=0.9, best_config_={"family": "svm"}, refit_fallbacks_=[],
+        ensemble_weights_={3: 0.6, 1: 0.4}, ensemble_score_=0.93,
+        ensemble_refit_failures_=[{"number": 0, "family": "linear", "error": "MemoryError: x"}])
+    _fit._print_table(estimator, "classification", board, "model.joblib")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[2] == "ensemble of 2 trials (0.60 x trial 3, 0.40 x trial 1): out-of-fold score 0.93"
+    assert lines[3] == ("  ensemble member trial 0 (linear) failed to refit on all the data and "
+                        "was left out: MemoryError: x")
+    assert lines[4] == "best configuration:"
+    summary = _fit._summary(estimator, "classification", board, "model.joblib")
+    assert summary["ensemble"] == {"weights": {"3": 0.6, "1": 0.4}, "score": 0.93,
+                                   "refit_failures": estimator.ensemble_refit_failures_}

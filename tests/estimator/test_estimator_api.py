@@ -15,15 +15,18 @@ from sklearn.pipeline import Pipeline
 import metaautoml.estimator._classifier
 import metaautoml.estimator._regressor
 from metaautoml import MetaAutoMLClassifier, MetaAutoMLRegressor
+from metaautoml.ensemble import DEFAULT_ENSEMBLE_SIZE
 from metaautoml.search import LEADERBOARD_COLUMNS
 from metaautoml.space import get_space
 
 
 @pytest.fixture(scope="module")
 def fitted_classifier(mixed_frame):
-    """Fitted once for the module, cold: the default configs of the first four families."""
+    """Fitted once for the module, cold: the default configs of the first four families; the
+    best one refitted alone (tests/estimator/test_estimator_ensemble.py has the ensembles)."""
     X, y = mixed_frame
-    return MetaAutoMLClassifier(n_trials=4, cv=3, random_state=0, warm_start=False).fit(X, y), X, y
+    clf = MetaAutoMLClassifier(n_trials=4, cv=3, random_state=0, warm_start=False, ensemble_size=0)
+    return clf.fit(X, y), X, y
 
 
 def test_init_only_stores_parameters():
@@ -31,7 +34,8 @@ def test_init_only_stores_parameters():
     assert params == {"n_trials": 50, "time_budget": None, "metric": None, "cv": 5,
                       "per_trial_time_limit": None, "n_jobs": 1, "random_state": None,
                       "storage": None, "study_name": None, "verbose": 0, "memory_limit_mb": None,
-                      "warm_start": True, "n_warm_start": 8}
+                      "warm_start": True, "n_warm_start": 8,
+                      "ensemble_size": DEFAULT_ENSEMBLE_SIZE}
     est = MetaAutoMLRegressor(n_trials="not checked until fit")
     assert clone(est).n_trials == "not checked until fit"
 
@@ -68,7 +72,8 @@ def test_predictions(fitted_classifier):
 def test_leaderboard(fitted_classifier):
     clf, _, _ = fitted_classifier
     board = clf.leaderboard()
-    assert list(board.columns) == list(LEADERBOARD_COLUMNS)
+    assert list(board.columns) == [*LEADERBOARD_COLUMNS, "ensemble_weight"]
+    assert board["ensemble_weight"].tolist() == [1.0, 0.0, 0.0, 0.0]
     assert len(board) == 4
     assert board["score"].iloc[0] == clf.best_score_
     assert board["family"].iloc[0] == clf.best_config_["family"]

@@ -196,3 +196,55 @@ def test_regression_evaluation():
     assert result.state == COMPLETE
     assert result.scores["r2"] > 0.99
     assert -0.1 < result.scores["neg_mean_absolute_error"] < 0
+
+
+# -- out-of-fold predictions ------------------------------------------------------------------------
+def test_kept_predictions_are_each_rows_out_of_fold_probabilities(iris):
+    X, y = iris
+    space = get_space("classification")
+    config = space.default_config("knn")
+    splits = make_splits(y, "classification", cv=3, random_state=0)
+    result = evaluate_config(config, X, y, task="classification", columns=ColumnTypes.infer(X),
+                             splits=splits, metrics=[get_metric("accuracy", "classification")],
+                             keep_predictions=True)
+    assert result.predictions.shape == (len(y), 3) and result.predictions.dtype == np.float32
+    manual = np.zeros((len(y), 3))
+    for train, test in splits:
+        model = space.build_pipeline(config, ColumnTypes.infer(X), len(train), 0)
+        manual[test] = model.fit(X.iloc[train], y[train]).predict_proba(X.iloc[test])
+    np.testing.assert_allclose(result.predictions, manual, atol=1e-6)
+    # The accuracy the trial reports is that of these predictions, fold by fold.
+    assert result.scores["accuracy"] == pytest.approx(np.mean(
+        [np.mean(manual[test].argmax(axis=1) == y[test]) for _, test in splits]))
+    assert _evaluate(config, X, y, ["accuracy"], splits=splits).predictions is None
+
+
+def test_kept_regression_predictions_average_overlapping_folds_and_leave_others_nan():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.normal(size=30)})
+    y = 3 * X["a"].to_numpy()
+    rows = np.arange(30)
+    # Rows 0-9 are in both test folds, rows 25-29 in none.
+    splits = [(rows[10:], rows[:10]), (rows[10:25], rows[:25])]
+    config = get_space("regression").default_config("linear")
+    result = evaluate_config(config, X, y, task="regression", columns=ColumnTypes.infer(X),
+                             splits=splits, metrics=[get_metric("r2", "regression")],
+                             keep_predictions=True)
+    space, columns = get_space("regression"), ColumnTypes.infer(X)
+    fold = [space.build_pipeline(config, columns, len(train), 0).fit(X.iloc[train], y[train])
+            .predict(X.iloc[test]) for train, test in splits]
+    assert result.predictions.shape == (30,)
+    np.testing.assert_allclose(result.predictions[:10], (fold[0] + fold[1][:10]) / 2, rtol=1e-5)
+    np.testing.assert_allclose(result.predictions[10:25], fold[1][10:], rtol=1e-5)
+    assert np.isnan(result.predictions[25:]).all()
+
+
+def test_a_failed_trial_keeps_no_predictions(iris, monkeypatch):
+    X, y = iris
+    monkeypatch.setattr(_cv, "get_space", lambda task: FakeSpace(FailingClassifier()))
+    result = evaluate_config({"family": "linear"}, X, y, task="classification",
+                             columns=ColumnTypes.infer(X),
+                             splits=make_splits(y, "classification", cv=3),
+                             metrics=[get_metric("accuracy", "classification")],
+                             keep_predictions=True)
+    assert result.state == FAILED and result.predictions is None

@@ -84,6 +84,18 @@ def test_isolated_and_in_process_results_agree(iris):
     assert a.score_std == pytest.approx(b.score_std)
 
 
+def test_kept_predictions_come_back_from_the_worker(iris):
+    metrics = [get_metric("accuracy", "classification")]
+    with _runner(iris, metrics, isolate=True, keep_predictions=True) as isolated, \
+            _runner(iris, metrics, isolate=False, keep_predictions=True) as local, \
+            _runner(iris, metrics, isolate=False) as without:
+        a = isolated.evaluate(LINEAR, time_limit=120)
+        b = local.evaluate(LINEAR)
+        assert without.evaluate(LINEAR).predictions is None
+    assert a.predictions.shape == (len(iris[1]), 3)
+    np.testing.assert_allclose(a.predictions, b.predictions, atol=1e-6)
+
+
 def test_a_hanging_trial_is_killed_at_its_limit_and_the_next_one_works(iris):
     with _runner(iris, [_scorer(hang_on_knn)]) as runner:
         first = runner.evaluate(LINEAR, time_limit=120)

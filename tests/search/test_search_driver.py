@@ -285,3 +285,24 @@ def test_a_source_the_sampler_tags_is_kept_and_the_others_are_optuna(tmp_path, k
     expected = ["default"] + ["tagged" if n % 2 else "optuna" for n in range(1, 6)]
     assert [t.user_attrs["source"] for t in trials] == expected
     assert [t.user_attrs["source"] for t in study.trials] == expected
+
+
+def test_completed_trials_predictions_go_to_the_prediction_store():
+    kept = {}
+
+    class Store:
+        def add(self, number, score, predictions):
+            kept[number] = (score, predictions)
+
+    def outcome(config):
+        if config["family"] == "knn":
+            return TrialResult("failed", error="no", predictions=None)
+        return TrialResult("complete", scores={"accuracy": 0.5}, predictions=np.ones(3))
+
+    study = _study()
+    trials = run_search(study, SPACE, lambda: ScriptedRunner(outcome), n_trials=2,
+                        enqueue=[SPACE.default_config("knn"), SPACE.default_config("linear")],
+                        prediction_store=Store())
+    assert [t.state for t in trials] == [TrialState.FAIL, TrialState.COMPLETE]
+    assert list(kept) == [1] and kept[1][0] == 0.5
+    np.testing.assert_array_equal(kept[1][1], np.ones(3))
