@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -106,7 +106,8 @@ def ensemble_selection(predictions: Mapping[int, np.ndarray], y: np.ndarray,
     Raises
     ------
     ValueError
-        With no predictions, an ``ensemble_size`` below 1, or no row every trial predicted.
+        With no predictions, an ``ensemble_size`` below 1, no row every trial predicted, or a
+        metric undefined on every trial's predictions.
 
     Examples
     --------
@@ -135,6 +136,9 @@ def ensemble_selection(predictions: Mapping[int, np.ndarray], y: np.ndarray,
     score = prediction_scorer(metric, task, y, n_classes)
 
     own = [score(p) for p in stacked]
+    if not any(np.isfinite(own)):
+        raise ValueError(f"the metric {metric.name!r} is undefined on every trial's predictions "
+                         "of these rows")
     ranking = scores if scores is not None else dict(zip(numbers, own, strict=True))
     order = sorted(range(len(numbers)), key=lambda i: (-_finite(ranking.get(numbers[i])), numbers[i]))
     candidates = order[:max(1, int(max_candidates))]
@@ -155,6 +159,67 @@ def ensemble_selection(predictions: Mapping[int, np.ndarray], y: np.ndarray,
     weights = {numbers[i]: counts[i] / n_rounds for i in [chosen[0], *others]}
     return EnsembleSelection(weights=weights, score=round_scores[n_rounds - 1],
                              single_score=round_scores[0], n_rounds=n_rounds)
+
+
+def cross_validated_gain(predictions: Mapping[int, np.ndarray], y: np.ndarray,
+                         metric: Metric | ScorerMetric, task: str, ensemble_size: int,
+                         folds: Sequence[np.ndarray], *, scores: Mapping[int, float] | None = None,
+                         max_candidates: int = DEFAULT_MAX_CANDIDATES) -> float:
+    """How much an ensemble selection beats its own best single trial on rows it did not see.
+
+    For each fold (an array of row indices, e.g. the test rows of the search's folds), the
+    selection runs on the other rows and both its ensemble and its first pick (the best single
+    candidate on those rows) are scored on the fold's rows; the result is the mean difference
+    over folds (ensemble minus single; 0 for a fold whose selection kept one member). The
+    selection is fitted to the same out-of-fold rows it is scored on, so its own ``score`` is
+    optimistic, most of all on small data; this is the estimate the estimators use to decide
+    whether to ensemble at all. NaN when no fold could be scored.
+
+    Parameters
+    ----------
+    predictions, y, metric, task, ensemble_size, scores, max_candidates
+        As for :func:`ensemble_selection`.
+    folds : sequence of ndarray
+        Row indices held out in turn.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from metaautoml.ensemble import cross_validated_gain
+    >>> from metaautoml.evaluation import get_metric
+    >>> y = np.arange(12.0)
+    >>> folds = np.array_split(np.arange(12), 3)
+    >>> gain = cross_validated_gain({0: y + 1, 1: y - 1}, y, get_metric("r2", "regression"),
+    ...                             "regression", 10, folds)
+    >>> gain > 0
+    True
+    """
+    task = check_task(task)
+    y = np.asarray(y)
+    gains = []
+    for held in folds:
+        held = np.asarray(held)
+        seen = np.ones(len(y), dtype=bool)
+        seen[held] = False
+        try:
+            selection = ensemble_selection({n: np.asarray(p)[seen] for n, p in predictions.items()},
+                                           y[seen], metric, task, ensemble_size, scores=scores,
+                                           max_candidates=max_candidates)
+            if len(selection.weights) < 2:
+                gains.append(0.0)
+                continue
+            unseen = {n: np.asarray(predictions[n])[held] for n in selection.weights}
+            first = next(iter(selection.weights))
+            gains.append(ensemble_score(unseen, selection.weights, y[held], metric, task)
+                         - ensemble_score(unseen, {first: 1.0}, y[held], metric, task))
+        except ValueError:  # no row to select on or to score, or a metric undefined there
+            continue
+    gains = [g for g in gains if np.isfinite(g)]
+    return float(np.mean(gains)) if gains else float("nan")
 
 
 def ensemble_score(predictions: Mapping[int, np.ndarray], weights: Mapping[int, float],

@@ -24,6 +24,7 @@ from ..ensemble import (
     DEFAULT_ENSEMBLE_SIZE,
     PredictionStore,
     WeightedEnsemble,
+    cross_validated_gain,
     ensemble_score,
     ensemble_selection,
 )
@@ -74,7 +75,7 @@ class SearchObjective:
     ``y_search`` is the target the trials score and the best pipeline is refitted on (class
     codes ``0..K-1`` for classification, decoded by ``classes_``); ``make_runner(**overrides)``
     returns a :class:`~metaautoml.evaluation.TrialRunner`; ``n_jobs`` is how many trials the
-    search runs at once.
+    search runs at once; ``splits`` are the (train, test) row indices every trial is scored on.
     """
 
     frame: pd.DataFrame
@@ -84,6 +85,7 @@ class SearchObjective:
     metric: Metric
     make_runner: Callable[..., TrialRunner]
     n_jobs: int = 1
+    splits: tuple = ()
 
 
 class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
@@ -204,6 +206,8 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         self.ensemble_weights_ = {best.number: 1.0}
         self.ensemble_score_ = float(best.value)
         self.ensemble_refit_failures_ = []
+        self.ensemble_selection_ = None
+        self.ensemble_gain_ = float("nan")
         if store is not None and len(store) > 1:
             self._refit_ensemble(store, objective, best)
         return self
@@ -256,8 +260,14 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
 
     def _refit_ensemble(self, store: PredictionStore, objective: SearchObjective,
                         best: optuna.trial.FrozenTrial) -> None:
-        """Select an ensemble of the kept trials and, if it has several members, refit them
-        and make it ``best_estimator_``.
+        """Select an ensemble of the kept trials and, if it has several members and beats its
+        best single trial on rows its selection did not see, refit them and make it
+        ``best_estimator_``.
+
+        The selection is fitted to the out-of-fold rows it is scored on, which on small data
+        makes nearly any mixture look better than one model; the gain that decides is the
+        selection's, cross-validated over the search's own folds
+        (:func:`~metaautoml.ensemble.cross_validated_gain`), and must be positive.
 
         ``best`` is the trial ``best_estimator_`` was refitted from; it is reused if selected.
         A member that fails to refit is left out (recorded in ``ensemble_refit_failures_``,
@@ -265,9 +275,22 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         best single pipeline stays.
         """
         task = self._task
-        selection = ensemble_selection(store.predictions(), objective.y_search, objective.metric,
-                                       task, self.ensemble_size, scores=store.scores())
-        if len(selection.weights) < 2:
+        with warnings.catch_warnings():
+            # Metrics undefined on some rows or rounds warn at every one; the selection skips them.
+            warnings.simplefilter("ignore")
+            try:
+                selection = ensemble_selection(store.predictions(), objective.y_search,
+                                               objective.metric, task, self.ensemble_size,
+                                               scores=store.scores())
+            except ValueError:  # the metric is undefined on the pooled out-of-fold rows
+                return
+            self.ensemble_selection_ = selection
+            if len(selection.weights) < 2:
+                return
+            self.ensemble_gain_ = cross_validated_gain(
+                store.predictions(), objective.y_search, objective.metric, task,
+                self.ensemble_size, [test for _, test in objective.splits], scores=store.scores())
+        if not self.ensemble_gain_ > 0:
             return
         trials = {t.number: t for t in self.study_.get_trials(deepcopy=False)}
         members, weights, dropped = [], {}, []
@@ -354,7 +377,7 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
                               memory_limit_mb=self.memory_limit_mb)
         return SearchObjective(frame=frame, y_search=y_search, columns=columns,
                                space=get_space(task), metric=metric, make_runner=make_runner,
-                               n_jobs=n_jobs)
+                               n_jobs=n_jobs, splits=tuple(splits))
 
     def plan_search(self, objective: SearchObjective, seed: int) -> SearchPlan:
         """The configurations to try first and the sampler after them, for ``objective``.

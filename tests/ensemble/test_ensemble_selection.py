@@ -8,7 +8,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import make_scorer, roc_auc_score
 
-from metaautoml.ensemble import ensemble_score, ensemble_selection, prediction_scorer
+from metaautoml.ensemble import (
+    cross_validated_gain,
+    ensemble_score,
+    ensemble_selection,
+    prediction_scorer,
+)
 from metaautoml.evaluation import get_metric
 
 R2 = get_metric("r2", "regression")
@@ -114,3 +119,35 @@ def test_weights_sum_to_one_and_the_ensemble_never_scores_below_the_best_single(
         assert selection.score >= selection.single_score
         assert ensemble_score(predictions, selection.weights, y, metric, "classification") == \
             pytest.approx(selection.score)
+
+
+# -- cross-validated gain -------------------------------------------------------------------------
+def test_the_gain_of_complementary_errors_holds_on_unseen_rows():
+    y = np.linspace(0, 5, 30)
+    folds = np.array_split(np.arange(30), 3)
+    gain = cross_validated_gain({0: y + 1, 1: y - 1}, y, R2, "regression", 10, folds)
+    single = 1 - 1 / np.mean([np.var(y[f]) for f in folds])  # r2 of an error of 1
+    assert gain == pytest.approx(1 - single, rel=0.05)
+
+
+def test_a_selection_that_only_fits_noise_gains_nothing_out_of_sample():
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 40)
+    signal = np.column_stack([1 - y * 0.8 - 0.1, y * 0.8 + 0.1])  # right on every row
+    noise = {n: rng.dirichlet([1, 1], 40) for n in range(1, 6)}
+    folds = np.array_split(rng.permutation(40), 4)
+    gain = cross_validated_gain({0: signal, **noise}, y, LOG_LOSS, "classification", 10, folds)
+    assert gain <= 0
+
+
+def test_identical_candidates_have_no_gain_and_unscorable_folds_give_nan():
+    y = np.arange(9.0)
+    folds = np.array_split(np.arange(9), 3)
+    assert cross_validated_gain({0: y + 1, 1: y + 1}, y, R2, "regression", 5, folds) == 0.0
+    labels = np.array([0, 0, 0, 1, 1, 1])
+    proba = np.column_stack([1 - labels * 0.5, labels * 0.5])
+    roc_auc = get_metric("roc_auc", "classification")
+    # Each fold holds one class only: ROC-AUC is undefined on every one.
+    assert np.isnan(cross_validated_gain({0: proba, 1: proba[::-1]}, labels, roc_auc,
+                                         "classification", 5, [np.arange(3), np.arange(3, 6)]))
+
