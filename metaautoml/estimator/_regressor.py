@@ -74,7 +74,9 @@ class MetaAutoMLRegressor(RegressorMixin, MetaAutoMLBase):
         predictions
         (values) with the selected weights. ``0`` refits the best trial alone, the default: on
         held-out tables the ensemble did not beat it (docs/benchmarks.md). The
-        selection is by ``metric``, custom scorers included. Out-of-fold predictions are kept
+        selection is by ``metric``, custom scorers included. The ensemble is used only when
+        the selection, cross-validated over the search's folds, beats its own best single trial
+        on the rows it did not see (``ensemble_gain_`` > 0). Out-of-fold predictions are kept
         in memory during ``fit`` only, for the best-scoring trials up to
         :data:`metaautoml.ensemble.DEFAULT_MAX_PREDICTION_MB` megabytes (4 bytes per row
         per trial); trials run by other processes on a shared ``storage`` are not candidates.
@@ -99,6 +101,13 @@ class MetaAutoMLRegressor(RegressorMixin, MetaAutoMLBase):
     ensemble_score_ : float
         The ensemble's score on the pooled out-of-fold predictions (``best_score_`` without an
         ensemble).
+    ensemble_selection_ : EnsembleSelection or None
+        What the selection chose on all the out-of-fold rows (weights, scores), whether or not
+        it was used; None with ``ensemble_size=0`` or fewer than two trials kept.
+    ensemble_gain_ : float
+        The selection's cross-validated gain over its best single trial (see
+        :func:`metaautoml.ensemble.cross_validated_gain`); the ensemble is used when it is
+        positive. NaN when the selection kept a single trial or did not run.
     best_config_ : dict
         The best configuration, e.g. ``{"family": "linear", "linear__alpha": 0.3}``.
     best_score_ : float

