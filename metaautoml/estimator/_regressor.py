@@ -71,9 +71,10 @@ class MetaAutoMLRegressor(RegressorMixin, MetaAutoMLBase):
         Rounds of greedy ensemble selection with replacement (Caruana et al., 2004, as in
         auto-sklearn; 50 there) over the trials' out-of-fold predictions after the search; the
         selected trials are refitted on all the data and ``best_estimator_`` averages their
-        predictions
-        (values) with the selected weights. ``0`` refits the best trial alone, the default: on
-        held-out tables the ensemble did not beat it (docs/benchmarks.md). The
+        predictions (values) with the selected weights. ``0`` refits the best trial alone, the
+        default, one for both task types; on 131 held-out regression tables
+        ``ensemble_size=50`` raised the test r2 by 0.02 on average (significantly), so pass it
+        for regression (docs/benchmarks.md, "Post-hoc ensemble"). The
         selection is by ``metric``, custom scorers included. The ensemble is used only when
         the selection, cross-validated over the search's folds, beats its own best single trial
         on the rows it did not see (``ensemble_gain_`` > 0). Out-of-fold predictions are kept
