@@ -40,6 +40,7 @@ def test_first_pick_summary_pairs_warm_and_cold_per_dataset(script):
     assert float(row[6]) == pytest.approx(np.median(list(diffs.values())), abs=1e-4)
     assert row[8] == "4/1/2"  # wins/ties/losses
     assert row[9] == "1"  # more than 0.05 below
+    assert float(row[11]) == pytest.approx(6 / 7, abs=1e-4)  # within 0.02 of HGB: all but -0.06
     assert "d2" in summary.split("largest losses")[1]
 
 
