@@ -86,8 +86,7 @@ def run_one(dataset, method: str) -> dict:
     # The best single trial, refitted as ensemble_size=0 refits it.
     objective = model.search_objective(X_train, y_train, seed=SEED)
 
-    def refit(number):
-        config = objective.space.validate(dict(model.study_.trials[number].params))
+    def refit(config):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return fit_pipeline(config, objective.frame, objective.y_search, task=dataset.task,
@@ -99,16 +98,15 @@ def run_one(dataset, method: str) -> dict:
         return variant.score(X_test, y_test)
 
     start = time.perf_counter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        pipeline = fit_pipeline(model.best_config_, objective.frame, objective.y_search,
-                                task=dataset.task, columns=objective.columns, random_state=SEED)
+    pipeline = refit(model.best_config_)
     single_seconds = time.perf_counter() - start
     selection = model.ensemble_selection_
     if len(model.ensemble_weights_) > 1 or selection is None or len(selection.weights) < 2:
         ungated_score = ensemble_score  # the estimator kept the ensemble, or there was none
     else:
-        ungated = WeightedEnsemble([refit(n) for n in selection.weights],
+        trials = model.study_.trials
+        ungated = WeightedEnsemble([refit(objective.space.validate(dict(trials[n].params)))
+                                    for n in selection.weights],
                                    list(selection.weights.values()), dataset.task,
                                    n_classes=len(getattr(model, "classes_", ())))
         ungated_score = test_score_of(ungated)

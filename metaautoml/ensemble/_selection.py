@@ -128,11 +128,7 @@ def ensemble_selection(predictions: Mapping[int, np.ndarray], y: np.ndarray,
     if ensemble_size < 1:
         raise ValueError(f"ensemble_size must be at least 1, got {ensemble_size!r}")
     numbers = sorted(predictions)
-    stacked = np.stack([np.asarray(predictions[n], dtype=np.float64) for n in numbers])
-    finite = np.isfinite(stacked.reshape(len(numbers), stacked.shape[1], -1)).all(axis=(0, 2))
-    if not finite.any():
-        raise ValueError("no row was predicted out of fold by every trial")
-    stacked, y = stacked[:, finite], np.asarray(y)[finite]
+    stacked, y = _rows_all_predicted(predictions, numbers, y)
     n_classes = stacked.shape[2] if stacked.ndim == 3 else 0
     score = prediction_scorer(metric, task, y, n_classes)
 
@@ -229,15 +225,22 @@ def ensemble_score(predictions: Mapping[int, np.ndarray], weights: Mapping[int, 
     predictions, as for :func:`ensemble_selection`) on the rows all of them predicted."""
     task = check_task(task)
     numbers = list(weights)
+    stacked, y = _rows_all_predicted(predictions, numbers, y)
+    w = np.asarray([weights[n] for n in numbers], dtype=np.float64)
+    average = np.tensordot(w / w.sum(), stacked, axes=1)
+    n_classes = stacked.shape[2] if stacked.ndim == 3 else 0
+    return prediction_scorer(metric, task, y, n_classes)(average)
+
+
+def _rows_all_predicted(predictions: Mapping[int, np.ndarray], numbers: Sequence[int],
+                        y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The predictions of trials ``numbers`` stacked (trial first) and ``y``, both restricted
+    to the rows every one of those trials predicted."""
     stacked = np.stack([np.asarray(predictions[n], dtype=np.float64) for n in numbers])
     finite = np.isfinite(stacked.reshape(len(numbers), stacked.shape[1], -1)).all(axis=(0, 2))
     if not finite.any():
         raise ValueError("no row was predicted out of fold by every trial")
-    stacked = stacked[:, finite]
-    w = np.asarray([weights[n] for n in numbers], dtype=np.float64)
-    average = np.tensordot(w / w.sum(), stacked, axes=1)
-    n_classes = stacked.shape[2] if stacked.ndim == 3 else 0
-    return prediction_scorer(metric, task, np.asarray(y)[finite], n_classes)(average)
+    return stacked[:, finite], np.asarray(y)[finite]
 
 
 def _finite(value) -> float:
@@ -276,6 +279,3 @@ class _StoredPredictions:
     def decision_function(self, X) -> np.ndarray:
         proba = self.predict_proba(X)
         return proba[:, 1] if proba.shape[1] == 2 else proba
-
-    def fit(self, X, y):  # pragma: no cover - scikit-learn's checks may look for it
-        return self

@@ -275,21 +275,22 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         best single pipeline stays.
         """
         task = self._task
+        predictions, scores = store.predictions(), store.scores()
         with warnings.catch_warnings():
             # Metrics undefined on some rows or rounds warn at every one; the selection skips them.
             warnings.simplefilter("ignore")
             try:
-                selection = ensemble_selection(store.predictions(), objective.y_search,
+                selection = ensemble_selection(predictions, objective.y_search,
                                                objective.metric, task, self.ensemble_size,
-                                               scores=store.scores())
+                                               scores=scores)
             except ValueError:  # the metric is undefined on the pooled out-of-fold rows
                 return
             self.ensemble_selection_ = selection
             if len(selection.weights) < 2:
                 return
             self.ensemble_gain_ = cross_validated_gain(
-                store.predictions(), objective.y_search, objective.metric, task,
-                self.ensemble_size, [test for _, test in objective.splits], scores=store.scores())
+                predictions, objective.y_search, objective.metric, task,
+                self.ensemble_size, [test for _, test in objective.splits], scores=scores)
         if not self.ensemble_gain_ > 0:
             return
         trials = {t.number: t for t in self.study_.get_trials(deepcopy=False)}
@@ -317,7 +318,6 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
             return
         total = sum(weights.values())
         self.ensemble_weights_ = {number: weight / total for number, weight in weights.items()}
-        predictions = store.predictions()
         self.ensemble_score_ = float(ensemble_score(
             {n: predictions[n] for n in weights}, self.ensemble_weights_, objective.y_search,
             objective.metric, task)) if dropped else float(selection.score)
