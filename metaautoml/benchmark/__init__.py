@@ -27,9 +27,13 @@ from ._live import (
     trials_to_match,
 )
 from ._pool import (
+    BASELINES,
     K_VALUES,
     METHODS,
+    N_L1_KNN_START,
     PoolBenchmarkConfig,
+    cold_surrogate_search,
+    expected_improvement,
     fit_proposer,
     group_folds,
     paired_comparison,
@@ -56,11 +60,13 @@ from ._report import (
 )
 
 __all__ = [
+    "BASELINES",
     "CURVE_COLUMNS",
     "K_VALUES",
     "LIVE_METHODS",
     "LIVE_METHOD_NOTES",
     "METHODS",
+    "N_L1_KNN_START",
     "POOL_METHOD_NOTES",
     "RESULT_COLUMNS",
     "SEARCH_METHODS",
@@ -69,11 +75,13 @@ __all__ = [
     "PoolBenchmarkConfig",
     "best_so_far",
     "check_same_database",
+    "cold_surrogate_search",
     "code_notes",
     "complete_units",
     "corpus_datasets",
     "database_fingerprint",
     "default_dataset_names",
+    "expected_improvement",
     "fit_proposer",
     "group_folds",
     "live_regret",

@@ -32,6 +32,13 @@ POOL_METHOD_NOTES = {
     "surrogate_zeroshot": "the MAML surrogate's zero-shot ranking",
     "surrogate_adapted": "the MAML surrogate, adapted to the trials seen so far after each one",
     "pretrain_finetune": "the same network pretrained on pooled data, fine-tuned (FSBO style)",
+    "cold_start": "the product's cold start: the 7 family defaults (ordered greedily on the "
+                  "training datasets), then a random forest fit on this dataset's trials alone "
+                  "picks by expected improvement (SMAC-style; the pool's stand-in for TPE)",
+    "portfolio_smac": "the greedy portfolio's first 8 configurations, then the same cold "
+                      "random-forest search",
+    "l1_knn_smac": "L1-kNN's 25 picks, then the same cold random-forest search (auto-sklearn 1.0: "
+                   "nearest-dataset warm start followed by SMAC)",
     "full": "the full system: warm-start proposals, then the adapted MAML surrogate",
     "full_zeroshot_first": "the full system with the surrogate's prediction shaping the first "
                            "proposal too (ablation of ``matched_first``)",
