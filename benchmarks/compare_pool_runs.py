@@ -19,11 +19,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.stats import wilcoxon
+
+from metaautoml.benchmark import holm, paired_test
 
 KEYS = ["task", "dataset", "group", "fold", "method", "k"]
 SHOWN_K = (1, 10, 50)
-N_BOOTSTRAP = 5000
 
 
 def load_pair(before: Path, after: Path) -> pd.DataFrame:
@@ -43,19 +43,6 @@ def load_pair(before: Path, after: Path) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def holm(p_values: np.ndarray) -> np.ndarray:
-    """Holm's step-down adjustment; NaN stays NaN."""
-    p = np.asarray(p_values, float)
-    out = np.full_like(p, np.nan)
-    valid = np.flatnonzero(~np.isnan(p))
-    order = valid[np.argsort(p[valid])]
-    running = 0.0
-    for rank, index in enumerate(order):
-        running = max(running, min(1.0, (len(order) - rank) * p[index]))
-        out[index] = running
-    return out
-
-
 def compare(pair: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     rows = []
@@ -64,8 +51,7 @@ def compare(pair: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
         first = cells[cells["k"] == 1]
         per_dataset = cells.groupby("dataset")[["regret_before", "regret_after"]].mean()
         paired = (per_dataset["regret_after"] - per_dataset["regret_before"]).to_numpy()
-        boots = rng.choice(paired, (N_BOOTSTRAP, len(paired))).mean(axis=1)
-        nonzero = paired[paired != 0]
+        test = paired_test(paired, rng)
         row = {"task": task, "method": method, "datasets": len(paired),
                "identical cells": float((diff.abs() == 0).mean()),
                "first pick changed": int((first["regret_after"] != first["regret_before"]).sum())}
@@ -73,9 +59,9 @@ def compare(pair: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
             at_k = cells[cells["k"] == k]
             row[f"k={k} before"] = at_k["regret_before"].mean()
             row[f"k={k} after"] = at_k["regret_after"].mean()
-        row["mean diff"] = paired.mean()
-        row["95% CI"] = f"[{np.percentile(boots, 2.5):.5f}, {np.percentile(boots, 97.5):.5f}]"
-        row["p"] = wilcoxon(nonzero).pvalue if len(nonzero) >= 5 else np.nan
+        row["mean diff"] = test.mean
+        row["95% CI"] = f"[{test.ci_low:.5f}, {test.ci_high:.5f}]"
+        row["p"] = test.p
         rows.append(row)
     table = pd.DataFrame(rows)
     table["p (Holm)"] = holm(table["p"].to_numpy())

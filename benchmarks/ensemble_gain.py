@@ -51,15 +51,15 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.stats import wilcoxon
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-
 import soak  # noqa: E402  (the sibling script: its datasets and split)
-from compare_pool_runs import holm, to_markdown  # noqa: E402
+from compare_pool_runs import to_markdown  # noqa: E402
 from first_pick import held_out  # noqa: E402
 from heldout_search import half  # noqa: E402
 from resumable_runs import open_runs, run_datasets, write_summary  # noqa: E402
+
+from metaautoml.benchmark import holm, paired_test  # noqa: E402
 
 METHOD = "ensemble50"
 ENSEMBLE_SIZE = 50
@@ -142,15 +142,12 @@ def summarize(runs: pd.DataFrame, seed: int = 0) -> str:
                 diff = (part[column] - part["single_test_score"]).dropna().to_numpy()
                 if len(diff) == 0:
                     continue
-                boots = rng.choice(diff, (5000, len(diff))).mean(axis=1)
-                nonzero = diff[diff != 0]
+                test = paired_test(diff, rng)
                 kept = (part["n_members"] > 1) if column == "test_score" else (part["n_selected"] > 1)
                 rows.append({
                     "task": task, "ensemble": label, "half": part_name, "datasets": len(diff),
-                    "mean diff": diff.mean(), "median diff": np.median(diff),
-                    "95% CI": f"[{np.percentile(boots, 2.5):.4f}, {np.percentile(boots, 97.5):.4f}]",
-                    "wins/ties/losses": f"{(diff > 0).sum()}/{(diff == 0).sum()}/{(diff < 0).sum()}",
-                    "p": wilcoxon(nonzero).pvalue if len(nonzero) >= 5 else np.nan,
+                    "mean diff": test.mean, "median diff": test.median, "95% CI": test.ci,
+                    "wins/ties/losses": test.record, "p": test.p,
                     "ensembles used": int(kept.sum())})
         table_rows = rows[start:]
         for row, p in zip(table_rows, holm(np.array([r["p"] for r in table_rows])), strict=True):

@@ -25,14 +25,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.stats import wilcoxon
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import soak  # noqa: E402  (the sibling script: its datasets, split and dummy score)
-from compare_pool_runs import holm, to_markdown  # noqa: E402
+from compare_pool_runs import to_markdown  # noqa: E402
 from resumable_runs import open_runs, run_datasets, write_summary  # noqa: E402
 
+from metaautoml.benchmark import holm, paired_test  # noqa: E402
 from metaautoml.estimator import estimator_class  # noqa: E402
 from metaautoml.metadb import MetaDB  # noqa: E402
 
@@ -80,15 +80,13 @@ def summarize(runs: pd.DataFrame, seed: int = 0) -> str:
     for (task, size), part in [*(((t, "all"), p) for t, p in wide.groupby("task")),
                                *wide.groupby(["task", "size"], observed=True)]:
         diff = part["diff"].to_numpy()
-        boots = rng.choice(diff, (5000, len(diff))).mean(axis=1)
-        nonzero = diff[diff != 0]
+        test = paired_test(diff, rng)
         rows.append({"task": task, "rows": size, "datasets": len(diff),
                      "warm": part["warm_first"].mean(), "cold (HGB default)": part["cold_first"].mean(),
-                     "mean diff": diff.mean(), "median diff": np.median(diff),
-                     "95% CI": f"[{np.percentile(boots, 2.5):.4f}, {np.percentile(boots, 97.5):.4f}]",
-                     "wins/ties/losses": f"{(diff > 0).sum()}/{(diff == 0).sum()}/{(diff < 0).sum()}",
+                     "mean diff": test.mean, "median diff": test.median, "95% CI": test.ci,
+                     "wins/ties/losses": test.record,
                      f"warm > {FAR_BELOW} below": int((diff < -FAR_BELOW).sum()),
-                     "p": wilcoxon(nonzero).pvalue if len(nonzero) >= 5 else np.nan,
+                     "p": test.p,
                      # The criterion for n_trials=1: within 2 points of HGB on >= 90 %.
                      f"share within {CRITERION_MARGIN} of HGB": float((diff >= -CRITERION_MARGIN - 1e-9).mean())})
     table = pd.DataFrame(rows)

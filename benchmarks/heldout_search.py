@@ -38,14 +38,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.stats import wilcoxon
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-
 import soak  # noqa: E402  (the sibling script: its datasets, split and dummy score)
-from compare_pool_runs import holm, to_markdown  # noqa: E402
+from compare_pool_runs import to_markdown  # noqa: E402
 from first_pick import held_out  # noqa: E402
 from resumable_runs import open_runs, run_datasets, write_summary  # noqa: E402
+
+from metaautoml.benchmark import holm, paired_test  # noqa: E402
 
 METHODS = ("warm_lead0", "warm_lead1", "cold")
 PAIRS = (("warm_lead1", "warm_lead0"), ("warm_lead1", "cold"), ("warm_lead0", "cold"))
@@ -104,13 +104,10 @@ def summarize(runs: pd.DataFrame, seed: int = 0) -> str:
             diff = (part[a] - part[b]).dropna().to_numpy()
             if len(diff) == 0:
                 continue
-            boots = rng.choice(diff, (5000, len(diff))).mean(axis=1)
-            nonzero = diff[diff != 0]
+            test = paired_test(diff, rng)
             rows.append({"half": part_name, "comparison": f"{a} - {b}", "datasets": len(diff),
-                         "mean diff": diff.mean(), "median diff": np.median(diff),
-                         "95% CI": f"[{np.percentile(boots, 2.5):.4f}, {np.percentile(boots, 97.5):.4f}]",
-                         "wins/ties/losses": f"{(diff > 0).sum()}/{(diff == 0).sum()}/{(diff < 0).sum()}",
-                         "p": wilcoxon(nonzero).pvalue if len(nonzero) >= 5 else np.nan})
+                         "mean diff": test.mean, "median diff": test.median, "95% CI": test.ci,
+                         "wins/ties/losses": test.record, "p": test.p})
     table = pd.DataFrame(rows)
     if len(table):
         for index in table.groupby("half").groups.values():

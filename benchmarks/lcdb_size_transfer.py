@@ -27,12 +27,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.stats import wilcoxon
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-
 from compare_pool_runs import to_markdown  # noqa: E402
 from resumable_runs import write_summary  # noqa: E402
+
+from metaautoml.benchmark import paired_test  # noqa: E402
 
 PICK_SIZE = 1024
 REFERENCE = "GradientBoostingClassifier"
@@ -81,13 +81,11 @@ def summarize(rows: pd.DataFrame, seed: int = 0) -> str:
         # One value per dataset and bin (a dataset can have two sizes in a bin).
         diff = part.groupby("openmlid")["pick_minus_reference"].mean().to_numpy()
         regret = part.groupby("openmlid")["regret"].mean().to_numpy()
-        boots = rng.choice(diff, (5000, len(diff))).mean(axis=1)
-        nonzero = diff[diff != 0]
+        test = paired_test(diff, rng)
         table.append({"training rows": label, "datasets": len(diff),
-                      "pick - GB (mean)": diff.mean(),
-                      "95% CI": f"[{np.percentile(boots, 2.5):.4f}, {np.percentile(boots, 97.5):.4f}]",
+                      "pick - GB (mean)": test.mean, "95% CI": test.ci,
                       "pick > 0.02 below GB": f"{(diff < -0.02).mean():.1%}",
-                      "p": wilcoxon(nonzero).pvalue if len(nonzero) >= 5 else np.nan,
+                      "p": test.p,
                       "pick's regret (mean)": regret.mean()})
     largest = rows.sort_values("size").groupby("openmlid").tail(1)
     largest = largest[largest["size"] > PICK_SIZE]

@@ -628,6 +628,46 @@ def per_dataset_scores(results: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values(["task", "dataset", "_order"]).drop(columns="_order").reset_index(drop=True)[columns]
 
 
+def live_paired_comparison(results: pd.DataFrame, method: str = "metaautoml_warm",
+                           seed: int = 0) -> pd.DataFrame:
+    """``method``'s test score against each other method's, dataset by dataset (the mean over
+    the seeds where every method finished, so a seed is not counted as an independent dataset).
+
+    Returns
+    -------
+    DataFrame
+        One row per task and peer: ``datasets``, ``difference`` (mean of ``method`` minus peer;
+        positive means ``method`` is better), its bootstrap 95 % interval (``ci_low``,
+        ``ci_high``), ``wins``/``ties``/``losses`` of ``method``, the Wilcoxon signed-rank ``p``
+        and ``p_holm`` (Holm over the task's peers).
+    """
+    from ._stats import holm, paired_test
+
+    columns = ["task", "peer", "datasets", "difference", "ci_low", "ci_high", "wins", "ties",
+               "losses", "p", "p_holm"]
+    scores = per_dataset_scores(complete_units(results))
+    rng = np.random.default_rng(seed)
+    rows = []
+    for task, part in scores.groupby("task", sort=False):
+        wide = part.pivot(index="dataset", columns="method", values="test_score")
+        if method not in wide:
+            continue
+        for peer in (m for m in wide.columns if m != method):
+            diff = (wide[method] - wide[peer]).dropna().to_numpy()
+            if len(diff) == 0:
+                continue
+            test = paired_test(diff, rng)
+            rows.append({"task": task, "peer": peer, "datasets": test.n,
+                         "difference": test.mean, "ci_low": test.ci_low, "ci_high": test.ci_high,
+                         "wins": test.wins, "ties": test.ties, "losses": test.losses,
+                         "p": test.p})
+    table = pd.DataFrame(rows, columns=columns[:-1])
+    table["p_holm"] = np.nan
+    for _, index in table.groupby("task").groups.items():
+        table.loc[index, "p_holm"] = holm(table.loc[index, "p"].to_numpy())
+    return table[columns]
+
+
 def trials_to_match(curves: pd.DataFrame, reference: str = "metaautoml_warm",
                     against: Sequence[str] = ("metaautoml_cold", "optuna_tpe"), k: int = 10,
                     tol: float = 1e-9) -> pd.DataFrame:

@@ -36,6 +36,7 @@ from ..warmstart import (
     greedy_portfolio,
     train_proposer,
 )
+from ._stats import ALPHA, holm, paired_test
 
 #: The methods, in the order reports list them.
 METHODS = (
@@ -441,30 +442,41 @@ def trials_to_target(results: pd.DataFrame, target_regret: float = 0.05) -> pd.D
 
 def paired_comparison(results: pd.DataFrame, method: str = "full",
                       baselines: Sequence[str] = BASELINES,
-                      k_values: Sequence[int] = K_VALUES) -> pd.DataFrame:
-    """``method`` against each baseline, dataset by dataset: how much lower its regret is.
-
-    Mean differences of normalized regret alone hide how noisy they are; the paired view says
-    whether a gap is larger than its standard error and on how many datasets it holds.
+                      k_values: Sequence[int] = K_VALUES, seed: int = 0) -> pd.DataFrame:
+    """``method`` against each baseline, dataset by dataset: how much lower its regret is, and
+    whether that is more than chance.
 
     Returns
     -------
     DataFrame
         One row per task, baseline and ``k``: ``difference`` (mean of baseline minus ``method``
-        regret; positive means ``method`` is better), ``difference_sem``, and ``wins``, ``ties``,
-        ``losses`` of ``method`` over the held-out datasets (ties within 1e-12).
+        regret; positive means ``method`` is better), ``difference_sem``, its bootstrap 95 %
+        interval over datasets (``ci_low``, ``ci_high``), ``wins``, ``ties``, ``losses`` of
+        ``method`` over the held-out datasets (ties within 1e-12), the Wilcoxon signed-rank
+        ``p`` and ``p_holm``, Holm-corrected over every baseline and ``k`` of the task (one
+        table); ``significant`` says which sign holds at :data:`ALPHA`: ``"better"``,
+        ``"worse"`` or ``""``.
     """
     results = results[results["k"].isin(k_values)]
     wide = results.pivot_table(index=["task", "dataset", "k"], columns="method", values="regret")
     if method not in wide.columns:
         raise ValueError(f"no results for method {method!r}")
+    rng = np.random.default_rng(seed)
     rows = []
     for baseline in (b for b in baselines if b in wide.columns and b != method):
         diff = (wide[baseline] - wide[method]).dropna()
         for (task, k), part in diff.groupby(level=["task", "k"]):
+            test = paired_test(part.to_numpy(), rng, tie=1e-12)
             rows.append({"task": task, "baseline": baseline, "k": k,
-                         "difference": part.mean(), "difference_sem": part.sem(),
-                         "wins": int((part > 1e-12).sum()), "ties": int((part.abs() <= 1e-12).sum()),
-                         "losses": int((part < -1e-12).sum())})
-    return pd.DataFrame(rows, columns=["task", "baseline", "k", "difference", "difference_sem",
-                                       "wins", "ties", "losses"])
+                         "difference": test.mean, "difference_sem": test.sem,
+                         "ci_low": test.ci_low, "ci_high": test.ci_high, "wins": test.wins,
+                         "ties": test.ties, "losses": test.losses, "p": test.p})
+    table = pd.DataFrame(rows, columns=["task", "baseline", "k", "difference", "difference_sem",
+                                        "ci_low", "ci_high", "wins", "ties", "losses", "p"])
+    table["p_holm"] = np.nan
+    for _, index in table.groupby("task").groups.items():
+        table.loc[index, "p_holm"] = holm(table.loc[index, "p"].to_numpy())
+    significant = table["p_holm"] < ALPHA
+    table["significant"] = np.where(significant & (table["difference"] > 0), "better",
+                                    np.where(significant & (table["difference"] < 0), "worse", ""))
+    return table

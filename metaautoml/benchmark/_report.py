@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._pool import BASELINES, K_VALUES, METHODS
+from ._pool import K_VALUES, METHODS
 
 #: What each pool method is, for the results page.
 POOL_METHOD_NOTES = {
@@ -166,20 +166,14 @@ def pool_section(summary: pd.DataFrame, trials: pd.DataFrame, figures: Sequence[
             table.columns = [f"k={k}" for k in table.columns]
             table.index.name = "method"
             out += [f"{title}:\n", markdown_table(table, fmt), ""]
-        regret = part.pivot(index="method", columns="k", values="regret")
-        if "full" in regret.index:
-            baselines = [m for m in BASELINES if m in regret.index]
-            wins = [k for k in regret.columns
-                    if all(regret.loc["full", k] < regret.loc[b, k] for b in baselines)]
-            losses = [k for k in regret.columns if k not in wins]
-            out.append(f"The full system has lower mean regret than every baseline "
-                       f"({', '.join(baselines)}) at k = {', '.join(map(str, wins)) or 'none'}"
-                       + (f"; not at k = {', '.join(map(str, losses))}." if losses else ".") + "\n")
         paired_task = None if paired is None else paired[paired["task"] == task]
         if paired_task is not None and not paired_task.empty:
-            out += ["How much lower the full system's regret is than each baseline's, dataset by "
-                    "dataset: mean difference +- its standard error, and the datasets where the "
-                    "full system is better / level / worse:\n",
+            regret = part.pivot(index="method", columns="k", values="regret")
+            out += [significance_sentences(paired_task, regret, k_values), "",
+                    "How much lower the full system's regret is than each baseline's, dataset by "
+                    "dataset: mean difference with its bootstrap 95 % interval, the datasets where "
+                    "the full system is better / level / worse, and the Wilcoxon signed-rank "
+                    "p-value Holm-corrected over this table (**bold**: significant at 0.05):\n",
                     markdown_table(_paired_cells(paired_task, k_values), "{}"), ""]
         rel = trials[trials["task"] == task].set_index("method").reindex(methods)
         rel = rel[["trials", "relative_to_random"]]
@@ -192,13 +186,72 @@ def pool_section(summary: pd.DataFrame, trials: pd.DataFrame, figures: Sequence[
 
 
 def _paired_cells(paired: pd.DataFrame, k_values: Sequence[int]) -> pd.DataFrame:
-    cells = paired[paired["k"].isin(k_values)].assign(cell=lambda t: [
-        f"{r.difference:+.4f} +- {r.difference_sem:.4f} ({r.wins}/{r.ties}/{r.losses})"
-        for r in t.itertuples()])
+    def cell(r) -> str:
+        p = "n/a" if np.isnan(r.p_holm) else f"{r.p_holm:.3g}"
+        text = (f"{r.difference:+.4f} [{r.ci_low:+.4f}, {r.ci_high:+.4f}] "
+                f"({r.wins}/{r.ties}/{r.losses}) p={p}")
+        return f"**{text}**" if r.significant else text
+
+    cells = paired[paired["k"].isin(k_values)].assign(cell=lambda t: [cell(r) for r in t.itertuples()])
     table = cells.pivot(index="baseline", columns="k", values="cell")
     table = table.reindex(list(dict.fromkeys(paired["baseline"])))
     table.columns = [f"k={k}" for k in table.columns]
     table.index.name = "full vs"
+    return table
+
+
+def _k_list(ks: Sequence) -> str:
+    return ", ".join(str(k) for k in ks)
+
+
+def significance_sentences(paired: pd.DataFrame, regret: pd.DataFrame,
+                           k_values: Sequence[int] = K_VALUES, method: str = "full") -> str:
+    """What one task's paired comparison says, in sentences generated from it: where ``method``
+    is significantly better than every baseline, where it is not significantly better than the
+    best one (the baseline with the lowest mean regret at that ``k``), and where a baseline is
+    significantly better than it. ``paired`` is one task's :func:`paired_comparison`;
+    ``regret`` is mean regret with methods as index and ``k`` as columns."""
+    paired = paired[paired["k"].isin(k_values)]
+    ks = sorted(paired["k"].unique())
+    everywhere, short, losses = [], [], []
+    for k in ks:
+        at_k = paired[paired["k"] == k].set_index("baseline")
+        if (at_k["significant"] == "better").all():
+            everywhere.append(k)
+        best = regret.loc[at_k.index, k].idxmin()
+        if at_k.loc[best, "significant"] != "better":
+            p = at_k.loc[best, "p_holm"]
+            short.append(f"{k} ({best}, p = {'n/a' if np.isnan(p) else f'{p:.2g}'})")
+        losses += [f"{b} at k = {k}" for b in at_k.index[at_k["significant"] == "worse"]]
+    sentences = [f"The {method} system's regret is significantly lower than every baseline's "
+                 + (f"at k = {_k_list(everywhere)}" if everywhere else "at no k")
+                 + " (paired Wilcoxon signed-rank over datasets, Holm-corrected over this table, "
+                 "p < 0.05)."]
+    if short:
+        sentences.append("It is not significantly better than the best baseline at k = "
+                         + "; ".join(short) + ".")
+    if losses:
+        sentences.append("A baseline is significantly better than it: " + "; ".join(losses) + ".")
+    return " ".join(sentences)
+
+
+def headline_table(paired: pd.DataFrame, regret: pd.DataFrame, k_values: Sequence[int] = K_VALUES,
+                   method: str = "full") -> pd.DataFrame:
+    """Mean regret, ``method`` and each baseline x ``k``, marked by the paired tests: a
+    baseline's cell is bold where ``method`` is significantly better than it, and carries a
+    dagger where it is significantly better than ``method``."""
+    paired = paired[paired["k"].isin(k_values)]
+    ks = [k for k in k_values if k in set(paired["k"])]
+    rows = [method] + list(dict.fromkeys(paired["baseline"]))
+    verdict = paired.set_index(["baseline", "k"])["significant"]
+    table = pd.DataFrame(index=pd.Index(rows, name="method"), columns=[f"k={k}" for k in ks],
+                         dtype=object)
+    for name in rows:
+        for k in ks:
+            text = f"{regret.loc[name, k]:.4f}"
+            mark = "" if name == method else verdict.get((name, k), "")
+            table.loc[name, f"k={k}"] = (f"**{text}**" if mark == "better"
+                                         else f"{text} †" if mark == "worse" else text)
     return table
 
 
@@ -271,6 +324,7 @@ def live_section(results: pd.DataFrame, curves: pd.DataFrame, figures: Sequence[
     from ._live import (
         LIVE_METHODS,
         complete_units,
+        live_paired_comparison,
         per_dataset_scores,
         summarize_live,
         summarize_trials_to_match,
@@ -285,6 +339,7 @@ def live_section(results: pd.DataFrame, curves: pd.DataFrame, figures: Sequence[
     # Splits where every method finished, as in the summary.
     per_dataset = per_dataset_scores(complete_units(results))
     matched = summarize_trials_to_match(trials_to_match(curves))
+    paired = live_paired_comparison(results)
     for task, part in summary.groupby("task", sort=False):
         datasets = per_dataset[per_dataset["task"] == task]
         complete = complete_units(results)
@@ -298,6 +353,21 @@ def live_section(results: pd.DataFrame, curves: pd.DataFrame, figures: Sequence[
         wide = datasets.pivot(index="dataset", columns="method", values="test_score")
         wide = wide[ordered_methods(wide.columns, LIVE_METHODS)]
         out += ["Mean test score per dataset (over seeds):\n", markdown_table(wide, "{:.4f}"), ""]
+        versus = paired[paired["task"] == task]
+        if len(versus):
+            cells = versus.set_index("peer")
+            cells = pd.DataFrame({
+                "datasets": cells["datasets"].astype(int),
+                "warm - peer": [f"{r.difference:+.4f} [{r.ci_low:+.4f}, {r.ci_high:+.4f}]"
+                                for r in cells.itertuples()],
+                "wins/ties/losses": [f"{r.wins}/{r.ties}/{r.losses}" for r in cells.itertuples()],
+                "p (Holm)": ["n/a (fewer than 5 datasets differ)" if np.isnan(p)
+                             else f"{p:.3g}" + ("" if p < 0.05 else ", not significant")
+                             for p in cells["p_holm"]]}, index=cells.index)
+            cells.index.name = "metaautoml_warm vs"
+            out += ["metaautoml_warm's test score minus each peer's, dataset by dataset (mean "
+                    "over seeds), with a bootstrap 95 % interval and the Wilcoxon signed-rank "
+                    "p-value, Holm-corrected over the peers:\n", markdown_table(cells, "{}"), ""]
         ratio = matched[matched["task"] == task].set_index("method").drop(columns="task")
         if "units" in ratio:
             ratio["units"] = ratio["units"].astype(int)
