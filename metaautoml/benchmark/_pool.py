@@ -40,7 +40,7 @@ from ._stats import ALPHA, holm, paired_test
 
 #: The methods, in the order reports list them.
 METHODS = (
-    "random", "portfolio", "l1_knn", "flaml_zeroshot", "matcher", "surrogate_zeroshot",
+    "random", "portfolio", "l1_knn", "one_nn", "flaml_zeroshot", "matcher", "surrogate_zeroshot",
     "surrogate_adapted", "pretrain_finetune", "cold_start", "portfolio_smac", "l1_knn_smac",
     "full", "full_zeroshot_first", "full_l1_matcher", "full_fomaml", "full_reptile",
     "full_metasgd",
@@ -53,8 +53,8 @@ _SURROGATE_VARIANT = {
 }
 #: The known approaches the full system must beat, in report order: fixed orders first, then
 #: the adaptive ones (a start, then a surrogate fit on the held-out dataset's trials alone).
-BASELINES = ("cold_start", "portfolio", "l1_knn", "flaml_zeroshot", "random", "portfolio_smac",
-             "l1_knn_smac", "pretrain_finetune")
+BASELINES = ("cold_start", "portfolio", "l1_knn", "one_nn", "flaml_zeroshot", "random",
+             "portfolio_smac", "l1_knn_smac", "pretrain_finetune")
 #: Configurations of L1-kNN that auto-sklearn 1.0 starts its Bayesian optimization with.
 N_L1_KNN_START = 25
 #: Meta-features FLAML's zero-shot AutoML matches on.
@@ -254,6 +254,10 @@ class _FoldMethods:
                                               train.scores[train.datasets.index(d)], -np.inf)))
                     for d in near]
             return _fill(best, self.portfolio, h)
+        if method == "one_nn":  # the nearest dataset's own ranking of the pool
+            nearest = train.datasets.index(self.l1.neighbors(meta, k=1)["dataset"][0])
+            ranked = np.argsort(-self.performance[nearest], kind="stable")
+            return _fill(list(ranked), self.portfolio, h)
         if method in ("cold_start", "portfolio_smac", "l1_knn_smac"):
             start = {"cold_start": lambda: self.defaults,
                      "portfolio_smac": lambda: self.portfolio[:cfg.n_warm_start],

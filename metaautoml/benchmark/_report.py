@@ -25,6 +25,8 @@ POOL_METHOD_NOTES = {
     "portfolio": "greedy static portfolio over the training datasets (auto-sklearn 2.0 style)",
     "l1_knn": "best configuration of each of the 25 nearest datasets by L1 distance on min-max "
               "scaled meta-features (auto-sklearn 1.0 style)",
+    "one_nn": "the pool ranked by its scores on the nearest dataset (L1 distance on min-max "
+              "scaled meta-features)",
     "flaml_zeroshot": "greedy portfolio ranked on the 1-NN dataset in (rows, features, classes, "
                       "share numeric) (FLAML zero-shot style)",
     "matcher": "the learned dataset matcher's weighted portfolio alone (no surrogate, hedge "
