@@ -6,8 +6,9 @@ dataset's "pool" is the 20 learners, scored by mean test accuracy at the largest
 every learner that ran on the dataset reached (a learner that never ran there counts as failed,
 normalized score 0). Datasets need OpenML qualities and at least ``--min-learners`` learners.
 
-The shipped pool benchmark (:func:`metaautoml.benchmark.run_pool_benchmark`) then runs
-leave-one-dataset-out over these datasets: the learned dataset matcher's weighted portfolio
+The shipped pool benchmark (:func:`metaautoml.benchmark.run_pool_benchmark`) then holds the
+datasets out (leave-one-dataset-out by default; ``--folds 10`` retrains 10 times instead of once
+per dataset, which the learned matcher needs hours for on two cores): the learned dataset matcher's weighted portfolio
 (``matcher``, meta-trained on the other datasets with the shipped ``MatcherConfig``) against
 L1-kNN, 1-NN, the greedy portfolio, FLAML's zero-shot ranking and random order. Regret@k as in the
 pool benchmark; the matcher against each baseline: paired mean difference with a bootstrap 95 %
@@ -122,9 +123,11 @@ def summarize_selection(results: pd.DataFrame, sizes: pd.DataFrame) -> str:
     cells = cells[["baseline", "k", "difference", "ci", "record", "p", "p_holm", "verdict"]]
     cells.columns = ["matcher vs", "k", "baseline - matcher", "95% CI", "wins/ties/losses",
                      "p", "p (Holm)", "verdict"]
-    n = results["dataset"].nunique()
+    n, folds = results["dataset"].nunique(), results["fold"].nunique()
+    protocol = ("leave-one-dataset-out" if folds == n
+                else f"{folds} folds of datasets (every model retrained {folds} times)")
     return "\n\n".join([
-        f"Algorithm selection on LCDB, leave-one-dataset-out over {n} OpenML datasets "
+        f"Algorithm selection on LCDB, {protocol} over {n} OpenML datasets "
         f"({results['k'].max()} learners; median training size {sizes['size'].median():,.0f} "
         f"rows, range {sizes['size'].min():,}-{sizes['size'].max():,}). Mean normalized regret "
         "of the best of the first k learners (lower is better):",
@@ -141,6 +144,9 @@ def main(argv: list[str] | None = None) -> int:
                              "(datasets.csv beside it)")
     parser.add_argument("--min-learners", type=int, default=18,
                         help="datasets on which fewer learners ran are left out (default 18 of 20)")
+    parser.add_argument("--folds", default="loo",
+                        help="folds of datasets, or 'loo' (default) for one dataset per fold")
+    parser.add_argument("--seed", type=int, default=0, help="seeds the folds and random orders")
     parser.add_argument("--n-jobs", type=int, default=1)
     parser.add_argument("--output", type=Path, default=Path("benchmarks/results/lcdb-selection"))
     args = parser.parse_args(argv)
@@ -150,7 +156,8 @@ def main(argv: list[str] | None = None) -> int:
                                     args.min_learners)
     print(f"{training.n_datasets} datasets x {training.n_configs} learners", flush=True)
     args.output.mkdir(parents=True, exist_ok=True)
-    config = PoolBenchmarkConfig(methods=METHODS, n_folds=None, horizon=training.n_configs)
+    config = PoolBenchmarkConfig(methods=METHODS, horizon=training.n_configs, seed=args.seed,
+                                 n_folds=None if args.folds == "loo" else int(args.folds))
     results = run_pool_benchmark(training, config, n_jobs=args.n_jobs,
                                  checkpoints=args.output / "folds", progress=None)
     write_results(results, args.output / "raw_classification.csv")

@@ -179,3 +179,71 @@ def test_the_page_shows_the_ensemble_runs_under_their_heading(script, tmp_path):
     (run / "summary.md").write_text("| task | ensemble | mean diff |\n|---|---|---|\n| regression | ungated | 0.01 |\n")
     page = "\n".join(report._ensemble_part([run], [report._run_notes(run)]))
     assert page.startswith("## Post-hoc ensemble") and "| regression | ungated | 0.01 |" in page
+
+
+def test_lcdb_selection_scores_learners_at_the_largest_size_all_of_them_reached(script, tmp_path):
+    selection = script("lcdb_selection")
+    rows = []
+    for dataset in range(1, 9):
+        for learner, by_size in {"A": {100: 0.6, 400: 0.7 + 0.01 * dataset},
+                                 "B": {100: 0.65, 400: 0.72},
+                                 "C": {100: 0.5}}.items():  # C never reached 400 rows
+            rows += [{"openmlid": dataset, "learner": learner, "size_train": size,
+                      "outer_seed": seed, "score_test": score + 0.01 * seed}
+                     for size, score in by_size.items() for seed in (0, 1)]
+    rows += [{"openmlid": 1, "learner": "D", "size_train": 100, "outer_seed": 0, "score_test": np.nan}]
+    qualities = pd.DataFrame({"openmlid": range(1, 10), "Name": [f"d{i}" for i in range(1, 10)],
+                              "NumberOfInstances": [100 * i for i in range(1, 10)],
+                              "NumberOfFeatures": 5, "NumberOfClasses": 2,
+                              "PercentageOfNumericFeatures": 50.0,
+                              "MeanSkewnessOfNumericAtts": np.linspace(-1, 1, 9)})
+    training, sizes = selection.selection_set(pd.DataFrame(rows), qualities, min_learners=3)
+    assert training.datasets[0] == "openml-1" and training.n_datasets == 8  # 9 has no curves
+    assert training.config_ids == ["A", "B", "C", "D"]
+    # The largest size every learner that ran reached is 100 (C stops there); D never ran.
+    assert set(sizes["size"]) == {100} and set(sizes["learners"]) == {3}
+    assert training.scores[0, :3] == pytest.approx([0.605, 0.655, 0.505])
+    assert np.isnan(training.scores[0, 3])
+    features = training.meta_features
+    assert features.loc["openml-2", "log_n_rows"] == pytest.approx(np.log(200))
+    assert features.loc["openml-2", "NumberOfInstances"] == pytest.approx(np.log1p(200))
+    assert features.loc["openml-2", "numeric_share"] == pytest.approx(0.5)
+    assert "NumberOfFeatures" not in features  # constant: says nothing
+    with pytest.raises(SystemExit):
+        selection.main(["--lcdb", str(tmp_path / "missing.tar.gz")])
+
+
+def test_lcdb_selection_runs_end_to_end_from_the_sdist(script, tmp_path):
+    import tarfile
+
+    selection = script("lcdb_selection")
+    rng = np.random.default_rng(0)
+    rows = []
+    for dataset in range(1, 13):
+        # Two kinds of dataset: on small ones learner A wins, on large ones B.
+        large = dataset > 6
+        for learner in "ABCD":
+            score = 0.7 + (0.1 if (learner == "B") == large else 0.0) + rng.normal(0, 0.01)
+            rows.append({"openmlid": dataset, "learner": f"sklearn.x.{learner}", "size_train": 256,
+                         "score_valid": score, "score_test": score})
+    qualities = pd.DataFrame({"openmlid": range(1, 13), "Name": [f"d{i}" for i in range(1, 13)],
+                              "NumberOfInstances": [300 if i <= 6 else 30000 for i in range(1, 13)],
+                              "NumberOfFeatures": rng.integers(3, 30, 12), "NumberOfClasses": 2,
+                              "PercentageOfNumericFeatures": 100.0})
+    folder = tmp_path / "lcdb-0.1.0" / "lcdb"
+    folder.mkdir(parents=True)
+    pd.DataFrame(rows).to_csv(folder / "database-accuracy.csv", index=False)
+    qualities.to_csv(folder / "datasets.csv", index=False)
+    archive = tmp_path / "lcdb-0.1.0.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(tmp_path / "lcdb-0.1.0", arcname="lcdb-0.1.0")
+    output = tmp_path / "out"
+    assert selection.main(["--lcdb", str(archive), "--min-learners", "4", "--folds", "3",
+                           "--output", str(output)]) == 0
+    summary = (output / "summary.md").read_text()
+    assert "3 folds of datasets (every model retrained 3 times) over 12 OpenML datasets" in summary
+    raw = pd.read_csv(output / "raw_classification.csv")
+    assert set(raw["method"]) == set(selection.METHODS) and raw["k"].max() == 4
+    # Rows decide the winner here, so the nearest dataset by rows picks it: 1-NN is never wrong.
+    assert raw[(raw["method"] == "one_nn") & (raw["k"] == 1)]["regret"].max() == 0.0
+    assert "| matcher vs | k | baseline - matcher |" in summary
