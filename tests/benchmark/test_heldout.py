@@ -228,7 +228,7 @@ def test_lcdb_selection_runs_end_to_end_from_the_sdist(script, tmp_path):
                          "score_valid": score, "score_test": score})
     qualities = pd.DataFrame({"openmlid": range(1, 13), "Name": [f"d{i}" for i in range(1, 13)],
                               "NumberOfInstances": [300 if i <= 6 else 30000 for i in range(1, 13)],
-                              "NumberOfFeatures": rng.integers(3, 30, 12), "NumberOfClasses": 2,
+                              "NumberOfFeatures": 5, "NumberOfClasses": 2,
                               "PercentageOfNumericFeatures": 100.0})
     folder = tmp_path / "lcdb-0.1.0" / "lcdb"
     folder.mkdir(parents=True)
