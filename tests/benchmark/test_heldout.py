@@ -223,7 +223,7 @@ def test_lcdb_selection_runs_end_to_end_from_the_sdist(script, tmp_path):
         # Two kinds of dataset: on small ones learner A wins, on large ones B.
         large = dataset > 6
         for learner in "ABCD":
-            score = 0.7 + (0.1 if (learner == "B") == large else 0.0) + rng.normal(0, 0.01)
+            score = 0.7 + (0.1 if learner == ("B" if large else "A") else 0.0) + rng.normal(0, 0.01)
             rows.append({"openmlid": dataset, "learner": f"sklearn.x.{learner}", "size_train": 256,
                          "score_valid": score, "score_test": score})
     qualities = pd.DataFrame({"openmlid": range(1, 13), "Name": [f"d{i}" for i in range(1, 13)],
