@@ -27,6 +27,13 @@ from ._live import (
     summarize_trials_to_match,
     trials_to_match,
 )
+from ._nested import (
+    NESTED_METHOD,
+    NestedConfig,
+    NestedGrid,
+    choose_settings,
+    run_nested_pool_benchmark,
+)
 from ._pool import (
     BASELINES,
     K_VALUES,
@@ -65,6 +72,7 @@ from ._stats import ALPHA, N_BOOTSTRAP, PairedTest, holm, paired_test
 
 __all__ = [
     "ALPHA",
+    "NESTED_METHOD",
     "N_BOOTSTRAP",
     "PairedTest",
     "holm",
@@ -81,9 +89,12 @@ __all__ = [
     "SEARCH_METHODS",
     "LiveBenchmarkConfig",
     "LiveDataset",
+    "NestedConfig",
+    "NestedGrid",
     "PoolBenchmarkConfig",
     "best_so_far",
     "check_same_database",
+    "choose_settings",
     "cold_surrogate_search",
     "code_notes",
     "complete_units",
@@ -110,6 +121,7 @@ __all__ = [
     "read_curves",
     "read_results",
     "run_live_benchmark",
+    "run_nested_pool_benchmark",
     "run_pool_benchmark",
     "significance_sentences",
     "summarize",

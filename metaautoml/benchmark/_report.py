@@ -225,7 +225,7 @@ def significance_sentences(paired: pd.DataFrame, regret: pd.DataFrame,
             p = at_k.loc[best, "p_holm"]
             short.append(f"{k} ({best}, p = {'n/a' if np.isnan(p) else f'{p:.2g}'})")
         losses += [f"{b} at k = {k}" for b in at_k.index[at_k["significant"] == "worse"]]
-    sentences = [f"The {method} system's regret is significantly lower than every baseline's "
+    sentences = [f"`{method}`'s regret is significantly lower than every baseline's "
                  + (f"at k = {_k_list(everywhere)}" if everywhere else "at no k")
                  + " (paired Wilcoxon signed-rank over datasets, Holm-corrected over this table, "
                  "p < 0.05)."]
@@ -238,20 +238,21 @@ def significance_sentences(paired: pd.DataFrame, regret: pd.DataFrame,
 
 
 def headline_table(paired: pd.DataFrame, regret: pd.DataFrame, k_values: Sequence[int] = K_VALUES,
-                   method: str = "full") -> pd.DataFrame:
-    """Mean regret, ``method`` and each baseline x ``k``, marked by the paired tests: a
-    baseline's cell is bold where ``method`` is significantly better than it, and carries a
-    dagger where it is significantly better than ``method``."""
+                   method: str = "full", extra: Sequence[str] = ()) -> pd.DataFrame:
+    """Mean regret, ``method``, the ``extra`` rows (ablations, unmarked) and each baseline x
+    ``k``, marked by the paired tests: a baseline's cell is bold where ``method`` is
+    significantly better than it, and carries a dagger where it is significantly better than
+    ``method``."""
     paired = paired[paired["k"].isin(k_values)]
     ks = [k for k in k_values if k in set(paired["k"])]
-    rows = [method] + list(dict.fromkeys(paired["baseline"]))
+    rows = [method, *(e for e in extra if e in regret.index)] + list(dict.fromkeys(paired["baseline"]))
     verdict = paired.set_index(["baseline", "k"])["significant"]
     table = pd.DataFrame(index=pd.Index(rows, name="method"), columns=[f"k={k}" for k in ks],
                          dtype=object)
     for name in rows:
         for k in ks:
             text = f"{regret.loc[name, k]:.4f}"
-            mark = "" if name == method else verdict.get((name, k), "")
+            mark = verdict.get((name, k), "") if name in set(paired["baseline"]) else ""
             table.loc[name, f"k={k}"] = (f"**{text}**" if mark == "better"
                                          else f"{text} †" if mark == "worse" else text)
     return table
