@@ -14,11 +14,11 @@ from metaautoml.benchmark import (
     NestedConfig,
     NestedGrid,
     PoolBenchmarkConfig,
+    _nested,
     choose_settings,
     group_folds,
     run_nested_pool_benchmark,
 )
-from metaautoml.benchmark import _nested
 from metaautoml.surrogate import TrainingConfig
 
 
