@@ -22,8 +22,9 @@ def add_search_arguments(parser: argparse.ArgumentParser, *, each_fold: bool = F
     """Add the ``search`` option group; ``each_fold`` words the help for one search per fold."""
     search = parser.add_argument_group("search")
     per = "each fold's search" if each_fold else "the search"
-    search.add_argument("--n-trials", type=_common.positive_int, default=50, metavar="N",
-                        help=f"configurations {per} evaluates (default: %(default)s)")
+    search.add_argument("--n-trials", type=_common.positive_int, default=None, metavar="N",
+                        help=f"configurations {per} evaluates (default: until --time-budget is "
+                             "spent, or 50 without one)")
     search.add_argument("--time-budget", type=_common.positive_seconds, default=None, metavar="S",
                         help=f"seconds for {per} (default: no limit)")
     search.add_argument("--metric", default=None, metavar="M",

@@ -22,9 +22,10 @@ NAME = "worker"
 #: User attribute of a study holding the data file ``fit`` searches on.
 DATA_ATTR = "metaautoml:data"
 #: Estimator parameters that belong to each process rather than to the objective: a worker sets
-#: its own (parallelism, storage) or takes them from the search record (seed, budget).
+#: its own (parallelism, storage) or takes them from the search record (seed, budget); the fit's
+#: callbacks observe the trials of its own process.
 _PER_PROCESS = frozenset({"n_trials", "time_budget", "n_jobs", "random_state", "storage",
-                          "study_name", "verbose"})
+                          "study_name", "verbose", "callbacks"})
 #: Seconds between two looks at a study that has not started yet.
 _POLL_SECONDS = 0.25
 _HASH_CHUNK = 1 << 20

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import time
 import warnings
 from abc import ABCMeta, abstractmethod
 from collections import Counter
@@ -114,13 +115,17 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
                        Constraint("a WarmStartProposer", lambda v: _is_proposer(v))],
         "n_warm_start": [integer(1)],
         "ensemble_size": [integer(0)],
+        "callbacks": [Constraint("a list of callables callback(study, trial)",
+                                 lambda v: isinstance(v, (list, tuple)) and all(map(callable, v))),
+                      NONE],
     }
 
-    def __init__(self, n_trials: int | None = 50, time_budget: float | None = None, metric=None,
+    def __init__(self, n_trials: int | None = None, time_budget: float | None = None, metric=None,
                  cv=5, per_trial_time_limit: float | None = None, n_jobs: int = 1,
                  random_state=None, storage=None, study_name: str | None = None, verbose: int = 0,
                  memory_limit_mb: int | None = None, warm_start: bool = True,
-                 n_warm_start: int = 8, ensemble_size: int = DEFAULT_ENSEMBLE_SIZE):
+                 n_warm_start: int = 8, ensemble_size: int = DEFAULT_ENSEMBLE_SIZE,
+                 callbacks: list | None = None):
         self.n_trials = n_trials
         self.time_budget = time_budget
         self.metric = metric
@@ -135,6 +140,14 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         self.warm_start = warm_start
         self.n_warm_start = n_warm_start
         self.ensemble_size = ensemble_size
+        self.callbacks = callbacks
+
+    def _trial_budget(self) -> int | None:
+        """``n_trials`` as the search uses it: ``None`` means until ``time_budget`` is spent,
+        or :data:`DEFAULT_N_TRIALS` trials when there is no time budget either."""
+        if self.n_trials is None and self.time_budget is None:
+            return DEFAULT_N_TRIALS
+        return self.n_trials
 
     def _validate_params(self) -> None:
         # scikit-learn's name for the check; its own machinery would not read these constraints.
@@ -171,7 +184,8 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         # Before the data and the warm start, which would otherwise fail on them first.
         self._validate_params()
         n_jobs = self._n_jobs()
-        check_budget(self.n_trials, self.time_budget, self.per_trial_time_limit)
+        n_trials = self._trial_budget()
+        check_budget(n_trials, self.time_budget, self.per_trial_time_limit)
         seed = self._seed()
         objective = self.search_objective(X, y, seed=seed, n_jobs=n_jobs,
                                           timed=self.time_budget is not None)
@@ -183,22 +197,30 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         self.meta_features_ = plan.meta_features
         with optuna_verbosity(self.verbose):
             study = create_study(self.storage, self.study_name, sampler=plan.sampler)
+            with warnings.catch_warnings():
+                # Optuna marks metric names experimental; a dashboard reading the study shows them.
+                warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+                study.set_metric_names([metric.name])
             # A stored study records how to rebuild this search, so that `metaautoml worker`
             # processes can join it and share its budget.
             shared = None if self.storage is None else share_study(
-                study, self.storage, n_trials=self.n_trials, time_budget=self.time_budget,
+                study, self.storage, n_trials=n_trials, time_budget=self.time_budget,
                 settings={"task": self._task, "seed": seed, **self.get_params()})
             # Out-of-fold predictions are kept only for an ensemble: they cost memory and a
             # little time to send back from the worker process.
             store = PredictionStore() if self.ensemble_size > 0 else None
             make_runner = (objective.make_runner if store is None
                            else partial(objective.make_runner, keep_predictions=True))
-            trials = run_search(study, space, make_runner, n_trials=self.n_trials,
+            started = time.perf_counter()
+            trials = run_search(study, space, make_runner, n_trials=n_trials,
                                 time_budget=self.time_budget,
                                 per_trial_time_limit=self.per_trial_time_limit,
                                 enqueue=plan.enqueue, n_jobs=n_jobs,
                                 progress=self.verbose >= 1, shared=shared,
-                                prediction_store=store)
+                                prediction_store=store, callbacks=tuple(self.callbacks or ()))
+            self.search_time_ = time.perf_counter() - started
+        self.performance_over_time_ = performance_over_time(trials)
+        started = time.perf_counter()
         ranked = _ranked_trials(study, trials)
         self.study_ = study
         self.metric_ = metric.name
@@ -210,6 +232,7 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         self.ensemble_gain_ = float("nan")
         if store is not None and len(store) > 1:
             self._refit_ensemble(store, objective, best)
+        self.refit_time_ = time.perf_counter() - started
         return self
 
     def _refit_best(self, ranked: list[optuna.trial.FrozenTrial],
@@ -400,9 +423,9 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         """
         self._validate_params()
         strategy = resolve_strategy(self.warm_start)
-        n_warm = self.n_warm_start
-        if self.n_trials is not None:
-            n_warm = min(n_warm, self.n_trials)
+        n_warm, n_trials = self.n_warm_start, self._trial_budget()
+        if n_trials is not None:
+            n_warm = min(n_warm, n_trials)
         return strategy.plan(objective.space, objective.frame, objective.y_search,
                              objective.metric.name, seed, int(n_warm))
 
@@ -556,3 +579,25 @@ def _ranked_trials(study: optuna.Study, trials) -> list[optuna.trial.FrozenTrial
     raise RuntimeError(f"all {len(trials)} trials failed, so there is no model to refit. "
                        f"Most common errors: {common}")
 
+
+
+#: Trials a search runs when neither ``n_trials`` nor ``time_budget`` bounds it.
+DEFAULT_N_TRIALS = 50
+
+
+def performance_over_time(trials: list[optuna.trial.FrozenTrial]) -> pd.DataFrame:
+    """Wall clock against the best score so far, one row per completed trial in the order the
+    trials finished: ``seconds`` since the first trial started, ``number``, ``score`` and
+    ``best_score``."""
+    columns = ["seconds", "number", "score", "best_score"]
+    done = sorted((t for t in trials if t.state == optuna.trial.TrialState.COMPLETE
+                   and t.datetime_complete is not None),
+                  key=lambda t: (t.datetime_complete, t.number))
+    if not done:
+        return pd.DataFrame(columns=columns)
+    first = min(t.datetime_start for t in trials if t.datetime_start is not None)
+    frame = pd.DataFrame({"seconds": [(t.datetime_complete - first).total_seconds() for t in done],
+                          "number": [t.number for t in done],
+                          "score": [float(t.value) for t in done]})
+    frame["best_score"] = frame["score"].cummax()
+    return frame[columns]

@@ -25,12 +25,13 @@ class MetaAutoMLClassifier(ClassifierMixin, MetaAutoMLBase):
 
     Parameters
     ----------
-    n_trials : int or None, default=50
-        Configurations to evaluate in one ``fit``. ``None`` searches until ``time_budget`` is
-        spent.
+    n_trials : int or None, default=None
+        Configurations to evaluate in one ``fit``. ``None``: until ``time_budget`` is spent,
+        or 50 when there is no ``time_budget`` either (as FLAML's ``max_iter``).
     time_budget : float or None, default=None
-        Seconds for the search (the final refit comes on top). A trial still running when it
-        ends is stopped.
+        Seconds for the search. A trial still running when it ends is stopped. The refit of
+        the best trial (and of an ensemble's members) comes on top: ``search_time_`` and
+        ``refit_time_`` report both.
     metric : str, callable or None, default=None
         What the search maximizes: a name such as ``"accuracy"``, ``"balanced_accuracy"``,
         ``"roc_auc"``, ``"log_loss"`` or ``"f1_macro"``, any scikit-learn scoring name, or a
@@ -57,7 +58,10 @@ class MetaAutoMLClassifier(ClassifierMixin, MetaAutoMLBase):
         With a persistent ``storage``, continues the study of that name: its earlier trials
         count when choosing the best configuration, so use it with the same data and metric.
     verbose : int, default=0
-        0 is silent, 1 shows a progress bar (on a terminal), 2 adds Optuna's per-trial log.
+        0 is silent, 1 shows a progress bar (on a terminal), 2 also logs one line per trial
+        (number, source, family, score, seconds) to the ``metaautoml`` logger at INFO -- on
+        stderr unless you configured logging -- and Optuna's own INFO log. The lines are
+        logged whatever ``verbose`` when your logging lets INFO of ``metaautoml`` through.
     memory_limit_mb : int or None, default=None
         Address-space limit of the process evaluating trials; a trial exceeding it fails.
     warm_start : bool, WarmStartStrategy or WarmStartProposer, default=True
@@ -88,7 +92,10 @@ class MetaAutoMLClassifier(ClassifierMixin, MetaAutoMLBase):
         :data:`metaautoml.ensemble.DEFAULT_MAX_PREDICTION_MB` megabytes (4 bytes per row and class
         per trial); trials run by other processes on a shared ``storage`` are not candidates.
         The members' refits come after ``time_budget``, like the best trial's.
-
+    callbacks : list of callable or None, default=None
+        Called as ``callback(study, trial)`` after each trial of this ``fit`` finishes, with
+        the Optuna study and the finished ``FrozenTrial`` (Optuna's callback signature);
+        raising stops the search.
     Attributes
     ----------
     best_estimator_ : sklearn.pipeline.Pipeline or WeightedEnsemble
@@ -117,6 +124,13 @@ class MetaAutoMLClassifier(ClassifierMixin, MetaAutoMLBase):
         The selection's cross-validated gain over its best single trial (see
         :func:`metaautoml.ensemble.cross_validated_gain`); the ensemble is used when it is
         positive. NaN when the selection kept a single trial or did not run.
+    performance_over_time_ : DataFrame
+        One row per completed trial of this ``fit``, in the order they finished: ``seconds``
+        since the first trial started, ``number``, ``score`` and ``best_score`` so far.
+    search_time_ : float
+        Seconds the search took (bounded by ``time_budget`` plus the last trial's overrun).
+    refit_time_ : float
+        Seconds the refit on all the data took after the search (the ensemble's members too).
     best_config_ : dict
         The best configuration, e.g. ``{"family": "svm", "svm__C": 3.2, ...}``.
     best_score_ : float

@@ -8,6 +8,7 @@ trial that runs past it, so the budget holds even when a model hangs.
 
 from __future__ import annotations
 
+import logging
 import sys
 import threading
 import time
@@ -22,6 +23,9 @@ from optuna.trial import FrozenTrial, TrialState
 from ..evaluation import COMPLETE, FAILED, TIMEOUT, TrialResult
 from ..space import FAMILY, Config, SearchSpace
 from ._shared import SharedBudget
+
+#: One INFO line per finished trial (the estimators' ``verbose=2`` shows them on stderr).
+LOGGER = logging.getLogger("metaautoml.search")
 
 #: ``source`` of the trials Optuna's sampler proposed (enqueued trials carry their own tag).
 OPTUNA_SOURCE = "optuna"
@@ -280,6 +284,7 @@ class _Search:
             _tell(self.study, trial, config or trial.params, result, objective)
             raise
         frozen = _tell(self.study, trial, config, result, objective)
+        _log_trial(frozen, objective)
         with self._lock:
             if (self.prediction_store is not None and result.state == COMPLETE
                     and result.predictions is not None):
@@ -310,6 +315,16 @@ def _tell(study: optuna.Study, trial: optuna.Trial, config: Config, result: Tria
     if result.state == COMPLETE:
         return study.tell(trial, result.scores[objective])
     return study.tell(trial, state=TrialState.FAIL)
+
+
+def _log_trial(trial: FrozenTrial, objective: str) -> None:
+    if not LOGGER.isEnabledFor(logging.INFO):
+        return
+    attrs = trial.user_attrs
+    outcome = (f"{objective} {trial.value:.6g}" if trial.state == TrialState.COMPLETE
+               else f"{attrs.get('state', 'failed')}: {attrs.get('error') or 'no error recorded'}")
+    LOGGER.info("trial %d (%s) %s: %s in %.1f s", trial.number, attrs.get("source"),
+                attrs.get("family"), outcome, attrs.get("duration") or 0.0)
 
 
 def _stored_trial(study: optuna.Study, trial: optuna.Trial) -> FrozenTrial:

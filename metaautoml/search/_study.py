@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -89,10 +91,13 @@ def _resolve_storage(storage: str | BaseStorage | None) -> str | BaseStorage | N
 
 @contextmanager
 def optuna_verbosity(verbose: int) -> Iterator[None]:
-    """Within the block, Optuna logs its per-trial INFO lines only when ``verbose >= 2``.
+    """Within the block, Optuna logs its INFO lines, and the ``metaautoml`` logger its line per
+    trial, only when ``verbose >= 2``.
 
-    The previous verbosity is restored on exit, and a level the user chose that is quieter
-    (or chattier) than ours is kept: this only ever moves Optuna towards the requested side.
+    Without a handler of the user's for the ``metaautoml`` logger (or the root logger), its lines
+    go to stderr for the block. Previous levels are restored on exit, and a level the user chose
+    that is quieter (or chattier) than ours is kept: this only ever moves Optuna towards the
+    requested side.
     """
     previous = optuna.logging.get_verbosity()
     if verbose >= 2:
@@ -100,7 +105,19 @@ def optuna_verbosity(verbose: int) -> Iterator[None]:
     else:
         level = max(previous, optuna.logging.WARNING)
     optuna.logging.set_verbosity(level)
+    ours = logging.getLogger("metaautoml")
+    previous_level, handler = ours.level, None
+    if verbose >= 2:
+        if ours.getEffectiveLevel() > logging.INFO:
+            ours.setLevel(logging.INFO)
+        if not ours.hasHandlers():
+            handler = logging.StreamHandler(sys.stderr)
+            handler.setFormatter(logging.Formatter("[metaautoml %(asctime)s] %(message)s"))
+            ours.addHandler(handler)
     try:
         yield
     finally:
         optuna.logging.set_verbosity(previous)
+        ours.setLevel(previous_level)
+        if handler is not None:
+            ours.removeHandler(handler)

@@ -31,11 +31,11 @@ def fitted_classifier(mixed_frame):
 
 def test_init_only_stores_parameters():
     params = MetaAutoMLClassifier().get_params()
-    assert params == {"n_trials": 50, "time_budget": None, "metric": None, "cv": 5,
+    assert params == {"n_trials": None, "time_budget": None, "metric": None, "cv": 5,
                       "per_trial_time_limit": None, "n_jobs": 1, "random_state": None,
                       "storage": None, "study_name": None, "verbose": 0, "memory_limit_mb": None,
                       "warm_start": True, "n_warm_start": 8,
-                      "ensemble_size": DEFAULT_ENSEMBLE_SIZE}
+                      "ensemble_size": DEFAULT_ENSEMBLE_SIZE, "callbacks": None}
     est = MetaAutoMLRegressor(n_trials="not checked until fit")
     assert clone(est).n_trials == "not checked until fit"
 

@@ -98,3 +98,20 @@ def test_optuna_logs_trials_only_when_verbose():
 def test_docstring_examples(module):
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_verbose_2_shows_the_trial_lines_on_stderr_when_logging_is_not_configured(
+        monkeypatch, capsys):
+    import logging
+
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", [])  # as in a script that configured nothing
+    trial_log = logging.getLogger("metaautoml.search")
+    with optuna_verbosity(2):
+        trial_log.info("trial 0 (default) linear: accuracy 0.9 in 0.1 s")
+    with optuna_verbosity(0):
+        trial_log.info("not shown")
+    trial_log.info("not shown either")
+    err = capsys.readouterr().err
+    assert "] trial 0 (default) linear: accuracy 0.9 in 0.1 s" in err and "not shown" not in err
+    assert not logging.getLogger("metaautoml").handlers

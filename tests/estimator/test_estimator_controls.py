@@ -1,0 +1,95 @@
+"""The controls FLAML and auto-sklearn users reach for: the trial budget, callbacks, a log line
+per trial, performance over time and the time the search and the refit took."""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from metaautoml import MetaAutoMLClassifier, MetaAutoMLRegressor
+from metaautoml.estimator._base import DEFAULT_N_TRIALS
+
+
+def _table(n=120, seed=0):
+    rng = np.random.default_rng(seed)
+    X = pd.DataFrame({"a": rng.normal(size=n), "b": rng.normal(size=n)})
+    return X, np.where(X["a"] + 0.3 * rng.normal(size=n) > 0, "yes", "no")
+
+
+@pytest.mark.parametrize(("n_trials", "time_budget", "expected"), [
+    (None, None, DEFAULT_N_TRIALS), (None, 30.0, None), (7, None, 7), (7, 30.0, 7)])
+def test_without_n_trials_a_time_budget_runs_until_spent(n_trials, time_budget, expected):
+    assert MetaAutoMLClassifier(n_trials=n_trials, time_budget=time_budget)._trial_budget() == expected
+
+
+def test_a_time_budget_alone_is_not_capped_at_a_trial_count(monkeypatch):
+    import metaautoml.estimator._base as base
+
+    seen = {}
+    real = base.run_search
+
+    def spy(*args, **kwargs):
+        seen["n_trials"] = kwargs["n_trials"]
+        return real(*args, **{**kwargs, "n_trials": 3})  # keep the test short
+
+    monkeypatch.setattr(base, "run_search", spy)
+    X, y = _table()
+    MetaAutoMLClassifier(time_budget=60, cv=2, random_state=0).fit(X, y)
+    assert seen["n_trials"] is None
+
+
+def test_callbacks_see_every_trial_and_the_study_records_its_metric():
+    calls = []
+    X, y = _table()
+    clf = MetaAutoMLClassifier(n_trials=3, cv=2, random_state=0, metric="balanced_accuracy",
+                               callbacks=[lambda study, trial: calls.append((study, trial.number))])
+    clf.fit(X, y)
+    assert [number for _, number in calls] == [0, 1, 2]
+    assert all(study is clf.study_ for study, _ in calls)
+    assert clf.study_.metric_names == ["balanced_accuracy"]
+
+
+def test_a_raising_callback_stops_the_search():
+    def stop(study, trial):
+        raise KeyboardInterrupt("enough")
+
+    X, y = _table()
+    with pytest.raises(KeyboardInterrupt, match="enough"):
+        MetaAutoMLClassifier(n_trials=5, cv=2, random_state=0, callbacks=[stop]).fit(X, y)
+
+
+@pytest.mark.parametrize("callbacks", [print, [1], "f"])
+def test_callbacks_must_be_a_list_of_callables(callbacks):
+    X, y = _table()
+    with pytest.raises(ValueError, match="callbacks"):
+        MetaAutoMLClassifier(n_trials=2, callbacks=callbacks).fit(X, y)
+
+
+def test_verbose_2_logs_one_line_per_trial(caplog):
+    X, y = _table()
+    # As for a user who configured nothing: INFO of metaautoml does not get through.
+    assert logging.getLogger("metaautoml").getEffectiveLevel() > logging.INFO
+    MetaAutoMLClassifier(n_trials=3, cv=2, random_state=0, verbose=2).fit(X, y)
+    lines = [r.getMessage() for r in caplog.records if r.name == "metaautoml.search"]
+    assert len(lines) == 3
+    assert lines[0].startswith("trial 0 (warm_start") and "accuracy" in lines[0] and " s" in lines[0]
+    caplog.clear()
+    MetaAutoMLClassifier(n_trials=2, cv=2, random_state=0).fit(X, y)
+    assert not [r for r in caplog.records if r.name == "metaautoml.search"]
+    assert logging.getLogger("metaautoml").level == logging.NOTSET  # restored
+
+
+def test_performance_over_time_and_timings():
+    X = pd.DataFrame({"a": np.linspace(0, 1, 100), "b": np.random.default_rng(0).normal(size=100)})
+    reg = MetaAutoMLRegressor(n_trials=4, cv=2, random_state=0).fit(X, 3 * X["a"])
+    over_time = reg.performance_over_time_
+    assert list(over_time.columns) == ["seconds", "number", "score", "best_score"]
+    assert len(over_time) == int((reg.leaderboard()["state"] == "complete").sum())
+    assert over_time["seconds"].is_monotonic_increasing and (over_time["seconds"] > 0).all()
+    assert np.allclose(over_time["best_score"], over_time["score"].cummax())
+    assert over_time["best_score"].iloc[-1] == pytest.approx(reg.best_score_)
+    assert reg.search_time_ > 0 and reg.refit_time_ > 0
+    assert reg.search_time_ >= over_time["seconds"].iloc[-1] - 1e-6
