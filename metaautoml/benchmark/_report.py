@@ -215,25 +215,32 @@ def significance_sentences(paired: pd.DataFrame, regret: pd.DataFrame,
     ``regret`` is mean regret with methods as index and ``k`` as columns."""
     paired = paired[paired["k"].isin(k_values)]
     ks = sorted(paired["k"].unique())
-    everywhere, short, losses = [], [], []
+    everywhere, level, behind, losses = [], [], [], []
     for k in ks:
         at_k = paired[paired["k"] == k].set_index("baseline")
         if (at_k["significant"] == "better").all():
             everywhere.append(k)
         best = regret.loc[at_k.index, k].idxmin()
-        if at_k.loc[best, "significant"] != "better":
-            p = at_k.loc[best, "p_holm"]
-            short.append(f"{k} ({best}, p = {'n/a' if np.isnan(p) else f'{p:.2g}'})")
-        losses += [f"{b} at k = {k}" for b in at_k.index[at_k["significant"] == "worse"]]
+        p = at_k.loc[best, "p_holm"]
+        cell = f"{k} ({best}, p = {'n/a' if np.isnan(p) else f'{p:.2g}'})"
+        if at_k.loc[best, "significant"] == "":
+            level.append(cell)
+        elif at_k.loc[best, "significant"] == "worse":
+            behind.append(cell)
+        losses += [f"{b} at k = {k}" for b in at_k.index[at_k["significant"] == "worse"]
+                   if b != best]
     sentences = [f"`{method}`'s regret is significantly lower than every baseline's "
                  + (f"at k = {_k_list(everywhere)}" if everywhere else "at no k")
                  + " (paired Wilcoxon signed-rank over datasets, Holm-corrected over this table, "
                  "p < 0.05)."]
-    if short:
+    if level:
         sentences.append("It is not significantly better than the best baseline at k = "
-                         + "; ".join(short) + ".")
+                         + "; ".join(level) + ".")
+    if behind:
+        sentences.append("The best baseline is significantly better than it at k = "
+                         + "; ".join(behind) + ".")
     if losses:
-        sentences.append("A baseline is significantly better than it: " + "; ".join(losses) + ".")
+        sentences.append("Other baselines significantly better than it: " + "; ".join(losses) + ".")
     return " ".join(sentences)
 
 
