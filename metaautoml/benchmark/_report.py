@@ -41,7 +41,11 @@ POOL_METHOD_NOTES = {
                       "random-forest search",
     "l1_knn_smac": "L1-kNN's 25 picks, then the same cold random-forest search (auto-sklearn 1.0: "
                    "nearest-dataset warm start followed by SMAC)",
-    "full": "the full system: warm-start proposals, then the adapted MAML surrogate",
+    "full": "the full system: warm-start proposals, then the adapted MAML surrogate; with the "
+            "shipped settings, so its first classification proposal is HistGradientBoosting's "
+            "scikit-learn default (`DEFAULT_LEAD_DEFAULTS`, chosen on held-out full-size tables)",
+    "full_nested": "the full system with every setting chosen inside each outer fold "
+                   "(`pool_nested.py`)",
     "full_zeroshot_first": "the full system with the surrogate's prediction shaping the first "
                            "proposal too (ablation of ``matched_first``)",
     "full_l1_matcher": "the full system weighting datasets by auto-sklearn's L1 distance instead "
