@@ -72,9 +72,10 @@ def main(argv: list[str] | None = None) -> int:
             checkpoints=args.output / f"folds-{task}")
         write_results(results, args.output / f"raw_{task}.csv")
         choices.append(chosen)
+        # After each task, so the page can show a finished task while the next one runs.
+        write_results(pd.concat(choices, ignore_index=True), args.output / "choices.csv")
         table = summarize(results)
         print(table.pivot(index="method", columns="k", values="regret").round(4).to_string())
-    write_results(pd.concat(choices, ignore_index=True), args.output / "choices.csv")
     return 0
 
 

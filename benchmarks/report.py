@@ -158,48 +158,52 @@ NESTED_NOTE = (
 
 def _answer_part(pool_dir: Path, nested_dir: Path | None, page_dir: Path,
                  figures_dir: Path) -> list[str]:
-    """The page's first screen: per task, the full system (nested when ``nested_dir`` has
-    results) against every baseline at each k, marked by the paired tests, and the sentences
-    those tests support."""
+    """The page's first screen: per task, the full system (nested where ``nested_dir`` has that
+    task's results) against every baseline at each k, marked by the paired tests, and the
+    sentences those tests support."""
     runs = sorted(pool_dir.glob("raw_*.csv")) if pool_dir.exists() else []
     if nested_dir is not None and nested_dir.exists():
         runs += sorted(nested_dir.glob("raw_*.csv"))
     if not runs:
         return []
     results = pd.concat([pd.read_csv(p) for p in runs], ignore_index=True)
-    method = NESTED_METHOD if NESTED_METHOD in set(results["method"]) else "full"
-    if method not in set(results["method"]):
+    by_task = {task: NESTED_METHOD if NESTED_METHOD in set(part["method"]) else "full"
+               for task, part in results.groupby("task")}
+    by_task = {task: method for task, method in by_task.items()
+               if method in set(results.loc[results["task"] == task, "method"])}
+    if not by_task:
         return []
-    extra = ("full",) if method == NESTED_METHOD and "full" in set(results["method"]) else ()
-    # Only datasets every method was run on: a nested run still in progress covers fewer.
-    covered = results.groupby(["task", "dataset"])["method"].nunique()
-    complete = covered[covered == covered.groupby(level="task").transform("max")].index
-    results = results.set_index(["task", "dataset"]).loc[complete].reset_index()
-    paired = paired_comparison(results, method=method)
-    summary = summarize(results)
-    where = f"`{_rel(pool_dir)}`" + (f" and `{_rel(nested_dir)}`" if method == NESTED_METHOD else "")
+    nested = NESTED_METHOD in by_task.values()
+    where = f"`{_rel(pool_dir)}`" + (f" and `{_rel(nested_dir)}`" if nested else "")
     sections = ["## The answer first", "",
                 "Does the meta-learned warm start find a good configuration sooner than what it "
                 f"must beat? Offline, over the meta-database (runs in {where}, every model "
                 "retrained without the held-out datasets' source groups), mean normalized regret "
                 "of the best of the first k configurations (lower is better). A baseline's cell is "
-                f"**bold** where `{method}`'s regret is significantly lower than that "
+                "**bold** where the full system's regret is significantly lower than that "
                 "baseline's, and carries † where it is significantly higher (paired Wilcoxon "
                 "signed-rank over datasets, Holm-corrected over the table's baselines and k, "
-                "p < 0.05); a plain cell is not significant either way.", "",
-                NESTED_NOTE if method == NESTED_METHOD else HEADLINE_CAVEAT, ""]
-    for task, part in results.groupby("task"):
+                "p < 0.05); a plain cell is not significant either way.", ""]
+    sections += [NESTED_NOTE, ""] if nested else []
+    if "full" in by_task.values():
+        sections += [HEADLINE_CAVEAT, ""]
+    for task, method in by_task.items():
+        part = results[results["task"] == task]
+        # Only datasets every method was run on.
+        covered = part.groupby("dataset")["method"].nunique()
+        part = part[part["dataset"].isin(covered.index[covered == covered.max()])]
         folds, groups = part["fold"].nunique(), part["group"].nunique()
         protocol = ("leave-one-group-out" if folds == groups
                     else f"{folds} folds of source groups")
-        regret = summary[summary["task"] == task].pivot(index="method", columns="k", values="regret")
-        of_task = paired[paired["task"] == task]
+        paired = paired_comparison(part, method=method)
+        regret = summarize(part).pivot(index="method", columns="k", values="regret")
+        extra = ("full",) if method == NESTED_METHOD else ()
         sections += [f"### {task} ({part['dataset'].nunique()} held-out datasets, {protocol})", "",
-                     markdown_table(headline_table(of_task, regret, method=method, extra=extra), "{}"),
-                     "", significance_sentences(of_task, regret, method=method), ""]
+                     markdown_table(headline_table(paired, regret, method=method, extra=extra), "{}"),
+                     "", significance_sentences(paired, regret, method=method), ""]
         figure = figures_dir / f"pool_{task}.png"
         sections += [f"![{task} pool benchmark]({os.path.relpath(figure, page_dir)})", ""]
-    if method == NESTED_METHOD and (nested_dir / "choices.csv").exists():
+    if nested and (nested_dir / "choices.csv").exists():
         choices = pd.read_csv(nested_dir / "choices.csv").set_index("task")
         sections += ["The settings each outer fold chose, and the inner cross-validated regret "
                      "behind the choice (the target over the full system's first "
