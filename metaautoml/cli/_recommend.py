@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
             print("\nmost similar meta-database datasets:")
             print(warm.neighbors.to_string(index=False, float_format=lambda v: f"{v:.3g}"))
         print("\nproposals, in the order a search tries them:")
-        table = warm.table.drop(columns=["config_id"]).assign(
+        table = warm.table.drop(columns=["config_id", "params"]).assign(
             hyperparameters=[_short(config) for _, config in warm.proposals])
         print(table.to_string(index=False, float_format=lambda v: f"{v:.3g}"))
     return 0

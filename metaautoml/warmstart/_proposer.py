@@ -163,11 +163,14 @@ class WarmStart:
     proposals : list of (str, dict)
         ``(source, configuration)`` in the order to try them.
     table : DataFrame
-        One row per proposal: ``rank, source, family, predicted, matched_best_on, config_id``.
-        ``matched_best_on`` names the meta-training datasets the configuration is best on, of
-        the matcher's three nearest and the L1 neighbours whose bests were proposed
-        (:attr:`ProposerConfig.neighbor_best`).
-        ``predicted`` is the surrogate's standardized zero-shot utility (NaN without one).
+        One row per proposal: ``rank, source, family, params, predicted_utility,
+        matched_best_on, config_id``. ``params`` are the family's hyperparameters (without the
+        ``"family__"`` prefix). ``predicted_utility`` is the surrogate's zero-shot prediction
+        for this dataset, standardized over the pool's configurations (0 is the pool's
+        average, 1 one standard deviation better; NaN without a surrogate): it ranks
+        configurations and is not a score in the metric's units. ``matched_best_on`` names the
+        meta-training datasets the configuration is best on, of the matcher's three nearest
+        and the L1 neighbours whose bests were proposed (:attr:`ProposerConfig.neighbor_best`).
     neighbors : DataFrame
         The nearest meta-database datasets: ``dataset, distance, weight``.
     trust : float
@@ -373,8 +376,12 @@ class WarmStartProposer:
                 source = PORTFOLIO_SOURCE
             config = self.training.configs[index]
             proposals.append((source, config))
+            prefix = f"{config[FAMILY]}__"
             rows.append({"rank": rank + 1, "source": source, "family": config[FAMILY],
-                         "predicted": float(predicted[index]) if predicted is not None else np.nan,
+                         "params": {k[len(prefix):]: v for k, v in config.items()
+                                    if k.startswith(prefix)},
+                         "predicted_utility": (float(predicted[index]) if predicted is not None
+                                               else np.nan),
                          "matched_best_on": ", ".join(best_on.get(index, [])),
                          "config_id": self.training.config_ids[index]})
         return WarmStart(proposals=proposals, table=pd.DataFrame(rows), neighbors=neighbors,

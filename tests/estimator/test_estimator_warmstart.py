@@ -35,8 +35,13 @@ def test_proposals_run_first_and_are_explained(warm_fit):
     assert not any(s.startswith("warm_start:") for s in sources[3:])
     assert [t.params for t in trials[:3]] == warm_fit.warm_start_configs_
     table = warm_fit.warm_start_.table
-    assert list(table.columns) == ["rank", "source", "family", "predicted", "matched_best_on", "config_id"]
-    assert table["predicted"].notna().all()  # the shipped surrogate scored them
+    assert list(table.columns) == ["rank", "source", "family", "params", "predicted_utility",
+                                   "matched_best_on", "config_id"]
+    assert table["predicted_utility"].notna().all()  # the shipped surrogate scored them
+    # Each row shows the proposal's hyperparameters, as the configuration has them.
+    for row, (_, config) in zip(table.itertuples(), warm_fit.warm_start_.proposals, strict=True):
+        assert {f"{row.family}__{k}": v for k, v in row.params.items()} == {
+            k: v for k, v in config.items() if k != "family"}
     assert len(warm_fit.warm_start_.neighbors) == 5
     assert 0.0 <= warm_fit.warm_start_.trust <= 1.0
     assert warm_fit.meta_features_["n_rows"] == 150

@@ -257,7 +257,7 @@ def test_without_matcher_and_surrogate_it_is_the_static_portfolio():
     static = WarmStartProposer(training, config=ProposerConfig(lead_defaults=0)).propose(meta, 4)
     expected = [training.configs[i] for i in greedy_portfolio(training.normalized(), 4)]
     assert [c for _, c in static.proposals] == expected
-    assert static.table["predicted"].isna().all() and static.neighbors.empty
+    assert static.table["predicted_utility"].isna().all() and static.neighbors.empty
     # Classification's defaults lead with the cold start's first configuration, then the same.
     led = WarmStartProposer(training).propose(meta, 4)
     first = get_space("classification").default_configs()[0]
