@@ -101,7 +101,9 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         "metric": [instance_of(str, description="a metric name"), CALLABLE, NONE],
         # A string has a ``split`` method too; cv="5" is not a splitter.
         "cv": [integer(2), Constraint("a scikit-learn splitter",
-                                      lambda v: hasattr(v, "split") and not isinstance(v, str))],
+                                      lambda v: hasattr(v, "split") and not isinstance(v, str)),
+               Constraint("a list of (train, test) index pairs",
+                          lambda v: isinstance(v, (list, tuple)) and len(v) > 0)],
         "per_trial_time_limit": [positive_number("seconds"), NONE],
         "n_jobs": [integer(1), literal(-1, "-1 (all CPUs)")],
         "random_state": [integer(0, "an int >= 0"),
@@ -161,7 +163,7 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         return tags
 
     # -- fitting ------------------------------------------------------------------------------------
-    def fit(self, X, y):
+    def fit(self, X, y, groups=None):
         """Search the space with cross-validation, then refit the best pipeline on all of ``X``.
 
         Parameters
@@ -169,6 +171,11 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         X : DataFrame or array-like of shape (n_samples, n_features)
             Numeric, categorical, object, string and bool columns; missing values allowed.
         y : array-like of shape (n_samples,)
+        groups : array-like of shape (n_samples,), default=None
+            A group label per row (a patient, a site, a week): with an integer ``cv``, each
+            group's rows stay in one fold (``StratifiedGroupKFold`` for classification,
+            ``GroupKFold`` for regression), so the search scores configurations on groups it
+            did not train on; a ``cv`` splitter receives them.
 
         Returns
         -------
@@ -188,7 +195,7 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         check_budget(n_trials, self.time_budget, self.per_trial_time_limit)
         seed = self._seed()
         objective = self.search_objective(X, y, seed=seed, n_jobs=n_jobs,
-                                          timed=self.time_budget is not None)
+                                          timed=self.time_budget is not None, groups=groups)
         space, metric = objective.space, objective.metric
         plan = self.plan_search(objective, seed)
         self.warm_start_ = plan.warm_start
@@ -348,7 +355,7 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
                                                 task, n_classes=len(getattr(self, "classes_", ())))
 
     def search_objective(self, X, y, *, seed: int, n_jobs: int | None = None,
-                         timed: bool = False) -> SearchObjective:
+                         timed: bool = False, groups=None) -> SearchObjective:
         """What a search with these parameters evaluates on ``(X, y)``, without searching.
 
         The checked data, the folds, the metrics, the space and a factory of trial runners.
@@ -366,6 +373,8 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         timed : bool, default=False
             The search has a wall-clock budget, whose deadline a trial can only be held to in a
             worker process.
+        groups : array-like of shape (n_samples,), default=None
+            As for ``fit``.
 
         Returns
         -------
@@ -381,7 +390,8 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         task = self._task
         columns = ColumnTypes.infer(frame)
         try:
-            splits = make_splits(y_search, task, self.cv, random_state=seed)
+            splits = make_splits(y_search, task, self.cv, random_state=seed,
+                                 groups=None if groups is None else _as_labels(groups))
         except ValueError as exc:
             hint = self._target_hint(y)
             raise ValueError(f"{exc}{f' ({hint})' if hint else ''}") from None
@@ -601,3 +611,9 @@ def performance_over_time(trials: list[optuna.trial.FrozenTrial]) -> pd.DataFram
                           "score": [float(t.value) for t in done]})
     frame["best_score"] = frame["score"].cummax()
     return frame[columns]
+
+
+def _as_labels(groups) -> np.ndarray:
+    """``groups`` as a 1-d array (a Series or a column vector too)."""
+    values = np.asarray(groups.to_numpy() if hasattr(groups, "to_numpy") else groups, dtype=object)
+    return values.ravel() if values.ndim == 2 and 1 in values.shape else values

@@ -30,8 +30,9 @@ class MetaAutoMLRegressor(RegressorMixin, MetaAutoMLBase):
         What the search maximizes: ``"r2"``, ``"neg_root_mean_squared_error"``,
         ``"neg_mean_absolute_error"``, any scikit-learn scoring name, or a scorer
         ``scorer(estimator, X, y)``. ``None`` is R².
-    cv : int or cross-validation splitter, default=5
-        Shuffled K folds.
+    cv : int, cross-validation splitter or list of (train, test) index pairs, default=5
+        Shuffled K folds (with ``groups`` given to ``fit``: shuffled group folds, at most one
+        per group).
     per_trial_time_limit : float or None, default=None
         Seconds one trial may take; a slower one is stopped and recorded as timed out.
     n_jobs : int, default=1

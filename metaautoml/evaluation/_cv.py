@@ -5,11 +5,12 @@ from __future__ import annotations
 import time
 import traceback
 import warnings
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import KFold, StratifiedKFold
+from sklearn.model_selection import GroupKFold, KFold, StratifiedGroupKFold, StratifiedKFold
 
 from ..space import ColumnTypes, Config, get_space
 from ..task import task_defaults
@@ -60,22 +61,43 @@ class TrialResult:
         return asdict(self)
 
 
-def make_splits(y: np.ndarray, task: str, cv, random_state: int | None = 0) -> list[tuple[np.ndarray, np.ndarray]]:
+def make_splits(y: np.ndarray, task: str, cv, random_state: int | None = 0,
+                groups=None) -> list[tuple[np.ndarray, np.ndarray]]:
     """Train/test index pairs: stratified for classification with folds clipped to the smallest
-    class, shuffled K-fold for regression, or the splits of a scikit-learn CV splitter.
+    class, shuffled K-fold for regression, or the splits of a scikit-learn CV splitter, or the
+    given ``(train, test)`` index pairs.
 
     Whether an integer ``cv`` stratifies is :attr:`metaautoml.task.TaskDefaults.stratified`.
+    With ``groups`` (one label per row), an integer ``cv`` keeps each group's rows in one fold
+    (``StratifiedGroupKFold`` for classification, ``GroupKFold`` for regression, both shuffled,
+    folds clipped to the number of groups), and a splitter receives them.
 
     Raises
     ------
     ValueError
-        When there are too few rows (or members of the smallest class) for two folds.
+        When there are too few rows (or members of the smallest class, or groups) for two
+        folds, ``groups`` does not have one label per row, or an index pair is malformed.
     """
     y = np.asarray(y)
     n = len(y)
+    if groups is not None:
+        groups = np.asarray(groups)
+        if groups.ndim != 1 or len(groups) != n:
+            raise ValueError(f"groups must have one label per row ({n}), got shape {groups.shape}")
+        if pd.isna(groups).any():
+            raise ValueError("groups has missing labels; every row needs a group")
     if isinstance(cv, (int, np.integer)) and not isinstance(cv, bool):
         if cv < 2:
             raise ValueError(f"cv must be at least 2, got {cv}")
+        if groups is not None:
+            n_groups = len(np.unique(groups))
+            if n_groups < 2:
+                raise ValueError("groups has a single group; cross-validation needs at least 2")
+            n_splits = int(min(cv, n_groups))
+            splitter = (StratifiedGroupKFold(n_splits, shuffle=True, random_state=random_state)
+                        if task_defaults(task).stratified
+                        else GroupKFold(n_splits, shuffle=True, random_state=random_state))
+            return [(tr, te) for tr, te in splitter.split(np.zeros((n, 1)), y, groups)]
         if task_defaults(task).stratified:
             _, counts = np.unique(y, return_counts=True)
             n_splits = int(min(cv, counts.min()))
@@ -92,8 +114,34 @@ def make_splits(y: np.ndarray, task: str, cv, random_state: int | None = 0) -> l
         return [(tr, te) for tr, te in splitter.split(np.zeros((n, 1)), y)]
     # A string has a ``split`` method too; cv="5" must not be mistaken for a splitter.
     if hasattr(cv, "split") and not isinstance(cv, str):
-        return [(np.asarray(tr), np.asarray(te)) for tr, te in cv.split(np.zeros((n, 1)), y)]
-    raise TypeError(f"cv must be an int >= 2 or a scikit-learn splitter, got {cv!r}")
+        return [(np.asarray(tr), np.asarray(te))
+                for tr, te in cv.split(np.zeros((n, 1)), y, groups)]
+    if isinstance(cv, Iterable) and not isinstance(cv, (str, bytes, dict)):
+        return _index_pairs(cv, n)
+    raise TypeError(f"cv must be an int >= 2, a scikit-learn splitter or (train, test) index "
+                    f"pairs, got {cv!r}")
+
+
+def _index_pairs(cv: Iterable, n: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``cv``'s ``(train, test)`` pairs as integer index arrays, checked against ``n`` rows."""
+    pairs = []
+    for number, pair in enumerate(cv):
+        try:
+            train, test = pair
+        except (TypeError, ValueError):
+            raise ValueError(f"cv's split {number} is not a (train, test) pair of row "
+                             "indices") from None
+        train, test = np.asarray(train), np.asarray(test)
+        for name, index in (("train", train), ("test", test)):
+            if index.ndim != 1 or len(index) == 0 or not np.issubdtype(index.dtype, np.integer):
+                raise ValueError(f"cv's split {number}: {name} must be a non-empty 1-d array "
+                                 "of integer row indices")
+            if index.min() < 0 or index.max() >= n:
+                raise ValueError(f"cv's split {number}: {name} indices must lie in [0, {n})")
+        pairs.append((train, test))
+    if not pairs:
+        raise ValueError("cv holds no (train, test) pairs")
+    return pairs
 
 
 def full_proba(model, X, n_classes: int) -> np.ndarray:
