@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -82,11 +84,11 @@ def test_a_splitter_object_is_used_as_is():
 
 @pytest.mark.parametrize("cv,error,message", [
     (1, ValueError, "cv must be at least 2, got 1"),
-    (True, TypeError, "cv must be an int >= 2 or a scikit-learn splitter, got True"),
-    ("5", TypeError, "cv must be an int >= 2 or a scikit-learn splitter, got '5'"),
+    (True, TypeError, "cv must be an int >= 2, a scikit-learn splitter or (train, test) index pairs, got True"),
+    ("5", TypeError, "cv must be an int >= 2, a scikit-learn splitter or (train, test) index pairs, got '5'"),
 ])
 def test_bad_cv(cv, error, message):
-    with pytest.raises(error, match=message):
+    with pytest.raises(error, match=re.escape(message)):
         make_splits(np.repeat([0, 1], 5), "classification", cv=cv)
 
 
