@@ -108,6 +108,78 @@ def positive_seconds(text: str) -> float:
     return value
 
 
+def family_list(text: str) -> list[str]:
+    """Comma-separated model family names (``--include svm,linear``); checked against the task
+    once it is known (:func:`check_families`)."""
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError(f"must name model families separated by commas, got {text!r}")
+    return names
+
+
+def check_families(args: argparse.Namespace, task: str) -> None:
+    """``--include`` and ``--exclude`` name families of ``task`` and leave at least one."""
+    from ..space import allowed_families
+
+    try:
+        allowed_families(task, args.include, args.exclude)
+    except ValueError as exc:
+        message = str(exc)
+        for argument in ("include", "exclude"):
+            if message.startswith(f"{argument}: "):
+                raise UsageError(f"argument --{argument}: {message[len(argument) + 2:]}") from None
+        raise UsageError(f"arguments --include/--exclude: {message}") from None
+
+
+def split_groups(X: pd.DataFrame, column: str | None, target: str, path: str
+                 ) -> tuple[pd.DataFrame, pd.Series | None]:
+    """Take the ``--group-column`` out of the features: the search's folds keep each group's
+    rows together, and the model never sees the column."""
+    if column is None:
+        return X, None
+    if column == target:
+        raise UsageError(f"argument --group-column: {column!r} is the target column")
+    if column not in X.columns:
+        raise CLIError(f"group column {column!r} not found in {path}; available columns: "
+                       f"{format_columns(X.columns)}")
+    groups = X[column]
+    if groups.isna().any():
+        raise CLIError(f"group column {column!r} of {path} has {int(groups.isna().sum())} missing "
+                       "value(s); every row needs a group")
+    X = X.drop(columns=[column])
+    if X.shape[1] == 0:
+        raise CLIError(f"{path} has no feature columns besides the target and the group column")
+    return X, groups
+
+
+@contextlib.contextmanager
+def trial_log(path: str | None) -> Iterator[None]:
+    """Within the block, the ``metaautoml`` logger's INFO lines (one per trial) are appended
+    to ``path`` too (``--log-file``)."""
+    if path is None:
+        yield
+        return
+    import logging
+
+    try:
+        handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError as exc:
+        raise CLIError(f"cannot write the log file {path}: {exc.strerror or exc}") from None
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(logging.INFO)
+    logger = logging.getLogger("metaautoml")
+    previous = logger.level
+    if logger.getEffectiveLevel() > logging.INFO:
+        logger.setLevel(logging.INFO)
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous)
+        handler.close()
+
+
 def _parse_int(text: str) -> int:
     try:
         return int(text)

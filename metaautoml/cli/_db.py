@@ -116,10 +116,16 @@ def run(args: argparse.Namespace) -> int:
 
 def run_info(args: argparse.Namespace) -> int:
     """Print the summary of a meta-database."""
+    from ..space import families_for
+
     with _open(args.db) as db:
         summary = db.summary()
-        build = {k.removeprefix("build."): v for k, v in db.all_meta().items() if k.startswith("build.")}
+        build = {k.removeprefix("build."): _number(v) for k, v in db.all_meta().items()
+                 if k.startswith("build.")}
     summary["build"] = build
+    for task in ("classification", "regression"):
+        # What --include and --exclude accept.
+        summary[task]["families"] = [family.name for family in families_for(task)]
     if args.format == "json":
         _common.print_json(summary)
         return 0
@@ -134,7 +140,19 @@ def run_info(args: argparse.Namespace) -> int:
         s = summary[task]
         print(f"{task:<15}{s['datasets']:>9}{s['configurations']:>9}{s['evaluations']:>11}"
               f"{s['complete']:>10}{s['failed']:>8}{s['timeout']:>9}{s['matrix_filled']:>9.1%}")
+    for task in ("classification", "regression"):
+        print(f"{task} families: {', '.join(summary[task]['families'])}")
     return 0
+
+
+def _number(text: str):
+    """A stored build setting as the number it is ("3" is 3, "20.0" is 20.0), else the text."""
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except (TypeError, ValueError):
+            continue
+    return text
 
 
 def run_build(args: argparse.Namespace) -> int:

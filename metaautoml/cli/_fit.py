@@ -25,7 +25,9 @@ written to a temporary file first and renamed, so an interrupted run leaves no p
 examples:
   metaautoml fit iris.csv --target species --n-trials 30 --output iris.joblib
   metaautoml fit houses.csv --target price --time-budget 600 --metric neg_mean_absolute_error \\
-      --output houses.joblib --format json"""
+      --output houses.joblib --format json
+  metaautoml fit visits.csv --target outcome --group-column patient \\
+      --include hist_gradient_boosting,random_forest --log-file visits.log --output visits.joblib"""
 
 
 def add_parser(subparsers, parents: list[argparse.ArgumentParser]) -> argparse.ArgumentParser:
@@ -39,6 +41,9 @@ def add_parser(subparsers, parents: list[argparse.ArgumentParser]) -> argparse.A
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("data", metavar="DATA", help=f"training data: {_common.DATA_HELP}")
     parser.add_argument("--target", required=True, metavar="COL", help="the column to predict")
+    parser.add_argument("--group-column", default=None, metavar="COL",
+                        help="a column of group labels (a patient, a site): the folds keep each "
+                             "group's rows together, and the model does not use the column")
     _common.add_task_argument(parser)
     search = add_search_arguments(parser)
     search.add_argument("--storage", default=None, metavar="URL",
@@ -59,7 +64,9 @@ def run(args: argparse.Namespace) -> int:
     _common.check_output_path(args.output)
     frame = _common.read_table(args.data)
     X, y = _common.split_target(frame, args.target, args.data)
+    X, groups = _common.split_groups(X, args.group_column, args.target, args.data)
     task = _common.resolve_task(args.task, y)
+    _common.check_families(args, task)
     if args.metric is not None:
         from ..evaluation import get_metric
 
@@ -76,12 +83,14 @@ def run(args: argparse.Namespace) -> int:
         from ._worker import record_data_file
 
         # `metaautoml worker` processes that join the study read the data from this file.
-        study_name = record_data_file(args.storage, args.study_name, args.data, args.target)
+        study_name = record_data_file(args.storage, args.study_name, args.data, args.target,
+                                      group_column=args.group_column)
 
     estimator = estimator_class(task)(**estimator_params(args), storage=args.storage,
                                       study_name=study_name)
     try:
-        estimator.fit(X, y)
+        with _common.trial_log(args.log_file):
+            estimator.fit(X, y, groups=groups)
     except ValueError as exc:
         if args.task is None and task == "classification" and _numeric(y):
             # An integer-valued numeric target (counts, prices in whole units) is read as class

@@ -95,8 +95,9 @@ def run(args: argparse.Namespace) -> int:
     results = []
     for task_id in task_ids:
         try:
-            result = run_task(task_id, template, folds=args.folds, cache_dir=args.cache_dir,
-                              predictions_dir=args.predictions)
+            with _common.trial_log(args.log_file):
+                result = run_task(task_id, template, folds=args.folds, cache_dir=args.cache_dir,
+                                  predictions_dir=args.predictions)
         except UnsupportedTaskError as exc:
             if suite is None:
                 raise

@@ -14,7 +14,7 @@ from . import _common
 #: Estimator parameters the shared options set (``storage`` and ``study_name`` are fit's own).
 PARAMETERS = ("n_trials", "time_budget", "metric", "cv", "per_trial_time_limit",
               "memory_limit_mb", "n_jobs", "warm_start", "n_warm_start", "ensemble_size",
-              "random_state")
+              "random_state", "include", "exclude")
 
 
 def add_search_arguments(parser: argparse.ArgumentParser, *, each_fold: bool = False
@@ -56,6 +56,16 @@ def add_search_arguments(parser: argparse.ArgumentParser, *, each_fold: bool = F
                              f"{per}, e.g. 50; 0 keeps the best trial alone (default: %(default)s)")
     search.add_argument("--random-state", type=_common.seed, default=None, metavar="N",
                         help=f"seed of {per}, for reproducible results (default: unseeded)")
+    search.add_argument("--include", type=_common.family_list, default=None, metavar="F,F",
+                        help="model families to search, separated by commas, e.g. "
+                             "hist_gradient_boosting,random_forest; the warm start proposes "
+                             "only these (default: all; 'metaautoml db info' lists them)")
+    search.add_argument("--exclude", type=_common.family_list, default=None, metavar="F,F",
+                        help="model families not to search, separated by commas "
+                             "(default: none)")
+    search.add_argument("--log-file", default=None, metavar="PATH",
+                        help="append one line per trial (number, source, family, score, "
+                             "seconds) to PATH (default: no log)")
     return search
 
 

@@ -48,7 +48,7 @@ from ..search import (
     run_search,
     share_study,
 )
-from ..space import ColumnTypes, SearchSpace, get_space
+from ..space import ColumnTypes, SearchSpace, allowed_families, get_space
 from ..strategy import (
     DEFAULT_SOURCE,
     MetaWarmStart,
@@ -67,6 +67,11 @@ from ._params import (
     positive_number,
     validate_params,
 )
+
+#: ``include`` and ``exclude``: family names, checked against the task's in ``fit``.
+FAMILY_NAMES = Constraint("a list of model family names",
+                          lambda v: isinstance(v, (list, tuple))
+                          and all(isinstance(name, str) for name in v))
 
 
 @dataclass(frozen=True)
@@ -120,6 +125,8 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         "callbacks": [Constraint("a list of callables callback(study, trial)",
                                  lambda v: isinstance(v, (list, tuple)) and all(map(callable, v))),
                       NONE],
+        "include": [FAMILY_NAMES, NONE],
+        "exclude": [FAMILY_NAMES, NONE],
     }
 
     def __init__(self, n_trials: int | None = None, time_budget: float | None = None, metric=None,
@@ -127,7 +134,8 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
                  random_state=None, storage=None, study_name: str | None = None, verbose: int = 0,
                  memory_limit_mb: int | None = None, warm_start: bool = True,
                  n_warm_start: int = 8, ensemble_size: int = DEFAULT_ENSEMBLE_SIZE,
-                 callbacks: list | None = None):
+                 callbacks: list | None = None, include: list[str] | None = None,
+                 exclude: list[str] | None = None):
         self.n_trials = n_trials
         self.time_budget = time_budget
         self.metric = metric
@@ -143,6 +151,8 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         self.n_warm_start = n_warm_start
         self.ensemble_size = ensemble_size
         self.callbacks = callbacks
+        self.include = include
+        self.exclude = exclude
 
     def _trial_budget(self) -> int | None:
         """``n_trials`` as the search uses it: ``None`` means until ``time_budget`` is spent,
@@ -409,7 +419,7 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
                               n_threads=default_n_threads(n_jobs, n_cells=frame.size),
                               memory_limit_mb=self.memory_limit_mb)
         return SearchObjective(frame=frame, y_search=y_search, columns=columns,
-                               space=get_space(task), metric=metric, make_runner=make_runner,
+                               space=self._space(), metric=metric, make_runner=make_runner,
                                n_jobs=n_jobs, splits=tuple(splits))
 
     def plan_search(self, objective: SearchObjective, seed: int) -> SearchPlan:
@@ -470,7 +480,13 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         # cold: recommending is asking for those proposals.
         if not isinstance(strategy, MetaWarmStart):
             strategy = MetaWarmStart()
-        return strategy.recommend(get_space(task), frame, y_codes, metric.name, self._seed(), n)
+        return strategy.recommend(self._space(), frame, y_codes, metric.name, self._seed(), n)
+
+    def _space(self) -> SearchSpace:
+        """The task's space, restricted to ``include`` less ``exclude``."""
+        if self.include is None and self.exclude is None:
+            return get_space(self._task)
+        return get_space(self._task, allowed_families(self._task, self.include, self.exclude))
 
     def _encode_target(self, y, n_rows: int) -> np.ndarray:
         """The target as the search sees it, without setting fitted attributes."""

@@ -91,6 +91,12 @@ class MetaAutoMLRegressor(RegressorMixin, MetaAutoMLBase):
         Called as ``callback(study, trial)`` after each trial of this ``fit`` finishes, with
         the Optuna study and the finished ``FrozenTrial`` (Optuna's callback signature);
         raising stops the search.
+    include : list of str or None, default=None
+        The model families to search, by name (``metaautoml.space.families_for(task)``;
+        auto-sklearn's ``include``, FLAML's ``estimator_list``); ``None`` searches all. The
+        warm start proposes, and its surrogate samples, only configurations of these families.
+    exclude : list of str or None, default=None
+        Model families not to search, applied after ``include``.
     Attributes
     ----------
     best_estimator_ : sklearn.pipeline.Pipeline or WeightedEnsemble

@@ -147,8 +147,9 @@ def share_study(study: optuna.Study, storage: str | BaseStorage | None, *, n_tri
         This search's budget, as given to :func:`run_search`.
     settings : mapping
         What a joining process needs to rebuild the objective (task, metric, folds, seed,
-        limits). Values that are not JSON scalars (``None``, bool, int, float, str) cannot be
-        recorded: their names are listed under ``"unrecorded"`` instead.
+        limits). Values that are neither JSON scalars (``None``, bool, int, float, str) nor
+        lists of strings cannot be recorded: their names are listed under ``"unrecorded"``
+        instead.
 
     Returns
     -------
@@ -159,6 +160,8 @@ def share_study(study: optuna.Study, storage: str | BaseStorage | None, *, n_tri
         if value is None or isinstance(value, (bool, int, str)) or (
                 isinstance(value, float) and math.isfinite(value)):
             recorded[name] = value
+        elif isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+            recorded[name] = list(value)  # family names (include, exclude)
         else:
             unrecorded.append(name)
     trials_before = count_claimed(study)

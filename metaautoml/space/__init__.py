@@ -15,7 +15,16 @@ from ._families import (
 from ._hyperparameters import Categorical, Float, Int
 from ._models import RelativeGammaSVC, RelativeGammaSVR
 from ._preprocessing import RECIPES, ColumnTypes, make_preprocessor
-from ._space import FAMILY, INACTIVE, TASKS, Config, SearchSpace, get_space, param_name
+from ._space import (
+    FAMILY,
+    INACTIVE,
+    TASKS,
+    Config,
+    SearchSpace,
+    allowed_families,
+    get_space,
+    param_name,
+)
 
 __all__ = [
     "FAMILY",
@@ -32,6 +41,7 @@ __all__ = [
     "RelativeGammaSVC",
     "RelativeGammaSVR",
     "SearchSpace",
+    "allowed_families",
     "families_for",
     "get_space",
     "make_preprocessor",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -41,11 +42,16 @@ class SearchSpace:
     is built, which keeps Optuna's distributions identical across studies and datasets.
 
     The families are those registered for ``task`` (:func:`~metaautoml.space.families_for`) when
-    the space is built, in registration order.
+    the space is built, in registration order, or the subset named by ``families``. A restricted
+    space suggests and validates its own families only, but keeps the encoding of every
+    registered family, so meta-learned models trained on the full space read its
+    configurations unchanged.
 
     Parameters
     ----------
     task : {"classification", "regression"}
+    families : iterable of str, optional
+        The model families to search (see :func:`allowed_families`); all registered by default.
 
     Examples
     --------
@@ -56,15 +62,28 @@ class SearchSpace:
     True
     """
 
-    def __init__(self, task: str):
+    def __init__(self, task: str, families: Iterable[str] | None = None):
         self.task = check_task(task)
-        self.families: tuple[Family, ...] = families_for(self.task)
-        if not self.families:
+        #: Every family registered for the task: the encoding's families.
+        self.registered_families: tuple[Family, ...] = families_for(self.task)
+        if not self.registered_families:
             raise ValueError(f"no model family is registered for {task}")
+        if families is None:
+            self.families: tuple[Family, ...] = self.registered_families
+        else:
+            names = set(allowed_families(self.task, include=families))
+            self.families = tuple(f for f in self.registered_families if f.name in names)
         self._by_name = {f.name: f for f in self.families}
         self._slots = self._encoding_slots()
 
+    @property
+    def restricted(self) -> bool:
+        """Whether the space searches fewer families than are registered for its task."""
+        return len(self.families) < len(self.registered_families)
+
     def __repr__(self) -> str:
+        if self.restricted:
+            return f"SearchSpace({self.task!r}, families={list(self.family_names)!r})"
         return f"SearchSpace({self.task!r})"
 
     @property
@@ -75,6 +94,9 @@ class SearchSpace:
         try:
             return self._by_name[name]
         except KeyError:
+            if any(f.name == name for f in self.registered_families):
+                raise ValueError(f"model family {name!r} is not searched here; this space has "
+                                 f"{list(self.family_names)}") from None
             raise ValueError(
                 f"unknown model family {name!r} for {self.task}; expected one of {list(self.family_names)}"
             ) from None
@@ -195,8 +217,9 @@ class SearchSpace:
 
     # -- fixed-length encoding ------------------------------------------------------------------
     def _encoding_slots(self) -> list[tuple[str, str, Any]]:
-        slots: list[tuple[str, str, Any]] = [("onehot", FAMILY, f.name) for f in self.families]
-        for family in self.families:
+        slots: list[tuple[str, str, Any]] = [("onehot", FAMILY, f.name)
+                                             for f in self.registered_families]
+        for family in self.registered_families:
             for hp in family.hyperparameters:
                 name = param_name(family.name, hp.name)
                 if isinstance(hp, Categorical):
@@ -233,12 +256,13 @@ class SearchSpace:
         return np.stack([self.encode(c) for c in configs]) if configs else np.empty((0, self.n_encoding))
 
     def decode(self, vector) -> Config:
-        """Inverse of :meth:`encode` (the family is the arg-max of its one-hot)."""
+        """Inverse of :meth:`encode` (the family is the arg-max of its one-hot, over this
+        space's families)."""
         vector = np.asarray(vector, dtype=np.float64)
         if vector.shape != (self.n_encoding,):
             raise ValueError(f"expected an encoding of length {self.n_encoding}, got shape {vector.shape}")
-        n_families = len(self.families)
-        family = self.families[int(np.argmax(vector[:n_families]))]
+        onehot = {f.name: vector[i] for i, f in enumerate(self.registered_families)}
+        family = max(self.families, key=lambda f: onehot[f.name])
         config: Config = {FAMILY: family.name}
         for hp in family.hyperparameters:
             name = param_name(family.name, hp.name)
@@ -273,13 +297,56 @@ class SearchSpace:
         ])
 
 
-def get_space(task: str) -> SearchSpace:
-    """The (cached) search space of a task type, rebuilt after the family registry changes
-    (:func:`~metaautoml.space.register_family`)."""
-    return _cached_space(check_task(task), registry_generation())
+def allowed_families(task: str, include: Iterable[str] | None = None,
+                     exclude: Iterable[str] | None = None) -> tuple[str, ...]:
+    """The registered families of ``task`` named by ``include`` (all when ``None``) and not by
+    ``exclude``, in registration order.
+
+    Raises
+    ------
+    ValueError
+        For a name that is not a registered family of the task, a bare string instead of a
+        list, or when nothing is left to search.
+
+    Examples
+    --------
+    >>> from metaautoml.space import allowed_families
+    >>> allowed_families("regression", include=["svm", "linear"])
+    ('linear', 'svm')
+    """
+    registered = tuple(f.name for f in families_for(check_task(task)))
+    chosen = {}
+    for argument, names in (("include", include), ("exclude", exclude)):
+        if names is None:
+            continue
+        if isinstance(names, str) or not isinstance(names, Iterable):
+            raise ValueError(f"{argument} must be a list of model family names, got {names!r}")
+        names = list(names)
+        unknown = [n for n in names if n not in registered]
+        if unknown:
+            raise ValueError(f"{argument}: unknown model famil{'y' if len(unknown) == 1 else 'ies'} "
+                             f"{', '.join(map(repr, unknown))} for {task}; expected some of "
+                             f"{list(registered)}")
+        chosen[argument] = set(names)
+    kept = tuple(n for n in registered if n in chosen.get("include", registered)
+                 and n not in chosen.get("exclude", ()))
+    if not kept:
+        raise ValueError(f"include={include!r} and exclude={exclude!r} leave no model family "
+                         f"of {task} to search")
+    return kept
 
 
-@lru_cache(maxsize=8)
-def _cached_space(task: str, generation: int) -> SearchSpace:
+def get_space(task: str, families: Iterable[str] | None = None) -> SearchSpace:
+    """The (cached) search space of a task type, restricted to ``families`` if given, rebuilt
+    after the family registry changes (:func:`~metaautoml.space.register_family`)."""
+    task = check_task(task)
+    key = None if families is None else allowed_families(task, include=families)
+    if key is not None and len(key) == len(families_for(task)):
+        key = None  # every family: the same space as no restriction
+    return _cached_space(task, key, registry_generation())
+
+
+@lru_cache(maxsize=32)
+def _cached_space(task: str, families: tuple[str, ...] | None, generation: int) -> SearchSpace:
     del generation  # the cache key: a new registry gets a new space
-    return SearchSpace(task)
+    return SearchSpace(task, families)

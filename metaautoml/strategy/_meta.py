@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..search import MetaSurrogateSampler, default_sampler
-from ..space import SearchSpace
+from ..space import FAMILY, SearchSpace
 from ._base import SearchPlan, WarmStartStrategy
 from ._cold import ColdStart
 
@@ -38,7 +38,8 @@ class MetaWarmStart(WarmStartStrategy):
     meta-database; the proposer's first ``n_proposals`` configurations (a greedy portfolio
     weighted towards the most similar datasets, with the surrogate's zero-shot prediction) are
     enqueued, and after them the surrogate, adapted to the trials so far, proposes by its upper
-    confidence bound (TPE as its fallback). Without a usable meta-database it warns and plans a
+    confidence bound (TPE as its fallback). A restricted space (the estimators' ``include`` and
+    ``exclude``) restricts both to its families. Without a usable meta-database it warns and plans a
     :class:`ColdStart`.
 
     Parameters
@@ -62,9 +63,9 @@ class MetaWarmStart(WarmStartStrategy):
                               stacklevel=3)
                 return ColdStart().plan(space, frame, y, metric, seed, n_proposals)
         features = meta_features_of(frame, y, space.task, seed)
-        warm = proposer.propose(features, int(n_proposals))
+        warm = proposer.propose(features, int(n_proposals), families=searched_families(space))
         sampler = MetaSurrogateSampler(proposer.surrogate, space, features,
-                                       pool=proposer.training.configs,
+                                       pool=pool_of(proposer, space),
                                        fallback=default_sampler(seed), seed=seed)
         return SearchPlan(list(warm.proposals), sampler, warm_start=warm, meta_features=features)
 
@@ -73,13 +74,25 @@ class MetaWarmStart(WarmStartStrategy):
         """The proposer's :class:`~metaautoml.warmstart.WarmStart` for ``n`` configurations,
         without a sampler (the estimators' ``recommend``)."""
         proposer = self._proposer(space.task, metric)
-        return proposer.propose(meta_features_of(frame, y, space.task, seed), int(n))
+        return proposer.propose(meta_features_of(frame, y, space.task, seed), int(n),
+                                families=searched_families(space))
 
     def _proposer(self, task: str, metric: str):
         proposer = self.proposer if self.proposer is not None else load_shipped_proposer(task, metric)
         if proposer.training.task != task:
             raise ValueError(f"the warm_start proposer is for {proposer.training.task}, not {task}")
         return proposer
+
+
+def searched_families(space: SearchSpace) -> tuple[str, ...] | None:
+    """The families a restricted space searches, ``None`` for all (what ``propose`` takes)."""
+    return space.family_names if space.restricted else None
+
+
+def pool_of(proposer, space: SearchSpace) -> list[dict]:
+    """The proposer's pool configurations of the families ``space`` searches."""
+    allowed = set(space.family_names)
+    return [config for config in proposer.training.configs if config[FAMILY] in allowed]
 
 
 def meta_features_of(frame: pd.DataFrame, y: np.ndarray, task: str, seed: int) -> pd.Series:

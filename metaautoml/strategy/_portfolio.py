@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..search import default_sampler
-from ..space import SearchSpace
+from ..space import FAMILY, SearchSpace
 from ._base import SearchPlan, WarmStartStrategy
 from ._cold import ColdStart
 from ._meta import load_shipped_proposer
@@ -43,7 +43,9 @@ class PortfolioWarmStart(WarmStartStrategy):
         # Imported here: the warm start's modules pull in torch, which fitting cold never needs.
         from ..warmstart import PORTFOLIO_SOURCE, greedy_portfolio
 
-        chosen = greedy_portfolio(proposer.performance, int(n_proposals))
         configs = proposer.training.configs
+        allowed = set(space.family_names)
+        chosen = greedy_portfolio(proposer.performance, int(n_proposals),
+                                  exclude=np.array([c[FAMILY] not in allowed for c in configs]))
         return SearchPlan([(PORTFOLIO_SOURCE, dict(configs[i])) for i in chosen],
                           default_sampler(seed))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -320,10 +321,14 @@ class WarmStartProposer:
         if n <= 0 or self._l1 is None:
             return {}
         blocked = set(taken) | (set(np.flatnonzero(exclude)) if exclude is not None else set())
+        best_config = self._best_config
+        if exclude is not None and exclude.any():
+            # Each neighbour's best among the configurations that may still be proposed.
+            best_config = np.where(exclude[None, :], -np.inf, self.performance).argmax(axis=1)
         picks: dict[int, list[str]] = {}
         # The L1 matcher was fitted on ``training``, so its columns are training's datasets.
         for i in np.argsort(self._l1.distances(meta_features)[0], kind="stable"):
-            best, name = int(self._best_config[i]), self.training.datasets[i]
+            best, name = int(best_config[i]), self.training.datasets[i]
             if best in picks:
                 picks[best].append(name)
             elif best not in blocked:
@@ -332,7 +337,8 @@ class WarmStartProposer:
                     break
         return picks
 
-    def propose(self, meta_features: pd.Series, n: int) -> WarmStart:
+    def propose(self, meta_features: pd.Series, n: int, *,
+                families: Sequence[str] | None = None) -> WarmStart:
         """Up to ``n`` pool configurations for a dataset with these meta-features.
 
         Parameters
@@ -341,6 +347,10 @@ class WarmStartProposer:
             From :func:`~metaautoml.extract_meta_features` on the new dataset.
         n : int
             How many to propose.
+        families : sequence of str, optional
+            Propose only configurations of these model families (a restricted search's
+            :attr:`~metaautoml.space.SearchSpace.family_names`): the portfolio, the leading
+            defaults and the neighbours' best configurations are all chosen among them.
 
         Returns
         -------
@@ -348,7 +358,15 @@ class WarmStartProposer:
         """
         if not isinstance(n, (int, np.integer)) or n < 1:
             raise ValueError(f"n must be a positive integer, got {n!r}")
-        chosen, weights, distances, predicted, trust, reasons, l1_best_on, lead = self.order(meta_features, int(n))
+        exclude = None
+        if families is not None:
+            allowed = set(families)
+            exclude = np.array([config[FAMILY] not in allowed for config in self.training.configs])
+            if exclude.all():
+                raise ValueError(f"the meta-database's pool has no configuration of the families "
+                                 f"{sorted(allowed)}")
+        chosen, weights, distances, predicted, trust, reasons, l1_best_on, lead = self.order(
+            meta_features, int(n), exclude=exclude)
         names = self.training.datasets
         if distances is not None:
             near = np.argsort(distances, kind="stable")[:self.config.n_explain]

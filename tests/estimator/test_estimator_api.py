@@ -35,7 +35,8 @@ def test_init_only_stores_parameters():
                       "per_trial_time_limit": None, "n_jobs": 1, "random_state": None,
                       "storage": None, "study_name": None, "verbose": 0, "memory_limit_mb": None,
                       "warm_start": True, "n_warm_start": 8,
-                      "ensemble_size": DEFAULT_ENSEMBLE_SIZE, "callbacks": None}
+                      "ensemble_size": DEFAULT_ENSEMBLE_SIZE, "callbacks": None,
+                      "include": None, "exclude": None}
     est = MetaAutoMLRegressor(n_trials="not checked until fit")
     assert clone(est).n_trials == "not checked until fit"
 

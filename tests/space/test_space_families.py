@@ -301,3 +301,50 @@ def test_max_features_exponent_picks_floor_of_a_power_of_the_feature_count(expon
     model = _fitted_model("classification", "extra_trees", X, y, config).named_steps["model"]
     expected = max(1, int(n_features**exponent + 1e-9))
     assert model.estimators_[0].max_features_ == expected
+
+
+def test_allowed_families_keeps_registration_order_and_names_bad_input():
+    from metaautoml.space import allowed_families
+
+    everything = tuple(f.name for f in families_for("classification"))
+    assert allowed_families("classification") == everything
+    assert allowed_families("classification", include=["svm", "linear"]) == ("linear", "svm")
+    assert allowed_families("classification", exclude=["svm"]) == tuple(
+        n for n in everything if n != "svm")
+    assert allowed_families("regression", include=["svm", "knn"], exclude=["knn"]) == ("svm",)
+    assert allowed_families("classification", exclude=[]) == everything
+    with pytest.raises(ValueError, match="include: unknown model family 'xgb' for classification"):
+        allowed_families("classification", include=["xgb"])
+    with pytest.raises(ValueError, match="exclude must be a list of model family names"):
+        allowed_families("classification", exclude="svm")
+    with pytest.raises(ValueError, match="leave no model family of regression to search"):
+        allowed_families("regression", include=["svm"], exclude=["svm"])
+
+
+def test_a_restricted_space_searches_its_families_but_encodes_like_the_full_one():
+    import optuna
+
+    from metaautoml.space import SearchSpace, get_space
+
+    full = get_space("classification")
+    space = get_space("classification", ["random_forest", "svm"])
+    assert space is get_space("classification", ("svm", "random_forest"))
+    assert get_space("classification", full.family_names) is full
+    assert space.restricted and not full.restricted
+    assert space.family_names == ("random_forest", "svm")
+    assert repr(space) == "SearchSpace('classification', families=['random_forest', 'svm'])"
+    config = space.default_config("svm")
+    assert space.n_encoding == full.n_encoding
+    np.testing.assert_array_equal(space.encode(config), full.encode(config))
+    # Decoding picks the best of the space's own families, whatever the one-hot says.
+    vector = full.encode(full.default_config("knn"))
+    assert space.decode(vector)["family"] in space.family_names
+    with pytest.raises(ValueError, match="'knn' is not searched here"):
+        space.validate(full.default_config("knn"))
+    assert [c["family"] for c in space.default_configs()] == ["random_forest", "svm"]
+    study = optuna.create_study(direction="maximize", sampler=optuna.samplers.RandomSampler(0))
+    for _ in range(12):
+        trial = study.ask()
+        assert space.suggest(trial)["family"] in {"random_forest", "svm"}
+        study.tell(trial, 0.0)
+    assert isinstance(SearchSpace("regression", ["linear"]), SearchSpace)

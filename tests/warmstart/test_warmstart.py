@@ -386,3 +386,23 @@ def test_the_shipped_artifacts_load_unchanged():
     for task in ("classification", "regression"):
         proposer = load_proposer(task, db=MetaDB.default(), directory=default_artifact_dir())
         assert type(proposer.matcher) is LearnedMatcher and proposer.surrogate is not None
+
+
+def test_a_family_restriction_proposes_only_those_families_and_their_best_for_each_neighbour(proposer):
+    meta = proposer.training.meta_features.loc["A3"]
+    unrestricted = proposer.propose(meta, 4)
+    assert set(unrestricted.table["family"]) & A_FAMILIES  # cluster A's best families lead
+    outside = ("random_forest", "extra_trees", "hist_gradient_boosting", "mlp")
+    for config in (proposer.config, _with(proposer, neighbor_best=2, lead_defaults=2).config):
+        restricted = WarmStartProposer(proposer.training, proposer.matcher, proposer.surrogate,
+                                       config).propose(meta, 6, families=outside)
+        assert set(restricted.table["family"]) <= set(outside)
+        assert len(restricted.proposals) == 6
+    # The neighbours' bests are their best among the allowed families.
+    with_neighbors = _with(proposer, neighbor_best=2)
+    allowed = np.array([c["family"] in outside for c in proposer.training.configs])
+    order = with_neighbors.order(meta, 4, exclude=~allowed)
+    best_allowed = np.where(allowed, proposer.performance, -np.inf).argmax(axis=1)
+    assert set(order.best_on) <= set(best_allowed.tolist())
+    with pytest.raises(ValueError, match="no configuration of the families"):
+        proposer.propose(meta, 2, families=("no_such_family",))
