@@ -131,25 +131,25 @@ def check_families(args: argparse.Namespace, task: str) -> None:
         raise UsageError(f"arguments --include/--exclude: {message}") from None
 
 
-def split_groups(X: pd.DataFrame, column: str | None, target: str, path: str
-                 ) -> tuple[pd.DataFrame, pd.Series | None]:
-    """Take the ``--group-column`` out of the features: the search's folds keep each group's
-    rows together, and the model never sees the column."""
+def take_column(X: pd.DataFrame, column: str | None, option: str, target: str, path: str
+                ) -> tuple[pd.DataFrame, pd.Series | None]:
+    """Take the column an option names (``--group-column``, ``--sample-weight-column``) out of
+    the features: the search uses it, and the model never sees it."""
     if column is None:
         return X, None
     if column == target:
-        raise UsageError(f"argument --group-column: {column!r} is the target column")
+        raise UsageError(f"argument {option}: {column!r} is the target column")
     if column not in X.columns:
-        raise CLIError(f"group column {column!r} not found in {path}; available columns: "
+        raise CLIError(f"{option} {column!r} not found in {path}; available columns: "
                        f"{format_columns(X.columns)}")
-    groups = X[column]
-    if groups.isna().any():
-        raise CLIError(f"group column {column!r} of {path} has {int(groups.isna().sum())} missing "
-                       "value(s); every row needs a group")
+    values = X[column]
+    if values.isna().any():
+        raise CLIError(f"{option} {column!r} of {path} has {int(values.isna().sum())} missing "
+                       "value(s); every row needs one")
     X = X.drop(columns=[column])
     if X.shape[1] == 0:
-        raise CLIError(f"{path} has no feature columns besides the target and the group column")
-    return X, groups
+        raise CLIError(f"{path} has no feature columns besides the target and {column!r}")
+    return X, values
 
 
 @contextlib.contextmanager

@@ -44,6 +44,10 @@ def add_parser(subparsers, parents: list[argparse.ArgumentParser]) -> argparse.A
     parser.add_argument("--group-column", default=None, metavar="COL",
                         help="a column of group labels (a patient, a site): the folds keep each "
                              "group's rows together, and the model does not use the column")
+    parser.add_argument("--sample-weight-column", default=None, metavar="COL",
+                        help="a column of non-negative row weights for every fit and score; "
+                             "the model does not use the column, and families that cannot "
+                             "weight rows (knn) are left out")
     _common.add_task_argument(parser)
     search = add_search_arguments(parser)
     search.add_argument("--storage", default=None, metavar="URL",
@@ -64,7 +68,12 @@ def run(args: argparse.Namespace) -> int:
     _common.check_output_path(args.output)
     frame = _common.read_table(args.data)
     X, y = _common.split_target(frame, args.target, args.data)
-    X, groups = _common.split_groups(X, args.group_column, args.target, args.data)
+    X, groups = _common.take_column(X, args.group_column, "--group-column", args.target,
+                                    args.data)
+    if args.sample_weight_column is not None and args.sample_weight_column == args.group_column:
+        raise UsageError("argument --sample-weight-column: it names the group column")
+    X, weights = _common.take_column(X, args.sample_weight_column, "--sample-weight-column",
+                                     args.target, args.data)
     task = _common.resolve_task(args.task, y)
     _common.check_families(args, task)
     if args.metric is not None:
@@ -84,13 +93,14 @@ def run(args: argparse.Namespace) -> int:
 
         # `metaautoml worker` processes that join the study read the data from this file.
         study_name = record_data_file(args.storage, args.study_name, args.data, args.target,
-                                      group_column=args.group_column)
+                                      group_column=args.group_column,
+                                      sample_weight_column=args.sample_weight_column)
 
     estimator = estimator_class(task)(**estimator_params(args), storage=args.storage,
                                       study_name=study_name)
     try:
         with _common.trial_log(args.log_file):
-            estimator.fit(X, y, groups=groups)
+            estimator.fit(X, y, sample_weight=weights, groups=groups)
     except ValueError as exc:
         if args.task is None and task == "classification" and _numeric(y):
             # An integer-valued numeric target (counts, prices in whole units) is read as class

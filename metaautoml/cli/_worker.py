@@ -93,7 +93,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def record_data_file(storage: str, study_name: str | None, path: str, target: str, *,
-                     group_column: str | None = None) -> str:
+                     group_column: str | None = None,
+                     sample_weight_column: str | None = None) -> str:
     """Create (or load) the study of ``fit`` and record its data file for joining workers.
 
     Recorded before the search starts, so a worker that finds the search started finds the data
@@ -104,7 +105,9 @@ def record_data_file(storage: str, study_name: str | None, path: str, target: st
     with optuna_verbosity(0):  # Optuna would log the creation of the study on stderr
         study = create_study(storage, study_name)
     study.set_user_attr(DATA_ATTR, {"path": os.path.abspath(path), "target": target,
-                                    "group_column": group_column, "sha256": _sha256(path)})
+                                    "group_column": group_column,
+                                    "sample_weight_column": sample_weight_column,
+                                    "sha256": _sha256(path)})
     return study.study_name
 
 
@@ -178,7 +181,10 @@ def _rebuild_search(study, record: dict, storage: str, n_jobs: int) -> dict:
     if _sha256(path) != data["sha256"]:
         raise CLIError(f"data file {path} changed since 'metaautoml fit' started study {name!r}")
     X, y = _common.split_target(_common.read_table(path), data["target"], path)
-    X, groups = _common.split_groups(X, data.get("group_column"), data["target"], path)
+    X, groups = _common.take_column(X, data.get("group_column"), "--group-column",
+                                    data["target"], path)
+    X, weights = _common.take_column(X, data.get("sample_weight_column"),
+                                     "--sample-weight-column", data["target"], path)
 
     task, seed = settings["task"], int(settings["seed"])
     known = estimator_class(task)().get_params()
@@ -186,7 +192,7 @@ def _rebuild_search(study, record: dict, storage: str, n_jobs: int) -> dict:
     estimator = estimator_class(task)(**params, n_jobs=n_jobs, random_state=seed)
     budget = joined_budget(record, storage)
     objective = estimator.search_objective(X, y, seed=seed, timed=budget.deadline is not None,
-                                           groups=groups)
+                                           groups=groups, sample_weight=weights)
     # The fit's sampler, but seeded apart: with one seed, every process would propose the same
     # configurations.
     study.sampler = estimator.plan_search(objective, _independent_seed()).sampler

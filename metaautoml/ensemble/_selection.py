@@ -48,32 +48,37 @@ class EnsembleSelection:
 
 
 def prediction_scorer(metric: Metric | ScorerMetric, task: str, y: np.ndarray,
-                      n_classes: int = 0) -> Callable[[np.ndarray], float]:
+                      n_classes: int = 0, sample_weight: np.ndarray | None = None
+                      ) -> Callable[[np.ndarray], float]:
     """A function scoring predictions of the rows of ``y`` by ``metric`` (greater is better).
 
     Predictions are what :attr:`~metaautoml.evaluation.TrialResult.predictions` holds: class
     probabilities for classification (labels are their argmax), values for regression. A
     scikit-learn scorer gets an estimator that returns these predictions of the rows whose
-    indices are in the first column of the ``X`` it is given.
+    indices are in the first column of the ``X`` it is given. ``sample_weight`` weights the
+    rows (not for a scorer that takes no weights).
     """
     task = check_task(task)
     y = np.asarray(y)
+    w = sample_weight
     labels = np.arange(n_classes) if task == "classification" else None
     if isinstance(metric, ScorerMetric):
         rows = np.arange(len(y))[:, None]
+        w = w if metric.takes_sample_weight else None
         return lambda prediction: float(metric.score(_StoredPredictions(prediction, task, n_classes),
-                                                     rows, y))
+                                                     rows, y, w))
     if task == "regression":
-        return lambda prediction: metric(y, prediction, labels)
+        return lambda prediction: metric(y, prediction, labels, w)
     if metric.needs_proba:
-        return lambda prediction: metric(y, clipped_probabilities(prediction), labels)
-    return lambda prediction: metric(y, np.argmax(prediction, axis=1), labels)
+        return lambda prediction: metric(y, clipped_probabilities(prediction), labels, w)
+    return lambda prediction: metric(y, np.argmax(prediction, axis=1), labels, w)
 
 
 def ensemble_selection(predictions: Mapping[int, np.ndarray], y: np.ndarray,
                        metric: Metric | ScorerMetric, task: str, ensemble_size: int, *,
                        scores: Mapping[int, float] | None = None,
-                       max_candidates: int = DEFAULT_MAX_CANDIDATES) -> EnsembleSelection:
+                       max_candidates: int = DEFAULT_MAX_CANDIDATES,
+                       sample_weight: np.ndarray | None = None) -> EnsembleSelection:
     """Weights of a greedy ensemble of trials, selected on their out-of-fold predictions.
 
     Each of ``ensemble_size`` rounds adds, with replacement, the trial whose predictions
@@ -99,6 +104,8 @@ def ensemble_selection(predictions: Mapping[int, np.ndarray], y: np.ndarray,
         Each trial's cross-validated score; with more than ``max_candidates`` trials, the best
         by it are the candidates (by their out-of-fold score when not given).
     max_candidates : int, default=DEFAULT_MAX_CANDIDATES
+    sample_weight : ndarray of shape (n_samples,), optional
+        Row weights of the metric.
 
     Returns
     -------
@@ -128,9 +135,9 @@ def ensemble_selection(predictions: Mapping[int, np.ndarray], y: np.ndarray,
     if ensemble_size < 1:
         raise ValueError(f"ensemble_size must be at least 1, got {ensemble_size!r}")
     numbers = sorted(predictions)
-    stacked, y = _rows_all_predicted(predictions, numbers, y)
+    stacked, y, sample_weight = _rows_all_predicted(predictions, numbers, y, sample_weight)
     n_classes = stacked.shape[2] if stacked.ndim == 3 else 0
-    score = prediction_scorer(metric, task, y, n_classes)
+    score = prediction_scorer(metric, task, y, n_classes, sample_weight)
 
     own = [score(p) for p in stacked]
     if not any(np.isfinite(own)):
@@ -161,7 +168,8 @@ def ensemble_selection(predictions: Mapping[int, np.ndarray], y: np.ndarray,
 def cross_validated_gain(predictions: Mapping[int, np.ndarray], y: np.ndarray,
                          metric: Metric | ScorerMetric, task: str, ensemble_size: int,
                          folds: Sequence[np.ndarray], *, scores: Mapping[int, float] | None = None,
-                         max_candidates: int = DEFAULT_MAX_CANDIDATES) -> float:
+                         max_candidates: int = DEFAULT_MAX_CANDIDATES,
+                         sample_weight: np.ndarray | None = None) -> float:
     """How much an ensemble selection beats its own best single trial on rows it did not see.
 
     For each fold (an array of row indices, e.g. the test rows of the search's folds), the
@@ -174,7 +182,7 @@ def cross_validated_gain(predictions: Mapping[int, np.ndarray], y: np.ndarray,
 
     Parameters
     ----------
-    predictions, y, metric, task, ensemble_size, scores, max_candidates
+    predictions, y, metric, task, ensemble_size, scores, max_candidates, sample_weight
         As for :func:`ensemble_selection`.
     folds : sequence of ndarray
         Row indices held out in turn.
@@ -197,6 +205,7 @@ def cross_validated_gain(predictions: Mapping[int, np.ndarray], y: np.ndarray,
     """
     task = check_task(task)
     y = np.asarray(y)
+    w = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
     gains = []
     for held in folds:
         held = np.asarray(held)
@@ -205,14 +214,16 @@ def cross_validated_gain(predictions: Mapping[int, np.ndarray], y: np.ndarray,
         try:
             selection = ensemble_selection({n: np.asarray(p)[seen] for n, p in predictions.items()},
                                            y[seen], metric, task, ensemble_size, scores=scores,
-                                           max_candidates=max_candidates)
+                                           max_candidates=max_candidates,
+                                           sample_weight=None if w is None else w[seen])
             if len(selection.weights) < 2:
                 gains.append(0.0)
                 continue
             unseen = {n: np.asarray(predictions[n])[held] for n in selection.weights}
             first = next(iter(selection.weights))
-            gains.append(ensemble_score(unseen, selection.weights, y[held], metric, task)
-                         - ensemble_score(unseen, {first: 1.0}, y[held], metric, task))
+            w_held = None if w is None else w[held]
+            gains.append(ensemble_score(unseen, selection.weights, y[held], metric, task, w_held)
+                         - ensemble_score(unseen, {first: 1.0}, y[held], metric, task, w_held))
         except ValueError:  # no row to select on or to score, or a metric undefined there
             continue
     gains = [g for g in gains if np.isfinite(g)]
@@ -220,27 +231,31 @@ def cross_validated_gain(predictions: Mapping[int, np.ndarray], y: np.ndarray,
 
 
 def ensemble_score(predictions: Mapping[int, np.ndarray], weights: Mapping[int, float],
-                   y: np.ndarray, metric: Metric | ScorerMetric, task: str) -> float:
+                   y: np.ndarray, metric: Metric | ScorerMetric, task: str,
+                   sample_weight: np.ndarray | None = None) -> float:
     """The out-of-fold score of the weighted average of ``predictions`` (trial number to
-    predictions, as for :func:`ensemble_selection`) on the rows all of them predicted."""
+    predictions, as for :func:`ensemble_selection`) on the rows all of them predicted, the
+    rows weighted by ``sample_weight`` if given."""
     task = check_task(task)
     numbers = list(weights)
-    stacked, y = _rows_all_predicted(predictions, numbers, y)
+    stacked, y, sample_weight = _rows_all_predicted(predictions, numbers, y, sample_weight)
     w = np.asarray([weights[n] for n in numbers], dtype=np.float64)
     average = np.tensordot(w / w.sum(), stacked, axes=1)
     n_classes = stacked.shape[2] if stacked.ndim == 3 else 0
-    return prediction_scorer(metric, task, y, n_classes)(average)
+    return prediction_scorer(metric, task, y, n_classes, sample_weight)(average)
 
 
 def _rows_all_predicted(predictions: Mapping[int, np.ndarray], numbers: Sequence[int],
-                        y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The predictions of trials ``numbers`` stacked (trial first) and ``y``, both restricted
-    to the rows every one of those trials predicted."""
+                        y: np.ndarray, sample_weight: np.ndarray | None = None
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """The predictions of trials ``numbers`` stacked (trial first), ``y`` and the row weights,
+    all restricted to the rows every one of those trials predicted."""
     stacked = np.stack([np.asarray(predictions[n], dtype=np.float64) for n in numbers])
     finite = np.isfinite(stacked.reshape(len(numbers), stacked.shape[1], -1)).all(axis=(0, 2))
     if not finite.any():
         raise ValueError("no row was predicted out of fold by every trial")
-    return stacked[:, finite], np.asarray(y)[finite]
+    weights = None if sample_weight is None else np.asarray(sample_weight, np.float64)[finite]
+    return stacked[:, finite], np.asarray(y)[finite], weights
 
 
 def _finite(value) -> float:

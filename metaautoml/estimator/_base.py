@@ -18,7 +18,12 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import DataConversionWarning
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_array,
+    check_is_fitted,
+    validate_data,
+)
 
 from .._validation import as_frame
 from ..ensemble import (
@@ -81,7 +86,8 @@ class SearchObjective:
     ``y_search`` is the target the trials score and the best pipeline is refitted on (class
     codes ``0..K-1`` for classification, decoded by ``classes_``); ``make_runner(**overrides)``
     returns a :class:`~metaautoml.evaluation.TrialRunner`; ``n_jobs`` is how many trials the
-    search runs at once; ``splits`` are the (train, test) row indices every trial is scored on.
+    search runs at once; ``splits`` are the (train, test) row indices every trial is scored on;
+    ``sample_weight`` the checked row weights, if any.
     """
 
     frame: pd.DataFrame
@@ -92,6 +98,7 @@ class SearchObjective:
     make_runner: Callable[..., TrialRunner]
     n_jobs: int = 1
     splits: tuple = ()
+    sample_weight: np.ndarray | None = None
 
 
 class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
@@ -173,7 +180,7 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         return tags
 
     # -- fitting ------------------------------------------------------------------------------------
-    def fit(self, X, y, groups=None):
+    def fit(self, X, y, sample_weight=None, groups=None):
         """Search the space with cross-validation, then refit the best pipeline on all of ``X``.
 
         Parameters
@@ -181,6 +188,13 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         X : DataFrame or array-like of shape (n_samples, n_features)
             Numeric, categorical, object, string and bool columns; missing values allowed.
         y : array-like of shape (n_samples,)
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative row weights. Each trial's model is fitted with its training rows'
+            weights and scored with its test rows' (the built-in metrics and scikit-learn's
+            scorers take them; a custom scorer without a ``sample_weight`` parameter scores
+            unweighted, with a warning), and so are the ensemble selection and the final refit.
+            Families whose models cannot weight rows (``knn``) are left out of the search, with
+            a warning.
         groups : array-like of shape (n_samples,), default=None
             A group label per row (a patient, a site, a week): with an integer ``cv``, each
             group's rows stay in one fold (``StratifiedGroupKFold`` for classification,
@@ -205,7 +219,8 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         check_budget(n_trials, self.time_budget, self.per_trial_time_limit)
         seed = self._seed()
         objective = self.search_objective(X, y, seed=seed, n_jobs=n_jobs,
-                                          timed=self.time_budget is not None, groups=groups)
+                                          timed=self.time_budget is not None, groups=groups,
+                                          sample_weight=sample_weight)
         space, metric = objective.space, objective.metric
         plan = self.plan_search(objective, seed)
         self.warm_start_ = plan.warm_start
@@ -322,7 +337,7 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
             try:
                 selection = ensemble_selection(predictions, objective.y_search,
                                                objective.metric, task, self.ensemble_size,
-                                               scores=scores)
+                                               scores=scores, sample_weight=objective.sample_weight)
             except ValueError:  # the metric is undefined on the pooled out-of-fold rows
                 return
             self.ensemble_selection_ = selection
@@ -330,7 +345,8 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
                 return
             self.ensemble_gain_ = cross_validated_gain(
                 predictions, objective.y_search, objective.metric, task,
-                self.ensemble_size, [test for _, test in objective.splits], scores=scores)
+                self.ensemble_size, [test for _, test in objective.splits], scores=scores,
+                sample_weight=objective.sample_weight)
         if not self.ensemble_gain_ > 0:
             return
         trials = {t.number: t for t in self.study_.get_trials(deepcopy=False)}
@@ -360,12 +376,13 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         self.ensemble_weights_ = {number: weight / total for number, weight in weights.items()}
         self.ensemble_score_ = float(ensemble_score(
             {n: predictions[n] for n in weights}, self.ensemble_weights_, objective.y_search,
-            objective.metric, task)) if dropped else float(selection.score)
+            objective.metric, task, objective.sample_weight)) if dropped else float(selection.score)
         self.best_estimator_ = WeightedEnsemble(members, list(self.ensemble_weights_.values()),
                                                 task, n_classes=len(getattr(self, "classes_", ())))
 
     def search_objective(self, X, y, *, seed: int, n_jobs: int | None = None,
-                         timed: bool = False, groups=None) -> SearchObjective:
+                         timed: bool = False, groups=None,
+                         sample_weight=None) -> SearchObjective:
         """What a search with these parameters evaluates on ``(X, y)``, without searching.
 
         The checked data, the folds, the metrics, the space and a factory of trial runners.
@@ -383,7 +400,7 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         timed : bool, default=False
             The search has a wall-clock budget, whose deadline a trial can only be held to in a
             worker process.
-        groups : array-like of shape (n_samples,), default=None
+        groups, sample_weight : array-like of shape (n_samples,), default=None
             As for ``fit``.
 
         Returns
@@ -397,6 +414,7 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
             warnings.warn("A column-vector y was passed when a 1d array was expected; it is used "
                           "as y.ravel()", DataConversionWarning, stacklevel=3)
         y_search = self._check_y(y, n_rows=frame.shape[0])
+        weights = None if sample_weight is None else _check_weights(sample_weight, frame)
         task = self._task
         columns = ColumnTypes.infer(frame)
         try:
@@ -406,6 +424,11 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
             hint = self._target_hint(y)
             raise ValueError(f"{exc}{f' ({hint})' if hint else ''}") from None
         metric = resolve_metric(self.metric, task)
+        if weights is not None and isinstance(metric, ScorerMetric) and not metric.takes_sample_weight:
+            warnings.warn(f"the metric {metric.name!r} takes no sample_weight: the search scores "
+                          "its trials unweighted (the models are still fitted with the weights)",
+                          UserWarning, stacklevel=3)
+        space = self._space(weighted=weights is not None)
         # The task's standard metrics are recorded too, so every trial is reusable as meta-data.
         metrics = [metric, *(m for m in default_metrics(task) if m.name != metric.name)]
         # Limits need the worker process; so do several jobs, which would otherwise contend for
@@ -417,10 +440,10 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         make_runner = partial(TrialRunner, frame, y_search, task=task, columns=columns,
                               splits=splits, metrics=metrics, random_state=seed, isolate=isolate,
                               n_threads=default_n_threads(n_jobs, n_cells=frame.size),
-                              memory_limit_mb=self.memory_limit_mb)
+                              memory_limit_mb=self.memory_limit_mb, sample_weight=weights)
         return SearchObjective(frame=frame, y_search=y_search, columns=columns,
-                               space=self._space(), metric=metric, make_runner=make_runner,
-                               n_jobs=n_jobs, splits=tuple(splits))
+                               space=space, metric=metric, make_runner=make_runner,
+                               n_jobs=n_jobs, splits=tuple(splits), sample_weight=weights)
 
     def plan_search(self, objective: SearchObjective, seed: int) -> SearchPlan:
         """The configurations to try first and the sampler after them, for ``objective``.
@@ -482,11 +505,22 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
             strategy = MetaWarmStart()
         return strategy.recommend(self._space(), frame, y_codes, metric.name, self._seed(), n)
 
-    def _space(self) -> SearchSpace:
-        """The task's space, restricted to ``include`` less ``exclude``."""
-        if self.include is None and self.exclude is None:
-            return get_space(self._task)
-        return get_space(self._task, allowed_families(self._task, self.include, self.exclude))
+    def _space(self, weighted: bool = False) -> SearchSpace:
+        """The task's space, restricted to ``include`` less ``exclude`` and, for a ``fit`` with
+        ``sample_weight``, to the families that can weight rows (warning about the others)."""
+        families = allowed_families(self._task, self.include, self.exclude)
+        if weighted:
+            space = get_space(self._task, families)
+            unweighted = [f.name for f in space.families if not f.takes_sample_weight()]
+            if len(unweighted) == len(families):
+                raise ValueError(f"sample_weight was given, but none of the model families "
+                                 f"searched ({', '.join(families)}) can weight rows")
+            if unweighted:
+                warnings.warn(f"sample_weight: {', '.join(unweighted)} cannot weight rows and "
+                              f"{'is' if len(unweighted) == 1 else 'are'} left out of the search",
+                              UserWarning, stacklevel=4)
+                families = tuple(name for name in families if name not in unweighted)
+        return get_space(self._task, families)
 
     def _encode_target(self, y, n_rows: int) -> np.ndarray:
         """The target as the search sees it, without setting fitted attributes."""
@@ -627,6 +661,16 @@ def performance_over_time(trials: list[optuna.trial.FrozenTrial]) -> pd.DataFram
                           "score": [float(t.value) for t in done]})
     frame["best_score"] = frame["score"].cummax()
     return frame[columns]
+
+
+def _check_weights(sample_weight, frame: pd.DataFrame) -> np.ndarray:
+    """``sample_weight`` as finite, non-negative floats, one per row of ``frame``, not all 0."""
+    try:
+        return _check_sample_weight(sample_weight, frame, ensure_non_negative=True)
+    except (TypeError, ValueError) as exc:
+        message = " ".join(str(exc).split())
+        raise ValueError(message if "sample_weight" in message.lower()
+                         else f"sample_weight: {message}") from None
 
 
 def _as_labels(groups) -> np.ndarray:

@@ -157,32 +157,42 @@ def full_proba(model, X, n_classes: int) -> np.ndarray:
 
 
 def fit_pipeline(config: Config, X: pd.DataFrame, y: np.ndarray, *, task: str,
-                 columns: ColumnTypes, random_state: int | None = 0):
+                 columns: ColumnTypes, random_state: int | None = 0,
+                 sample_weight: np.ndarray | None = None):
     """``config``'s preprocessing and model fitted on all of ``(X, y)``, the final refit.
 
     For classification ``y`` holds the same integer codes the trials scored, so a
     configuration that cross-validated refits the same way. Convergence and similar warnings
     are silenced: the configuration was chosen on its cross-validated score, convergence
-    included.
+    included. ``sample_weight`` goes to the model's ``fit``.
     """
     pipeline = get_space(task).build_pipeline(config, columns, n_samples=X.shape[0],
                                               random_state=random_state)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return pipeline.fit(X, y)
+        return pipeline.fit(X, y, **_model_weights(sample_weight))
+
+
+def _model_weights(sample_weight: np.ndarray | None, rows: np.ndarray | None = None) -> dict:
+    """The ``fit`` keyword that routes weights to the pipeline's model step (none without)."""
+    if sample_weight is None:
+        return {}
+    return {"model__sample_weight": sample_weight if rows is None else sample_weight[rows]}
 
 
 def evaluate_config(config: Config, X: pd.DataFrame, y: np.ndarray, *, task: str,
                     columns: ColumnTypes, splits, metrics: list, random_state: int | None = 0,
                     memory_limit_mb: int | None = None,
-                    keep_predictions: bool = False) -> TrialResult:
+                    keep_predictions: bool = False,
+                    sample_weight: np.ndarray | None = None) -> TrialResult:
     """Cross-validate ``config``; the first metric is primary. Never raises for model errors.
 
     For classification, ``y`` must hold integer codes ``0..K-1`` (the estimator encodes labels).
     ``memory_limit_mb`` is the limit the calling process runs under, named in the error of a
     trial that ran out of memory. With ``keep_predictions`` a completed trial's result carries
     its out-of-fold predictions (:attr:`TrialResult.predictions`), what a post-hoc ensemble is
-    selected on.
+    selected on. ``sample_weight`` weights the training rows of each fold's fit and the test
+    rows of its scores (a scorer that takes no weights scores unweighted).
     """
     start = time.perf_counter()
     space = get_space(task)
@@ -198,9 +208,10 @@ def evaluate_config(config: Config, X: pd.DataFrame, y: np.ndarray, *, task: str
             for train, test in splits:
                 model = space.build_pipeline(config, columns, len(train), random_state)
                 t0 = time.perf_counter()
-                model.fit(X.iloc[train], y[train])
+                model.fit(X.iloc[train], y[train], **_model_weights(sample_weight, train))
                 fit_time += time.perf_counter() - t0
                 X_test, y_test = X.iloc[test], y[test]
+                w_test = None if sample_weight is None else sample_weight[test]
                 predictions = {}
                 if oof is not None:
                     # Probabilities for classification, whatever the metric: an ensemble
@@ -212,7 +223,9 @@ def evaluate_config(config: Config, X: pd.DataFrame, y: np.ndarray, *, task: str
                     oof.add(test, kept)
                 for metric in metrics:
                     if isinstance(metric, ScorerMetric):
-                        fold_scores[metric.name].append(_safe(metric.score, model, X_test, y_test))
+                        weights = w_test if metric.takes_sample_weight else None
+                        fold_scores[metric.name].append(
+                            _safe(metric.score, model, X_test, y_test, weights))
                         continue
                     key = "proba" if metric.needs_proba else "predict"
                     if key not in predictions:
@@ -222,7 +235,8 @@ def evaluate_config(config: Config, X: pd.DataFrame, y: np.ndarray, *, task: str
                             predictions[key] = clipped_probabilities(raw)
                         else:
                             predictions[key] = model.predict(X_test)
-                    fold_scores[metric.name].append(_safe(metric, y_test, predictions[key], labels))
+                    fold_scores[metric.name].append(
+                        _safe(metric, y_test, predictions[key], labels, w_test))
     except Exception as exc:  # noqa: BLE001 -- any model error is a failed trial, not a crash
         return TrialResult(FAILED, fit_time=fit_time, duration=time.perf_counter() - start,
                            error=describe_error(exc, memory_limit_mb=memory_limit_mb))

@@ -6,6 +6,7 @@ and ``neg_mean_absolute_error`` are negative by name.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -26,8 +27,9 @@ DEFAULT_METRIC: Mapping[str, str] = MappingProxyType(
 class Metric:
     """A named metric computed from labels (or class probabilities) in one pass per fold.
 
-    ``func(y_true, prediction, labels)`` gets class probabilities when ``needs_proba`` and
-    predicted labels (or values) otherwise, and returns a "greater is better" score.
+    ``func(y_true, prediction, labels, sample_weight)`` gets class probabilities when
+    ``needs_proba`` and predicted labels (or values) otherwise, and returns a "greater is
+    better" score, weighting the rows by ``sample_weight`` when it is not ``None``.
     """
 
     name: str
@@ -35,35 +37,38 @@ class Metric:
     needs_proba: bool
     func: Callable
 
-    def __call__(self, y_true, prediction, labels=None) -> float:
-        return float(self.func(y_true, prediction, labels))
+    def __call__(self, y_true, prediction, labels=None, sample_weight=None) -> float:
+        return float(self.func(y_true, prediction, labels, sample_weight))
 
 
-def _roc_auc(y, proba, labels):
+def _roc_auc(y, proba, labels, w=None):
     if proba.shape[1] == 2:
-        return skm.roc_auc_score(y, proba[:, 1])
-    return skm.roc_auc_score(y, proba, multi_class="ovr", labels=labels)
+        return skm.roc_auc_score(y, proba[:, 1], sample_weight=w)
+    return skm.roc_auc_score(y, proba, multi_class="ovr", labels=labels, sample_weight=w)
 
 
-def _log_loss(y, proba, labels):
-    return -skm.log_loss(y, proba, labels=labels)
+def _log_loss(y, proba, labels, w=None):
+    return -skm.log_loss(y, proba, labels=labels, sample_weight=w)
 
 
 _CLASSIFICATION = (
-    Metric("accuracy", "classification", False, lambda y, p, labels: skm.accuracy_score(y, p)),
+    Metric("accuracy", "classification", False,
+           lambda y, p, labels, w=None: skm.accuracy_score(y, p, sample_weight=w)),
     Metric("balanced_accuracy", "classification", False,
-           lambda y, p, labels: skm.balanced_accuracy_score(y, p)),
+           lambda y, p, labels, w=None: skm.balanced_accuracy_score(y, p, sample_weight=w)),
     Metric("roc_auc", "classification", True, _roc_auc),
     Metric("log_loss", "classification", True, _log_loss),
     Metric("f1_macro", "classification", False,
-           lambda y, p, labels: skm.f1_score(y, p, average="macro", labels=labels, zero_division=0)),
+           lambda y, p, labels, w=None: skm.f1_score(y, p, average="macro", labels=labels,
+                                                     zero_division=0, sample_weight=w)),
 )
 _REGRESSION = (
-    Metric("r2", "regression", False, lambda y, p, labels: skm.r2_score(y, p)),
+    Metric("r2", "regression", False,
+           lambda y, p, labels, w=None: skm.r2_score(y, p, sample_weight=w)),
     Metric("neg_root_mean_squared_error", "regression", False,
-           lambda y, p, labels: -skm.root_mean_squared_error(y, p)),
+           lambda y, p, labels, w=None: -skm.root_mean_squared_error(y, p, sample_weight=w)),
     Metric("neg_mean_absolute_error", "regression", False,
-           lambda y, p, labels: -skm.mean_absolute_error(y, p)),
+           lambda y, p, labels, w=None: -skm.mean_absolute_error(y, p, sample_weight=w)),
 )
 METRICS: dict[str, dict[str, Metric]] = {
     "classification": {m.name: m for m in _CLASSIFICATION},
@@ -87,8 +92,20 @@ class ScorerMetric:
     scorer: Callable
     needs_proba: bool = False
 
-    def score(self, estimator, X, y) -> float:
-        return float(self.scorer(estimator, X, y))
+    def score(self, estimator, X, y, sample_weight=None) -> float:
+        if sample_weight is None:
+            return float(self.scorer(estimator, X, y))
+        return float(self.scorer(estimator, X, y, sample_weight=sample_weight))
+
+    @property
+    def takes_sample_weight(self) -> bool:
+        """Whether the scorer accepts ``sample_weight`` (scikit-learn's scorers do)."""
+        try:
+            parameters = inspect.signature(self.scorer).parameters.values()
+        except (TypeError, ValueError):  # a builtin or C callable: assume not
+            return False
+        return any(p.name == "sample_weight" or p.kind is inspect.Parameter.VAR_KEYWORD
+                   for p in parameters)
 
 
 def get_metric(metric, task: str) -> Metric | ScorerMetric:

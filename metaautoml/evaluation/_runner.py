@@ -148,6 +148,8 @@ class TrialRunner:
     keep_predictions : bool, default=False
         Completed trials' results carry their out-of-fold predictions
         (:attr:`~metaautoml.evaluation.TrialResult.predictions`).
+    sample_weight : ndarray of shape (n_samples,) or None, default=None
+        Row weights of every fit (the model's ``sample_weight``) and score.
 
     Examples
     --------
@@ -166,7 +168,8 @@ class TrialRunner:
     def __init__(self, X: pd.DataFrame, y: np.ndarray, *, task: str, columns: ColumnTypes,
                  splits, metrics: list, random_state: int | None = 0, isolate: bool = True,
                  n_threads: int | None = None, memory_limit_mb: int | None = None,
-                 omp_wait_policy: str | None = "PASSIVE", keep_predictions: bool = False):
+                 omp_wait_policy: str | None = "PASSIVE", keep_predictions: bool = False,
+                 sample_weight: np.ndarray | None = None):
         self.X, self.y, self.task, self.columns = X, np.asarray(y), task, columns
         self.splits, self.metrics, self.random_state = splits, list(metrics), random_state
         self.isolate = isolate
@@ -174,6 +177,7 @@ class TrialRunner:
         self.memory_limit_mb = memory_limit_mb
         self.omp_wait_policy = omp_wait_policy
         self.keep_predictions = keep_predictions
+        self.sample_weight = None if sample_weight is None else np.asarray(sample_weight, float)
         self._process: subprocess.Popen | None = None
         self._requests: Connection | None = None
         self._replies: Connection | None = None
@@ -204,7 +208,8 @@ class TrialRunner:
                 return evaluate_config(config, self.X, self.y, task=self.task, columns=self.columns,
                                        splits=self.splits, metrics=self.metrics,
                                        random_state=self.random_state,
-                                       keep_predictions=self.keep_predictions)
+                                       keep_predictions=self.keep_predictions,
+                                       sample_weight=self.sample_weight)
         # A worker that cannot start is an environment fault, not a property of the
         # configuration: it raises WorkerStartError rather than being recorded as a failed trial.
         self._ensure_worker()
@@ -241,7 +246,8 @@ class TrialRunner:
             with threadpool_limits(self.n_threads):
                 try:
                     return fit_pipeline(config, self.X, self.y, task=self.task,
-                                        columns=self.columns, random_state=self.random_state)
+                                        columns=self.columns, random_state=self.random_state,
+                                        sample_weight=self.sample_weight)
                 except Exception as exc:  # noqa: BLE001 - any model error is the refit's failure
                     raise RefitError(describe_error(exc)) from exc
         self._ensure_worker()
@@ -295,7 +301,8 @@ class TrialRunner:
             self._requests.send({"X": self.X, "y": self.y, "task": self.task,
                                  "columns": self.columns, "splits": self.splits,
                                  "metrics": metrics, "random_state": self.random_state,
-                                 "keep_predictions": self.keep_predictions})
+                                 "keep_predictions": self.keep_predictions,
+                                 "sample_weight": self.sample_weight})
             if not self._replies.poll(STARTUP_TIMEOUT):
                 raise RuntimeError(f"the trial worker did not start within {STARTUP_TIMEOUT:.0f} s")
             kind, payload = self._replies.recv()

@@ -70,7 +70,8 @@ def main(argv: list[str] | None = None) -> None:
                                  columns=setup["columns"], splits=setup["splits"],
                                  metrics=metrics, random_state=setup["random_state"],
                                  memory_limit_mb=memory_mb or None,
-                                 keep_predictions=setup.get("keep_predictions", False))
+                                 keep_predictions=setup.get("keep_predictions", False),
+                                 sample_weight=setup.get("sample_weight"))
         replies.send(("result", result.to_dict()))
 
 
@@ -81,7 +82,8 @@ def _refit(config, setup: dict, memory_mb: int) -> tuple:
     try:
         return ("pipeline", fit_pipeline(config, setup["X"], setup["y"], task=setup["task"],
                                          columns=setup["columns"],
-                                         random_state=setup["random_state"]))
+                                         random_state=setup["random_state"],
+                                         sample_weight=setup.get("sample_weight")))
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which falls back
         return ("error", describe_error(exc, memory_limit_mb=memory_mb or None))
 

@@ -94,6 +94,16 @@ class Family:
     def default_params(self) -> dict[str, Any]:
         return {hp.name: hp.default for hp in self.hyperparameters}
 
+    def takes_sample_weight(self) -> bool:
+        """Whether the family's estimator weights rows: its ``fit`` takes ``sample_weight``
+        (through the target transform of a regressor that has one)."""
+        from sklearn.utils.validation import has_fit_parameter
+
+        model = self.build(self.default_params(), DataShape(n_samples=100, n_features=2), 0)
+        # TransformedTargetRegressor passes **fit_params on to the regressor it wraps.
+        model = getattr(model, "regressor", None) or model
+        return has_fit_parameter(model, "sample_weight")
+
     def __reduce__(self):
         # Pickled by name: ``build`` is a closure, and whatever holds a family (a fitted
         # estimator's study and sampler, a trial worker's job) must still pickle. Unpickling

@@ -44,7 +44,7 @@ class RelativeGammaSVC(ClassifierMixin, BaseEstimator):
         self.class_weight = class_weight
         self.random_state = random_state
 
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         X, y = validate_data(self, X, y)
         check_classification_targets(y)
         svc = SVC(C=self.C, kernel="rbf", gamma=self.gamma_scale * _scale_gamma(X),
@@ -56,8 +56,9 @@ class RelativeGammaSVC(ClassifierMixin, BaseEstimator):
             self.calibrated_ = CalibratedClassifierCV(svc, method="sigmoid", cv=cv, ensemble=False)
         else:
             # A singleton class leaves no held-out data: calibrate on the training fit itself.
-            self.calibrated_ = CalibratedClassifierCV(FrozenEstimator(svc.fit(X, y)), method="sigmoid")
-        self.calibrated_.fit(X, y)
+            self.calibrated_ = CalibratedClassifierCV(
+                FrozenEstimator(svc.fit(X, y, sample_weight=sample_weight)), method="sigmoid")
+        self.calibrated_.fit(X, y, sample_weight=sample_weight)
         self.classes_ = self.calibrated_.classes_
         return self
 

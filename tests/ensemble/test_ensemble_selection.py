@@ -151,3 +151,22 @@ def test_identical_candidates_have_no_gain_and_unscorable_folds_give_nan():
     assert np.isnan(cross_validated_gain({0: proba, 1: proba[::-1]}, labels, roc_auc,
                                          "classification", 5, [np.arange(3), np.arange(3, 6)]))
 
+
+
+def test_row_weights_steer_the_selection_and_its_score():
+    from metaautoml.ensemble import ensemble_score, ensemble_selection
+    from metaautoml.evaluation import get_metric
+
+    y = np.arange(10.0)
+    # Trial 0 is exact on the first half, trial 1 on the second: the weights pick the winner.
+    first = np.where(np.arange(10) < 5, y, y + 3.0)
+    second = np.where(np.arange(10) < 5, y + 3.0, y)
+    metric = get_metric("neg_mean_absolute_error", "regression")
+    on_first = np.where(np.arange(10) < 5, 1.0, 0.0)
+    selection = ensemble_selection({0: first, 1: second}, y, metric, "regression", 1,
+                                   sample_weight=on_first)
+    assert selection.weights == {0: 1.0} and selection.score == 0.0
+    selection = ensemble_selection({0: first, 1: second}, y, metric, "regression", 1,
+                                   sample_weight=1.0 - on_first)
+    assert selection.weights == {1: 1.0}
+    assert ensemble_score({0: first}, {0: 1.0}, y, metric, "regression", 1.0 - on_first) == -3.0

@@ -148,3 +148,29 @@ def test_clipped_probabilities_keep_log_loss_finite():
     loss = get_metric("log_loss", "classification")(np.array([1, 1]), clipped, np.arange(2))
     # One confident mistake costs -log(1e-15), averaged over the two rows.
     assert loss == pytest.approx(np.log(1e-15) / 2, rel=1e-6)
+
+
+@pytest.mark.parametrize("task", ["classification", "regression"])
+def test_every_builtin_metric_weights_rows_as_scikit_learn_does(task):
+    from metaautoml.evaluation import METRICS
+
+    rng = np.random.default_rng(0)
+    weights = rng.uniform(0.1, 3.0, 40)
+    if task == "classification":
+        y = np.arange(40) % 3
+        proba = rng.dirichlet(np.ones(3), 40)
+        predicted = proba.argmax(axis=1)
+    else:
+        y = rng.normal(size=40)
+        predicted = y + rng.normal(0, 0.5, 40)
+    for metric in METRICS[task].values():
+        prediction = proba if metric.needs_proba else predicted
+        labels = np.arange(3) if task == "classification" else None
+        weighted = metric(y, prediction, labels, weights)
+        # Whole-number weights are repeated rows to every one of these metrics.
+        counts = np.round(weights * 3).astype(int)
+        repeated = metric(np.repeat(y, counts, axis=0), np.repeat(prediction, counts, axis=0),
+                          labels)
+        assert weighted != pytest.approx(metric(y, prediction, labels), rel=1e-6), metric.name
+        assert metric(y, prediction, labels, counts) == pytest.approx(repeated, rel=1e-9), metric.name
+        assert np.isfinite(weighted)

@@ -348,3 +348,37 @@ def test_a_restricted_space_searches_its_families_but_encodes_like_the_full_one(
         assert space.suggest(trial)["family"] in {"random_forest", "svm"}
         study.tell(trial, 0.0)
     assert isinstance(SearchSpace("regression", ["linear"]), SearchSpace)
+
+
+@pytest.mark.parametrize("task", TASKS)
+def test_every_family_but_knn_weights_rows(task):
+    from sklearn.datasets import make_regression
+
+    space = get_space(task)
+    takes = {f.name: f.takes_sample_weight() for f in space.families}
+    assert takes == {name: name != "knn" for name in space.family_names}
+    # Every row twice, the copy with the opposite target: weighted 0, the copies are not
+    # learned, and the fit sees a clean problem; unweighted, the two cancel out.
+    if task == "classification":
+        X, y = make_classification(100, 4, n_informative=3, n_redundant=0, random_state=0)
+        y_fit = np.concatenate([y, 1 - y])
+    else:
+        X, y = make_regression(100, 4, noise=0.1, random_state=0)
+        y_fit = np.concatenate([y, -y])
+    frame = pd.DataFrame(np.vstack([X, X]), columns=list("abcd"))
+    clean = np.arange(200) < 100
+
+    def quality(name, weights):
+        pipeline = space.build_pipeline(space.default_config(name), ColumnTypes.infer(frame), 200,
+                                        random_state=0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            pipeline.fit(frame, y_fit, model__sample_weight=weights)
+        predicted = pipeline.predict(frame[clean])
+        if task == "classification":
+            return (predicted == y).mean()
+        return np.corrcoef(predicted, y)[0, 1]
+
+    for name, weighted in takes.items():
+        if weighted:
+            assert quality(name, clean.astype(float)) > quality(name, np.ones(200)) + 0.15, name
