@@ -84,6 +84,21 @@ def cv_folds(text: str) -> int:
     return _int_at_least(text, 2)
 
 
+def cv_or_hold_out(text: str) -> int | float:
+    """Folds (an integer >= 2) or the share of rows held out once (a number in (0, 1))."""
+    try:
+        return _int_at_least(text, 2)
+    except argparse.ArgumentTypeError:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if 0.0 < value < 1.0:
+            return value
+        raise argparse.ArgumentTypeError(f"must be an integer >= 2 (folds) or a number in (0, 1) "
+                                         f"(the share held out), got {text!r}") from None
+
+
 def n_jobs(text: str) -> int:
     """A positive number of parallel trials, or -1 for one per CPU."""
     value = _parse_int(text)

@@ -33,10 +33,12 @@ def add_search_arguments(parser: argparse.ArgumentParser, *, each_fold: bool = F
                              "neg_mean_absolute_error (regression); or any scikit-learn scoring "
                              "name (default: " + ("the task's evaluation measure, else "
                                                   if each_fold else "") + "accuracy or r2)")
-    search.add_argument("--cv", type=_common.cv_folds, default=5, metavar="K",
+    search.add_argument("--cv", type=_common.cv_or_hold_out, default=5, metavar="K",
                         help="cross-validation folds" + (" within the training fold" if each_fold
                                                           else "")
-                             + ", reduced to the size of the smallest class (default: %(default)s)")
+                             + ", reduced to the size of the smallest class, or a number in "
+                               "(0, 1): one hold-out split of that share of the rows "
+                               "(default: %(default)s)")
     search.add_argument("--per-trial-time-limit", type=_common.positive_seconds, default=None,
                         metavar="S", help="stop a trial that runs longer than S seconds and "
                                           "record it as timed out (default: no limit)")

@@ -112,7 +112,10 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         "time_budget": [positive_number("seconds"), NONE],
         "metric": [instance_of(str, description="a metric name"), CALLABLE, NONE],
         # A string has a ``split`` method too; cv="5" is not a splitter.
-        "cv": [integer(2), Constraint("a scikit-learn splitter",
+        "cv": [integer(2),
+               Constraint("a fraction in (0, 1) to hold out",
+                          lambda v: isinstance(v, (float, np.floating)) and 0.0 < v < 1.0),
+               Constraint("a scikit-learn splitter",
                                       lambda v: hasattr(v, "split") and not isinstance(v, str)),
                Constraint("a list of (train, test) index pairs",
                           lambda v: isinstance(v, (list, tuple)) and len(v) > 0)],
@@ -180,7 +183,7 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         return tags
 
     # -- fitting ------------------------------------------------------------------------------------
-    def fit(self, X, y, sample_weight=None, groups=None):
+    def fit(self, X, y, sample_weight=None, groups=None, X_val=None, y_val=None):
         """Search the space with cross-validation, then refit the best pipeline on all of ``X``.
 
         Parameters
@@ -200,6 +203,11 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
             group's rows stay in one fold (``StratifiedGroupKFold`` for classification,
             ``GroupKFold`` for regression), so the search scores configurations on groups it
             did not train on; a ``cv`` splitter receives them.
+        X_val, y_val : validation rows, default=None
+            Score every trial on these rows, fitted on ``X`` (one hold-out split instead of
+            ``cv``, as FLAML's ``X_val``). The best configuration is then refitted on ``X``
+            and ``X_val`` together. ``X_val`` must have ``X``'s columns; not combined with
+            ``sample_weight`` or ``groups``.
 
         Returns
         -------
@@ -218,9 +226,12 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         n_trials = self._trial_budget()
         check_budget(n_trials, self.time_budget, self.per_trial_time_limit)
         seed = self._seed()
+        cv = None
+        if X_val is not None or y_val is not None:
+            X, y, cv = _with_validation_rows(X, y, X_val, y_val, sample_weight, groups)
         objective = self.search_objective(X, y, seed=seed, n_jobs=n_jobs,
                                           timed=self.time_budget is not None, groups=groups,
-                                          sample_weight=sample_weight)
+                                          sample_weight=sample_weight, cv=cv)
         space, metric = objective.space, objective.metric
         plan = self.plan_search(objective, seed)
         self.warm_start_ = plan.warm_start
@@ -382,7 +393,7 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
 
     def search_objective(self, X, y, *, seed: int, n_jobs: int | None = None,
                          timed: bool = False, groups=None,
-                         sample_weight=None) -> SearchObjective:
+                         sample_weight=None, cv=None) -> SearchObjective:
         """What a search with these parameters evaluates on ``(X, y)``, without searching.
 
         The checked data, the folds, the metrics, the space and a factory of trial runners.
@@ -402,6 +413,8 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
             worker process.
         groups, sample_weight : array-like of shape (n_samples,), default=None
             As for ``fit``.
+        cv : as the ``cv`` parameter, default=None
+            The folds instead of this estimator's ``cv`` (``fit`` with ``X_val``).
 
         Returns
         -------
@@ -418,7 +431,7 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         task = self._task
         columns = ColumnTypes.infer(frame)
         try:
-            splits = make_splits(y_search, task, self.cv, random_state=seed,
+            splits = make_splits(y_search, task, self.cv if cv is None else cv, random_state=seed,
                                  groups=None if groups is None else _as_labels(groups))
         except ValueError as exc:
             hint = self._target_hint(y)
@@ -661,6 +674,35 @@ def performance_over_time(trials: list[optuna.trial.FrozenTrial]) -> pd.DataFram
                           "score": [float(t.value) for t in done]})
     frame["best_score"] = frame["score"].cummax()
     return frame[columns]
+
+
+def _with_validation_rows(X, y, X_val, y_val, sample_weight, groups):
+    """``X`` and ``X_val`` (``y`` and ``y_val``) stacked, and the one (train, test) pair that
+    fits on the first and scores on the second."""
+    if X_val is None or y_val is None:
+        raise ValueError("give both X_val and y_val, or neither")
+    if sample_weight is not None or groups is not None:
+        raise ValueError("X_val is one fixed hold-out split: it cannot be combined with "
+                         "sample_weight or groups (pass cv=[(train, test)] on the stacked rows)")
+    train, val = as_frame(X), as_frame(X_val)
+    if list(train.columns) != list(val.columns):
+        raise ValueError(f"X_val must have X's {train.shape[1]} columns in X's order; got "
+                         f"{val.shape[1]} columns" + ("" if val.shape[1] != train.shape[1]
+                                                      else " with other names"))
+    y_train, y_valid = _as_series(y), _as_series(y_val)
+    if len(y_valid) != len(val):
+        raise ValueError(f"y_val has {len(y_valid)} values for X_val's {len(val)} rows")
+    n, m = len(train), len(val)
+    X_all = pd.concat([train, val], ignore_index=True)
+    y_all = pd.concat([y_train, y_valid], ignore_index=True)
+    return X_all, y_all, [(np.arange(n), np.arange(n, n + m))]
+
+
+def _as_series(values) -> pd.Series:
+    """A target as a Series with a fresh index, its dtype kept."""
+    if isinstance(values, pd.Series):
+        return values.reset_index(drop=True)
+    return pd.Series(np.asarray(values).ravel())
 
 
 def _check_weights(sample_weight, frame: pd.DataFrame) -> np.ndarray:

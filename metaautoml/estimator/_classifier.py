@@ -36,9 +36,11 @@ class MetaAutoMLClassifier(ClassifierMixin, MetaAutoMLBase):
         What the search maximizes: a name such as ``"accuracy"``, ``"balanced_accuracy"``,
         ``"roc_auc"``, ``"log_loss"`` or ``"f1_macro"``, any scikit-learn scoring name, or a
         scorer ``scorer(estimator, X, y)``. ``None`` is accuracy.
-    cv : int, cross-validation splitter or list of (train, test) index pairs, default=5
+    cv : int, float, cross-validation splitter or list of (train, test) index pairs, default=5
         Stratified folds, fewer when the smallest class has fewer members (with ``groups``
-        given to ``fit``: stratified group folds, at most one per group).
+        given to ``fit``: stratified group folds, at most one per group). A float in (0, 1) is
+        one stratified hold-out split of that share of the rows, k times cheaper on large data;
+        ``fit(X_val=, y_val=)`` gives the hold-out rows instead.
     per_trial_time_limit : float or None, default=None
         Seconds one trial may take; a slower one is stopped and recorded as timed out.
     n_jobs : int, default=1

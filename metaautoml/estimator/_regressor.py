@@ -30,9 +30,11 @@ class MetaAutoMLRegressor(RegressorMixin, MetaAutoMLBase):
         What the search maximizes: ``"r2"``, ``"neg_root_mean_squared_error"``,
         ``"neg_mean_absolute_error"``, any scikit-learn scoring name, or a scorer
         ``scorer(estimator, X, y)``. ``None`` is R².
-    cv : int, cross-validation splitter or list of (train, test) index pairs, default=5
+    cv : int, float, cross-validation splitter or list of (train, test) index pairs, default=5
         Shuffled K folds (with ``groups`` given to ``fit``: shuffled group folds, at most one
-        per group).
+        per group). A float in (0, 1) is one shuffled hold-out split of that share of the
+        rows, k times cheaper on large data; ``fit(X_val=, y_val=)`` gives the hold-out rows
+        instead.
     per_trial_time_limit : float or None, default=None
         Seconds one trial may take; a slower one is stopped and recorded as timed out.
     n_jobs : int, default=1

@@ -10,7 +10,15 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import GroupKFold, KFold, StratifiedGroupKFold, StratifiedKFold
+from sklearn.model_selection import (
+    GroupKFold,
+    GroupShuffleSplit,
+    KFold,
+    ShuffleSplit,
+    StratifiedGroupKFold,
+    StratifiedKFold,
+    StratifiedShuffleSplit,
+)
 
 from ..space import ColumnTypes, Config, get_space
 from ..task import task_defaults
@@ -65,7 +73,9 @@ def make_splits(y: np.ndarray, task: str, cv, random_state: int | None = 0,
                 groups=None) -> list[tuple[np.ndarray, np.ndarray]]:
     """Train/test index pairs: stratified for classification with folds clipped to the smallest
     class, shuffled K-fold for regression, or the splits of a scikit-learn CV splitter, or the
-    given ``(train, test)`` index pairs.
+    given ``(train, test)`` index pairs; a float ``cv`` in (0, 1) is one hold-out split with
+    that fraction of the rows (of the groups, with ``groups``) held out, stratified for
+    classification where every class has two rows.
 
     Whether an integer ``cv`` stratifies is :attr:`metaautoml.task.TaskDefaults.stratified`.
     With ``groups`` (one label per row), an integer ``cv`` keeps each group's rows in one fold
@@ -86,6 +96,8 @@ def make_splits(y: np.ndarray, task: str, cv, random_state: int | None = 0,
             raise ValueError(f"groups must have one label per row ({n}), got shape {groups.shape}")
         if pd.isna(groups).any():
             raise ValueError("groups has missing labels; every row needs a group")
+    if isinstance(cv, (float, np.floating)):
+        return [_hold_out(y, task, float(cv), random_state, groups)]
     if isinstance(cv, (int, np.integer)) and not isinstance(cv, bool):
         if cv < 2:
             raise ValueError(f"cv must be at least 2, got {cv}")
@@ -118,8 +130,35 @@ def make_splits(y: np.ndarray, task: str, cv, random_state: int | None = 0,
                 for tr, te in cv.split(np.zeros((n, 1)), y, groups)]
     if isinstance(cv, Iterable) and not isinstance(cv, (str, bytes, dict)):
         return _index_pairs(cv, n)
-    raise TypeError(f"cv must be an int >= 2, a scikit-learn splitter or (train, test) index "
-                    f"pairs, got {cv!r}")
+    raise TypeError(f"cv must be an int >= 2, a fraction in (0, 1), a scikit-learn splitter or "
+                    f"(train, test) index pairs, got {cv!r}")
+
+
+def _hold_out(y: np.ndarray, task: str, fraction: float, random_state: int | None,
+              groups) -> tuple[np.ndarray, np.ndarray]:
+    """One shuffled (train, test) split holding out ``fraction`` of the rows or groups."""
+    if not 0.0 < fraction < 1.0:
+        raise ValueError(f"a fractional cv is the share of rows held out, in (0, 1); got {fraction}")
+    n = len(y)
+    X = np.zeros((n, 1))
+    if groups is not None:
+        if len(np.unique(groups)) < 2:
+            raise ValueError("groups has a single group; a hold-out split needs at least 2")
+        splitter = GroupShuffleSplit(1, test_size=fraction, random_state=random_state)
+        train, test = next(splitter.split(X, y, groups))
+    else:
+        stratify = task_defaults(task).stratified and np.unique(y, return_counts=True)[1].min() >= 2
+        n_test = int(np.ceil(fraction * n))
+        if n_test < 1 or n - n_test < 1 or (stratify and min(n_test, n - n_test) < len(np.unique(y))):
+            stratify = False
+        if n < 4:
+            raise ValueError(f"{n} rows are too few for a hold-out split (at least 4 needed)")
+        splitter = (StratifiedShuffleSplit if stratify else ShuffleSplit)(
+            1, test_size=fraction, random_state=random_state)
+        train, test = next(splitter.split(X, y))
+    if len(train) == 0 or len(test) == 0:
+        raise ValueError(f"cv={fraction} leaves no rows on one side of the hold-out split")
+    return train, test
 
 
 def _index_pairs(cv: Iterable, n: int) -> list[tuple[np.ndarray, np.ndarray]]:

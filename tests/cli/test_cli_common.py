@@ -44,6 +44,8 @@ def test_print_json_is_strict(capsys):
 @pytest.mark.parametrize("function,text,value", [
     (_common.positive_int, "3", 3),
     (_common.cv_folds, "2", 2),
+    (_common.cv_or_hold_out, "5", 5),
+    (_common.cv_or_hold_out, "0.2", 0.2),
     (_common.n_jobs, "-1", -1),
     (_common.n_jobs, "4", 4),
     (_common.seed, "0", 0),
@@ -56,6 +58,7 @@ def test_argument_types_accept(function, text, value):
 
 @pytest.mark.parametrize("function,text", [
     (_common.positive_int, "0"), (_common.positive_int, "1.5"), (_common.cv_folds, "1"),
+    (_common.cv_or_hold_out, "1"), (_common.cv_or_hold_out, "1.0"), (_common.cv_or_hold_out, "nan"),
     (_common.n_jobs, "-2"), (_common.seed, "-1"), (_common.positive_seconds, "0"),
     (_common.positive_seconds, "inf"), (_common.positive_seconds, "abc"),
 ])

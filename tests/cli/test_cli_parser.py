@@ -95,7 +95,7 @@ def test_debug_is_accepted_before_and_after_the_subcommand():
     (["fit", "d.csv", "--target", "y", "-o", "m.joblib", "--n-trials", "many"],
      "argument --n-trials: must be an integer, got 'many'"),
     (["fit", "d.csv", "--target", "y", "-o", "m.joblib", "--cv", "1"],
-     "argument --cv: must be an integer >= 2, got '1'"),
+     "argument --cv: must be an integer >= 2 (folds) or a number in (0, 1) (the share held out), got '1'"),
     (["fit", "d.csv", "--target", "y", "-o", "m.joblib", "--time-budget", "-5"],
      "argument --time-budget: must be a positive number of seconds, got '-5'"),
     (["fit", "d.csv", "--target", "y", "-o", "m.joblib", "--time-budget", "nan"],
@@ -124,7 +124,7 @@ def test_usage_error_in_a_real_process():
     result = run_cli("fit", "data.csv", "--target", "y", "-o", "m.joblib", "--cv", "one")
     assert result.returncode == 2
     assert result.stdout == ""
-    assert_one_line_error(result.stderr, "argument --cv: must be an integer, got 'one'",
+    assert_one_line_error(result.stderr, "argument --cv: must be an integer >= 2 (folds) or a number in (0, 1)", "got 'one'",
                           "see 'metaautoml fit --help'")
 
 

@@ -88,3 +88,46 @@ def test_a_group_splitter_receives_the_groups():
     groups = np.repeat([0, 1, 2], 10)
     splits = make_splits(y, "regression", LeaveOneGroupOut(), groups=groups)
     assert [sorted(set(groups[test])) for _, test in splits] == [[0], [1], [2]]
+
+
+def test_a_fractional_cv_is_one_hold_out_split():
+    y = np.repeat(["a", "b", "c"], 20)
+    [(train, test)] = make_splits(y, "classification", 0.25, random_state=0)
+    assert len(test) == 15 and len(train) == 45
+    assert sorted(np.unique(y[test], return_counts=True)[1].tolist()) == [5, 5, 5]  # stratified
+    groups = np.repeat(np.arange(12), 5)
+    [(train, test)] = make_splits(np.arange(60.0), "regression", 0.25, random_state=0,
+                                  groups=groups)
+    assert set(groups[train]).isdisjoint(groups[test]) and len(set(groups[test])) == 3
+    with pytest.raises(ValueError, match="in \\(0, 1\\)"):
+        make_splits(np.arange(60.0), "regression", 1.5)
+
+
+@pytest.mark.parametrize("task", ["classification", "regression"])
+def test_validation_rows_score_every_trial_and_join_the_refit(task):
+    X, labels, _ = _table(n=120)
+    y = labels if task == "classification" else X["a"].to_numpy() * 2
+    estimator = (MetaAutoMLClassifier if task == "classification" else MetaAutoMLRegressor)
+    model = estimator(n_trials=3, random_state=0, warm_start=False).fit(
+        X[:90], y[:90], X_val=X[90:], y_val=y[90:])
+    assert len(model.study_.trials) == 3
+    model_fraction = estimator(n_trials=3, cv=0.25, random_state=0, warm_start=False).fit(X, y)
+    assert np.isfinite(model_fraction.best_score_)
+    # The refit saw all 120 rows: nearest neighbours keep them.
+    knn = estimator(n_trials=1, random_state=0, warm_start=False,
+                    include=["knn"]).fit(X[:90], y[:90], X_val=X[90:], y_val=y[90:])
+    assert knn.best_estimator_.named_steps["model"].n_samples_fit_ == 120
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"X_val": "X"}, "give both X_val and y_val"),
+    ({"X_val": "X", "y_val": "y", "groups": "g"}, "cannot be combined with sample_weight or groups"),
+    ({"X_val": "X1", "y_val": "y"}, "X_val must have X's 2 columns"),
+    ({"X_val": "X", "y_val": "y3"}, "y_val has 3 values for X_val's 30 rows"),
+])
+def test_malformed_validation_rows_fail_with_one_line(kwargs, message):
+    X, y, groups = _table(n=120)
+    values = {"X": X[90:], "X1": X[90:][["a"]], "y": y[90:], "y3": y[:3], "g": groups[:90]}
+    with pytest.raises(ValueError, match=message):
+        MetaAutoMLClassifier(n_trials=2).fit(X[:90], y[:90],
+                                             **{k: values[v] for k, v in kwargs.items()})

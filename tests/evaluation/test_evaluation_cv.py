@@ -84,8 +84,8 @@ def test_a_splitter_object_is_used_as_is():
 
 @pytest.mark.parametrize("cv,error,message", [
     (1, ValueError, "cv must be at least 2, got 1"),
-    (True, TypeError, "cv must be an int >= 2, a scikit-learn splitter or (train, test) index pairs, got True"),
-    ("5", TypeError, "cv must be an int >= 2, a scikit-learn splitter or (train, test) index pairs, got '5'"),
+    (True, TypeError, "cv must be an int >= 2, a fraction in (0, 1), a scikit-learn splitter or (train, test) index pairs, got True"),
+    ("5", TypeError, "cv must be an int >= 2, a fraction in (0, 1), a scikit-learn splitter or (train, test) index pairs, got '5'"),
 ])
 def test_bad_cv(cv, error, message):
     with pytest.raises(error, match=re.escape(message)):
