@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime
 import json
 import math
 import os
@@ -499,6 +500,8 @@ def _jsonable(value: Any) -> Any:
         return [_jsonable(v) for v in value]
     if value is None or isinstance(value, (bool, str)):
         return value
+    if isinstance(value, datetime.datetime) and not _is_missing(value):
+        return value.isoformat()
     if isinstance(value, int):
         return value
     if isinstance(value, float):
@@ -515,6 +518,15 @@ def _jsonable(value: Any) -> Any:
     except (TypeError, ValueError, ImportError):
         pass
     return str(value)
+
+
+def _is_missing(value) -> bool:
+    try:
+        import pandas as pd
+
+        return bool(pd.isna(value))
+    except (TypeError, ValueError, ImportError):
+        return False
 
 
 def one_line(message: str) -> str:

@@ -593,8 +593,9 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         Returns
         -------
         DataFrame
-            Columns ``number, family, score, score_std, fit_time, duration, state, source,
-            error, params`` (see :func:`metaautoml.search.leaderboard`) and
+            Columns ``number, family, score, score_std, fit_time, duration, started,
+            completed, state, source, error, params`` (see
+            :func:`metaautoml.search.leaderboard`) and
             ``ensemble_weight``, each trial's weight in ``best_estimator_``: 1 for the one
             refitted trial without an ensemble, 0 for trials it does not use.
         """

@@ -10,17 +10,19 @@ from optuna.trial import TrialState
 from ..evaluation import COMPLETE, FAILED
 from ..space import FAMILY
 
-LEADERBOARD_COLUMNS = ("number", "family", "score", "score_std", "fit_time", "duration", "state",
-                       "source", "error", "params")
+LEADERBOARD_COLUMNS = ("number", "family", "score", "score_std", "fit_time", "duration", "started",
+                       "completed", "state", "source", "error", "params")
 
 
 def leaderboard(study: optuna.Study) -> pd.DataFrame:
     """One row per finished trial: completed ones by decreasing score, then failures.
 
-    Columns are ``number, family, score, score_std, fit_time, duration, state, source, error,
-    params``; ``score`` is the mean cross-validated primary metric (NaN for failures) and
-    ``params`` the family's hyperparameters without the ``"family__"`` prefix. Trials still
-    running or waiting are left out.
+    Columns are ``number, family, score, score_std, fit_time, duration, started, completed,
+    state, source, error, params``; ``score`` is the mean cross-validated primary metric (NaN
+    for failures), ``fit_time`` the seconds its models' ``fit`` took (all folds), ``duration``
+    the trial's seconds in all, ``started`` and ``completed`` its wall-clock times (Optuna's,
+    local time) and ``params`` the family's hyperparameters without the ``"family__"`` prefix.
+    Trials still running or waiting are left out.
 
     Examples
     --------
@@ -41,6 +43,9 @@ def leaderboard(study: optuna.Study) -> pd.DataFrame:
             "score_std": _float(attrs.get("score_std")),
             "fit_time": _float(attrs.get("fit_time")),
             "duration": _float(attrs.get("duration")),
+            "started": pd.Timestamp(trial.datetime_start) if trial.datetime_start else pd.NaT,
+            "completed": (pd.Timestamp(trial.datetime_complete) if trial.datetime_complete
+                          else pd.NaT),
             # Trials added by other means than run_search lack our attributes.
             "state": attrs.get("state", COMPLETE if complete else FAILED),
             "source": attrs.get("source"),

@@ -52,6 +52,11 @@ def test_fit_keeps_to_the_families_groups_the_folds_and_logs_each_trial(tmp_path
     assert code == 0
     summary = json.loads(capsys.readouterr().out)
     assert {row["family"] for row in summary["leaderboard"]} <= {"linear", "knn"}
+    # The JSON leaderboard's wall-clock times are ISO strings.
+    from datetime import datetime
+
+    assert all(datetime.fromisoformat(row["completed"]) >= datetime.fromisoformat(row["started"])
+               for row in summary["leaderboard"])
     assert "patient" not in seen["columns"] and "weight" not in seen["columns"]
     assert seen["weights"].tolist() == pd.read_csv(data)["weight"].tolist()
     groups = seen["groups"].to_numpy()

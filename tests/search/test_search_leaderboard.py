@@ -52,6 +52,10 @@ def test_best_first_failures_last_with_family_params():
     assert svm["params"] == {"C": 1.0, "gamma_scale": 1.0, "class_weight": "none"}
     for _, row in board.iterrows():
         assert set(row["params"]) == {hp.name for hp in SPACE.family(row["family"]).hyperparameters}
+    # Wall-clock times: each trial completes after it starts, and trials run in order.
+    assert (board["completed"] >= board["started"]).all()
+    by_number = board.sort_values("number")
+    assert by_number["started"].is_monotonic_increasing
 
 
 def test_empty_study_and_foreign_trials():
