@@ -587,6 +587,72 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         return int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
 
     # -- results ----------------------------------------------------------------------------------
+    def explain(self, X, y, *, n_repeats: int = 5, sample_weight=None,
+                random_state=None) -> pd.DataFrame:
+        """Permutation importance of each feature for the fitted model, on ``(X, y)``.
+
+        Each column of ``X`` is shuffled ``n_repeats`` times and the drop in the search's
+        metric (``metric_``) of :attr:`best_estimator_` (an ensemble included) is recorded:
+        how much the model relies on the column, measured on rows you choose -- held-out rows
+        say what generalizes. Sets ``feature_importances_`` (the mean drops, in ``X``'s column
+        order).
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_features)
+            The columns ``fit`` saw.
+        y : array-like of shape (n_samples,)
+        n_repeats : int, default=5
+            Shuffles per column.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Row weights of the metric.
+        random_state : int, RandomState instance or None, default=None
+            Seeds the shuffles.
+
+        Returns
+        -------
+        DataFrame
+            ``feature``, ``importance`` (mean drop of the metric), ``importance_std``, one row
+            per column, most important first.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import load_iris
+        >>> from metaautoml import MetaAutoMLClassifier
+        >>> X, y = load_iris(return_X_y=True, as_frame=True)
+        >>> model = MetaAutoMLClassifier(n_trials=2, cv=3, random_state=0).fit(X, y)
+        >>> model.explain(X, y, random_state=0)["feature"].iloc[0].startswith("petal")
+        True
+        """
+        from sklearn.inspection import permutation_importance
+
+        check_is_fitted(self)
+        if not isinstance(n_repeats, (int, np.integer)) or isinstance(n_repeats, bool) or n_repeats < 1:
+            raise ValueError(f"n_repeats must be a positive integer, got {n_repeats!r}")
+        frame = self._check_predict_X(X)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = permutation_importance(
+                self, X, y, scoring=self._scorer(), n_repeats=int(n_repeats),
+                random_state=random_state, sample_weight=sample_weight, n_jobs=1)
+        names = (list(self.feature_names_in_) if hasattr(self, "feature_names_in_")
+                 else [str(c) for c in frame.columns])
+        self.feature_importances_ = result.importances_mean
+        table = pd.DataFrame({"feature": names, "importance": result.importances_mean,
+                              "importance_std": result.importances_std})
+        return table.sort_values("importance", ascending=False, kind="stable").reset_index(drop=True)
+
+    def _scorer(self):
+        """The search's metric as a scikit-learn scorer of this estimator."""
+        from sklearn.metrics import get_scorer
+
+        metric = resolve_metric(self.metric, self._task)
+        if isinstance(metric, ScorerMetric):
+            return metric.scorer
+        if metric.name == "roc_auc" and len(getattr(self, "classes_", ())) > 2:
+            return get_scorer("roc_auc_ovr")
+        return get_scorer({"log_loss": "neg_log_loss"}.get(metric.name, metric.name))
+
     def leaderboard(self) -> pd.DataFrame:
         """The trials of the study, best first, failures last.
 

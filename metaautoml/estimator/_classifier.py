@@ -133,6 +133,9 @@ class MetaAutoMLClassifier(ClassifierMixin, MetaAutoMLBase):
         The selection's cross-validated gain over its best single trial (see
         :func:`metaautoml.ensemble.cross_validated_gain`); the ensemble is used when it is
         positive. NaN when the selection kept a single trial or did not run.
+    feature_importances_ : ndarray of shape (n_features,)
+        Set by :meth:`explain`, not by ``fit``: each column's permutation importance (the mean
+        drop of the search's metric when it is shuffled) on the rows given to ``explain``.
     performance_over_time_ : DataFrame
         One row per completed trial of this ``fit``, in the order they finished: ``seconds``
         since the first trial started, ``number``, ``score`` and ``best_score`` so far.

@@ -93,3 +93,24 @@ def test_performance_over_time_and_timings():
     assert over_time["best_score"].iloc[-1] == pytest.approx(reg.best_score_)
     assert reg.search_time_ > 0 and reg.refit_time_ > 0
     assert reg.search_time_ >= over_time["seconds"].iloc[-1] - 1e-6
+
+
+@pytest.mark.parametrize("metric", [None, "roc_auc", "log_loss"])
+def test_explain_ranks_the_informative_column_first_by_the_search_metric(metric):
+    from metaautoml import MetaAutoMLClassifier
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"noise": rng.normal(size=150), "signal": rng.normal(size=150)})
+    y = np.where(X["signal"] > 0, "up", "down")
+    model = MetaAutoMLClassifier(n_trials=2, cv=3, random_state=0, warm_start=False,
+                                 include=["linear"], metric=metric).fit(X, y)
+    table = model.explain(X, y, n_repeats=3, random_state=0)
+    assert table.columns.tolist() == ["feature", "importance", "importance_std"]
+    assert table["feature"].tolist() == ["signal", "noise"]
+    assert table["importance"].iloc[0] > 0.1
+    np.testing.assert_allclose(model.feature_importances_,
+                               table.set_index("feature").loc[["noise", "signal"], "importance"])
+    with pytest.raises(ValueError, match="n_repeats must be a positive integer"):
+        model.explain(X, y, n_repeats=0)
+    with pytest.raises(ValueError, match="X lacks 1 column"):
+        model.explain(X[["noise"]], y)
