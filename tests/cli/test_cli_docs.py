@@ -61,3 +61,19 @@ def test_commands_table_and_global_options():
         assert option in text
     for status in ("| 0 |", "| 1 |", "| 2 |", "| 130 |"):
         assert status in text
+
+
+def test_every_trial_source_is_explained():
+    from metaautoml.search import OPTUNA_SOURCE, SURROGATE_SOURCE
+    from metaautoml.strategy import DEFAULT_SOURCE
+    from metaautoml.warmstart import (
+        LEAD_DEFAULT_SOURCE,
+        MATCHED_SOURCE,
+        PORTFOLIO_SOURCE,
+        SURROGATE_SOURCE as ZERO_SHOT_SOURCE,
+    )
+
+    text = DOC.read_text()
+    for source in (LEAD_DEFAULT_SOURCE, MATCHED_SOURCE, PORTFOLIO_SOURCE, ZERO_SHOT_SOURCE,
+                   SURROGATE_SOURCE, DEFAULT_SOURCE, OPTUNA_SOURCE):
+        assert f"`{source}`" in text, source
