@@ -70,6 +70,8 @@ def test_every_trial_source_is_explained():
         LEAD_DEFAULT_SOURCE,
         MATCHED_SOURCE,
         PORTFOLIO_SOURCE,
+    )
+    from metaautoml.warmstart import (
         SURROGATE_SOURCE as ZERO_SHOT_SOURCE,
     )
 
