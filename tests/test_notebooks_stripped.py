@@ -18,7 +18,7 @@ import pytest
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 EXPECTED = ("01_quickstart.ipynb", "02_warm_vs_cold.ipynb",
-            "03_metafeatures_and_matching.ipynb", "04_openml_task.ipynb")
+            "03_metafeatures_and_matching.ipynb", "04_openml_task.ipynb", "05_controls.ipynb")
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
 #: Cell metadata that records a run (timings, scroll state) rather than the notebook.
 RUN_METADATA = ("execution", "ExecuteTime", "collapsed", "scrolled")
