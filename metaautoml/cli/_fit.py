@@ -95,6 +95,12 @@ def run(args: argparse.Namespace) -> int:
         study_name = record_data_file(args.storage, args.study_name, args.data, args.target,
                                       group_column=args.group_column,
                                       sample_weight_column=args.sample_weight_column)
+        if args.study_name is None:
+            # Workers and a later --study-name resume need the generated name now, not after
+            # a search that may take hours; stderr keeps --format json's stdout pure JSON.
+            print(f"study name: {study_name} (in {args.storage}; workers join it with "
+                  f"'metaautoml worker --study {study_name} --storage {args.storage}')",
+                  file=sys.stderr, flush=True)
 
     estimator = estimator_class(task)(**estimator_params(args), storage=args.storage,
                                       study_name=study_name)
@@ -146,6 +152,7 @@ def _summary(estimator, task: str, leaderboard, output: str) -> dict:
         "n_trials": int(len(leaderboard)),
         "n_complete": int((leaderboard["state"] == "complete").sum()),
         "model": output,
+        "study_name": estimator.study_.study_name if estimator.storage is not None else None,
         "refit_fallbacks": list(estimator.refit_fallbacks_),
         "ensemble": {"weights": {str(n): float(w) for n, w in estimator.ensemble_weights_.items()},
                      "score": float(estimator.ensemble_score_),

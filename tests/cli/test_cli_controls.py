@@ -129,3 +129,16 @@ def test_db_info_json_has_numbers_as_numbers_and_the_families(capsys):
     assert "hist_gradient_boosting" in info["classification"]["families"]
     assert main(["db", "info"]) == 0
     assert "regression families: hist_gradient_boosting" in capsys.readouterr().out
+
+
+def test_a_stored_study_without_a_name_says_its_generated_name_first(tmp_path, capsys):
+    data = _iris_with_patients(tmp_path / "iris.csv")
+    storage = f"journal://{tmp_path / 'study.log'}"
+    with single_cpu():
+        assert main(["fit", str(data), "--target", "species", "--n-trials", "2", "--cv", "2",
+                     "--include", "linear", "--storage", storage, "--format", "json",
+                     "--output", str(tmp_path / "m.joblib")]) == 0
+    captured = capsys.readouterr()
+    name = json.loads(captured.out)["study_name"]
+    assert f"study name: {name} (in {storage}" in captured.err
+    assert f"metaautoml worker --study {name} --storage {storage}" in captured.err
