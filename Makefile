@@ -124,12 +124,15 @@ benchmarks: $(VENV)/.installed-dev
 	mkdir -p build && cd build && apt-get download r-cran-mlbench && dpkg-deb -x r-cran-mlbench_*.deb r-cran-mlbench
 	$(BIN)/pip install pyreadr
 	$(BIN)/python benchmarks/reserved_check.py --data build/r-cran-mlbench --output benchmarks/results/reserved-mlbench
+	# The first model alone on reserved AER, caret and kernlab tables (the size-conditional lead).
+	cd build && apt-get download r-cran-aer r-cran-caret r-cran-kernlab && for f in r-cran-aer_*.deb r-cran-caret_*.deb r-cran-kernlab_*.deb; do dpkg-deb -x "$$f" reserved; done
+	$(BIN)/python benchmarks/reserved_first_pick.py --data build/reserved --output benchmarks/results/reserved-first-pick
 	$(BIN)/python benchmarks/report.py --pool benchmarks/results/pool-adaptive \
 		--nested benchmarks/results/pool-nested --pool benchmarks/results/pool --pool benchmarks/results/pool-one-member --sweep benchmarks/results/pool-sweep \
 		--live benchmarks/results/live --live benchmarks/results/live-warm-start-rerun \
 		--heldout benchmarks/results/first-pick --heldout benchmarks/results/heldout-search \
 		--heldout benchmarks/results/lcdb-size-transfer --heldout benchmarks/results/lcdb-selection \
-		--heldout benchmarks/results/reserved-mlbench \
+		--heldout benchmarks/results/reserved-mlbench --heldout benchmarks/results/reserved-first-pick \
 		--ensemble benchmarks/results/ensemble-gain --ensemble benchmarks/results/ensemble-gain-fresh \
 		--soak benchmarks/results/soak
 

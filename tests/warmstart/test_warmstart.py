@@ -24,6 +24,7 @@ from metaautoml.surrogate import MetaSurrogate, TrainingConfig
 from metaautoml.warmstart import (
     DEFAULT_FIRST_PICK_HEDGE,
     DEFAULT_LEAD_DEFAULTS,
+    DEFAULT_LEAD_DEFAULTS_MIN_ROWS,
     DEFAULT_N_ENSEMBLE,
     DEFAULT_NEIGHBOR_BEST,
     DEFAULT_TEMPERATURE,
@@ -189,6 +190,8 @@ def test_neighbor_best_proposes_the_l1_neighbours_bests_after_the_first(proposer
 def _with(proposer, **changes):
     from dataclasses import replace
 
+    # Leading defaults lead whatever the dataset's size unless a test says otherwise.
+    changes.setdefault("lead_defaults_min_rows", 0)
     return WarmStartProposer(proposer.training, proposer.matcher, proposer.surrogate,
                              replace(proposer.config, **changes))
 
@@ -220,9 +223,25 @@ def test_lead_defaults_put_the_cold_starts_defaults_first_and_the_matched_portfo
 def test_lead_defaults_per_task_and_validated():
     for task, value in DEFAULT_LEAD_DEFAULTS.items():
         assert ProposerConfig.for_task(task).lead_defaults == value
+        assert (ProposerConfig.for_task(task).lead_defaults_min_rows
+                == DEFAULT_LEAD_DEFAULTS_MIN_ROWS[task] == 1000)
     for bad in (-1, True, 1.5):
         with pytest.raises(ValueError, match="lead_defaults must be a non-negative integer"):
             ProposerConfig(lead_defaults=bad)
+        with pytest.raises(ValueError, match="lead_defaults_min_rows must be a non-negative"):
+            ProposerConfig(lead_defaults_min_rows=bad)
+
+
+def test_the_defaults_lead_only_above_the_row_threshold(proposer):
+    training = proposer.training
+    meta = training.meta_features.loc["A3"].copy()
+    default = training.configs.index(get_space("classification").default_configs()[0])
+    threshold = int(training.meta_features["n_rows"].max())
+    led = _with(proposer, lead_defaults=1, lead_defaults_min_rows=threshold)
+    assert led.order(meta, 3).chosen == proposer.order(meta, 3).chosen  # at or below: matched
+    for rows, leads in ((threshold, False), (threshold + 1, True), (np.nan, False)):
+        meta["n_rows"] = rows
+        assert (led.order(meta, 3).chosen[0] == default) == leads, rows
 
 
 def test_proposer_config_rejects_values_out_of_range():
@@ -258,7 +277,10 @@ def test_without_matcher_and_surrogate_it_is_the_static_portfolio():
     expected = [training.configs[i] for i in greedy_portfolio(training.normalized(), 4)]
     assert [c for _, c in static.proposals] == expected
     assert static.table["predicted_utility"].isna().all() and static.neighbors.empty
-    # Classification's defaults lead with the cold start's first configuration, then the same.
+    # Classification's defaults lead with the cold start's first configuration, then the same,
+    # on a dataset larger than the meta-database's row cap.
+    meta = meta.copy()
+    meta["n_rows"] = 5000
     led = WarmStartProposer(training).propose(meta, 4)
     first = get_space("classification").default_configs()[0]
     assert DEFAULT_LEAD_DEFAULTS["classification"] == 1 and led.proposals[0] == (LEAD_DEFAULT_SOURCE, first)
