@@ -152,7 +152,8 @@ def _summary(estimator, task: str, leaderboard, output: str) -> dict:
         "n_trials": int(len(leaderboard)),
         "n_complete": int((leaderboard["state"] == "complete").sum()),
         "model": output,
-        "study_name": estimator.study_.study_name if estimator.storage is not None else None,
+        "study_name": (estimator.study_.study_name
+                       if getattr(estimator, "storage", None) is not None else None),
         "refit_fallbacks": list(estimator.refit_fallbacks_),
         "ensemble": {"weights": {str(n): float(w) for n, w in estimator.ensemble_weights_.items()},
                      "score": float(estimator.ensemble_score_),

@@ -117,7 +117,8 @@ def test_fit_json_output(diabetes_model):
     assert summary["model"] == str(diabetes_model["model"])
     (row,) = summary["leaderboard"]
     assert set(row) == {"number", "family", "score", "score_std", "fit_time", "duration",
-                        "state", "source", "error", "params", "ensemble_weight"}
+                        "started", "completed", "state", "source", "error", "params",
+                        "ensemble_weight"}
     # One trial: no ensemble, the trial refitted alone.
     assert summary["ensemble"] == {"weights": {str(row["number"]): 1.0},
                                    "score": pytest.approx(model.best_score_), "refit_failures": []}
@@ -279,7 +280,7 @@ def test_metafeatures_table_in_a_real_process(diabetes_model):
 def test_keyboard_interrupt_during_fit_leaves_no_file(iris_model, tmp_path, monkeypatch, capsys):
     from metaautoml.estimator import MetaAutoMLClassifier
 
-    def interrupted(self, X, y):
+    def interrupted(self, X, y, **kwargs):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(MetaAutoMLClassifier, "fit", interrupted)
