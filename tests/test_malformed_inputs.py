@@ -339,7 +339,8 @@ CASES = [
     Case("cli-fit-bad-option-value", "cli",
          lambda ctx: ["fit", _training_csv(ctx.dir), "--target", "y", "--cv", "1",
                       "-o", ctx.dir / "m.joblib"],
-         error=2, match=r"argument --cv: must be an integer >= 2, got '1'"),
+         error=2, match=r"argument --cv: must be an integer >= 2 \(folds\) or a number in "
+                        r"\(0, 1\) \(the share held out\), got '1'"),
     Case("cli-predict-missing-column", "cli",
          lambda ctx: ["predict", _model_file(ctx.dir, ctx.fitted),
                       _csv(ctx.dir, FRAME.drop(columns=["other", "city"])),
