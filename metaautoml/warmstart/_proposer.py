@@ -47,15 +47,13 @@ DEFAULT_FIRST_PICK_HEDGE = {"classification": 0.0, "regression": 0.4}
 #: both cost at k = 25 what they gain at k = 3.
 DEFAULT_NEIGHBOR_BEST = {"classification": 0, "regression": 5}
 
-#: Default :attr:`ProposerConfig.lead_defaults` per task type. On classification the
-#: meta-learned first pick did not beat HistGradientBoosting's defaults on 119 bundled tables
-#: the meta-database never saw (benchmarks/first_pick.py: +0.009 accuracy, 95 % CI [-0.011,
-#: 0.029], more than 0.05 below on 21), so the cold start's first configuration leads and a
-#: one-trial fit gets what a cold start gets. After ten trials leading with it made no
-#: significant difference: chosen by a rule fixed before the runs on the selection half of
-#: those tables (+0.007), then -0.003, 95 % CI [-0.015, 0.008], on the report half
-#: (benchmarks/heldout_search.py; docs/benchmarks.md, "Held-out tables"). On regression the
-#: matched first pick beat the default (median +0.05 r2, Holm p < 0.001), so it leads there.
+#: Default :attr:`ProposerConfig.lead_defaults` per task type: one, HistGradientBoosting's
+#: scikit-learn defaults, on tables above :data:`DEFAULT_LEAD_DEFAULTS_MIN_ROWS` only. History:
+#: on 119 bundled tables the meta-database never saw (benchmarks/first_pick.py) the meta-learned
+#: first pick beat the default on 301-1,000 rows (+0.030 accuracy) and lost to it above 1,000
+#: (-0.020), with the same sign on regression (+0.061, -0.028 r2); classification then led with
+#: the default on every table, regression on none. Reading the row threshold off those tables, it
+#: was fixed before being tested on reserved tables (see below).
 DEFAULT_LEAD_DEFAULTS = {"classification": 1, "regression": 1}
 
 #: Default :attr:`ProposerConfig.lead_defaults_min_rows` per task type: the shipped
@@ -65,7 +63,7 @@ DEFAULT_LEAD_DEFAULTS = {"classification": 1, "regression": 1}
 #: a setting on (benchmarks/reserved_first_pick.py): the one-trial model was within 0.02 of
 #: HistGradientBoosting's defaults on 92 % of the tables of each task (83 % with the
 #: meta-learned pick alone), and its mean test score was not significantly different from
-#: either fixed choice (docs/benchmarks.md, "Reserved tables"). Below the cap, nested selection
+#: either fixed choice (docs/benchmarks.md, "Held-out tables"). Below the cap, nested selection
 #: on the pool benchmark chose no leading default in every outer fold.
 DEFAULT_LEAD_DEFAULTS_MIN_ROWS = {"classification": 1000, "regression": 1000}
 
