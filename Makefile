@@ -128,6 +128,8 @@ benchmarks: $(VENV)/.installed-dev
 	# The first model alone on reserved AER, caret and kernlab tables (the size-conditional lead).
 	cd build && apt-get download r-cran-aer r-cran-caret r-cran-kernlab && for f in r-cran-aer_*.deb r-cran-caret_*.deb r-cran-kernlab_*.deb; do dpkg-deb -x "$$f" reserved; done
 	$(BIN)/python benchmarks/reserved_first_pick.py --data build/reserved --output benchmarks/results/reserved-first-pick
+	# How predictable fit times are from the meta-database's records (~1 min).
+	$(BIN)/python benchmarks/cost_model.py --output benchmarks/results/cost-model
 	$(BIN)/python benchmarks/report.py --pool benchmarks/results/pool-adaptive \
 		--nested benchmarks/results/pool-nested --pool benchmarks/results/pool --pool benchmarks/results/pool-one-member --sweep benchmarks/results/pool-sweep \
 		--live benchmarks/results/live --live benchmarks/results/live-warm-start-rerun \
@@ -135,7 +137,7 @@ benchmarks: $(VENV)/.installed-dev
 		--heldout benchmarks/results/lcdb-size-transfer --heldout benchmarks/results/lcdb-selection-loo \
 		--heldout benchmarks/results/reserved-mlbench --heldout benchmarks/results/reserved-first-pick \
 		--ensemble benchmarks/results/ensemble-gain --ensemble benchmarks/results/ensemble-gain-fresh \
-		--soak benchmarks/results/soak
+		--cost benchmarks/results/cost-model --soak benchmarks/results/soak
 
 metadb-info: $(VENV)/.installed
 	$(BIN)/metaautoml db info

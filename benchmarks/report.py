@@ -61,7 +61,7 @@ def _method_list(notes: dict[str, str], methods) -> str:
 def build_page(pool_dirs: list[Path], live_dirs: list[Path], output: Path, figures_dir: Path,
                sweep_dir: Path | None = None, soak_dir: Path | None = None,
                heldout_dirs: list[Path] = (), ensemble_dirs: list[Path] = (),
-               nested_dir: Path | None = None) -> str:
+               nested_dir: Path | None = None, cost_dirs: list[Path] = ()) -> str:
     page_dir = output.parent
     sections = ["# Benchmarks", "",
                 "Every number on this page is read from the raw results in `benchmarks/results/` "
@@ -76,8 +76,9 @@ def build_page(pool_dirs: list[Path], live_dirs: list[Path], output: Path, figur
     soak_notes = _run_notes(soak_dir) if soak_dir is not None else {}
     heldout_notes = [_run_notes(d) for d in heldout_dirs]
     ensemble_notes = [_run_notes(d) for d in ensemble_dirs]
+    cost_notes = [_run_notes(d) for d in cost_dirs]
     for notes in (*pool_notes, nested_notes, sweep_notes, *live_notes, *heldout_notes, *ensemble_notes,
-                  soak_notes):
+                  *cost_notes, soak_notes):
         for command in [*notes.get("earlier_commands", []), notes.get("command")]:
             if command and command not in regenerate:
                 regenerate.append(command)
@@ -88,6 +89,7 @@ def build_page(pool_dirs: list[Path], live_dirs: list[Path], output: Path, figur
                    + " ".join(f"--live {_rel(d)}" for d in live_dirs)
                    + "".join(f" --heldout {_rel(d)}" for d in heldout_dirs)
                    + "".join(f" --ensemble {_rel(d)}" for d in ensemble_dirs)
+                   + "".join(f" --cost {_rel(d)}" for d in cost_dirs)
                    + (f" --soak {_rel(soak_dir)}" if soak_dir is not None else "")
                    + f" --output {_rel(output)} --figures {_rel(figures_dir)}", "```", ""]
     sections += _answer_part(pool_dirs[0], nested_dir, page_dir, figures_dir)
@@ -132,6 +134,13 @@ def build_page(pool_dirs: list[Path], live_dirs: list[Path], output: Path, figur
         sections += _heldout_part(heldout_dirs, heldout_notes)
     if ensemble_dirs:
         sections += _ensemble_part(ensemble_dirs, ensemble_notes)
+    if cost_dirs:
+        sections += ["## Fit time: how predictable it is", "",
+                     "`cost_model.py` predicts each meta-database evaluation's fit time from the "
+                     "other dataset groups' recorded times: the groundwork of a cost-aware warm "
+                     "start, which no shipped component uses yet. The meta-database's tables have "
+                     "at most 1,000 rows, so this says nothing about larger ones.", "",
+                     *_summary_runs(cost_dirs, cost_notes)]
     if soak_dir is not None:
         sections += [_soak_module().soak_section(soak_dir, heading="##")]
     return "\n".join(sections).rstrip() + "\n"
@@ -374,13 +383,15 @@ def main(argv: list[str] | None = None) -> int:
                              "lcdb_size_transfer.py or reserved_check.py; repeat for several")
     parser.add_argument("--ensemble", type=Path, action="append", default=[],
                         help="the output directory of ensemble_gain.py; repeat for several")
+    parser.add_argument("--cost", type=Path, action="append", default=[],
+                        help="the output directory of cost_model.py; repeat for several")
     parser.add_argument("--output", type=Path, default=REPO / "docs/benchmarks.md")
     parser.add_argument("--figures", type=Path, default=REPO / "docs/figures")
     args = parser.parse_args(argv)
     live = args.live or [REPO / "benchmarks/results/live"]
     pool = args.pool or [REPO / "benchmarks/results/pool"]
     page = build_page(pool, live, args.output, args.figures, args.sweep, args.soak, args.heldout,
-                      args.ensemble, nested_dir=args.nested)
+                      args.ensemble, nested_dir=args.nested, cost_dirs=args.cost)
     tmp = args.output.with_suffix(".md.tmp")
     tmp.write_text(page)
     os.replace(tmp, args.output)

@@ -1,0 +1,147 @@
+"""How well the meta-database's recorded fit times predict a configuration's fit time on a
+dataset it never saw: the groundwork of the cost model (#24, item 1).
+
+Every complete evaluation records the seconds its 3-fold cross-validation spent in ``fit``
+(all folds). Per fold, that is one fit on two thirds of the (at most 1,000) rows. For each task
+type the script predicts ``log10`` of those per-fold seconds, leaving out each fold of dataset
+groups in turn (5 folds, seed 0: a dataset's group never trains its own predictions), with:
+
+- ``config_median``: the configuration's median time over the training datasets (ignores size);
+- ``family_per_row``: the family's median seconds per training row, times the rows;
+- ``gbm``: gradient boosting on the data's shape (log rows, log columns, log classes) and the
+  configuration's encoding (the space's, as the surrogate reads it), a candidate cost model.
+
+It reports the median absolute error in decades (0.30 is a factor of 2) and the share of
+predictions within a factor of 2, per task, and compares the models dataset by dataset (each
+dataset's median absolute error; paired bootstrap CI and Wilcoxon, Holm over the task's table).
+The rows never exceed the meta-database's cap, so this says nothing about larger tables.
+
+    .venv/bin/python benchmarks/cost_model.py --output benchmarks/results/cost-model
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from compare_pool_runs import to_markdown  # noqa: E402
+from resumable_runs import write_summary  # noqa: E402
+
+from metaautoml.benchmark import group_folds, holm, paired_test  # noqa: E402
+from metaautoml.metadb import MetaDB  # noqa: E402
+from metaautoml.space import get_space  # noqa: E402
+
+MODELS = ("config_median", "family_per_row", "gbm")
+N_FOLDS = 5
+#: The meta-database's cross-validation: each fit saw this share of the rows.
+TRAIN_SHARE = 2 / 3
+
+
+def evaluation_table(db: MetaDB, task: str) -> pd.DataFrame:
+    """One row per complete evaluation: the data's shape, the configuration, log10 seconds."""
+    datasets = db.datasets(task)
+    configs = db.configurations(task).reset_index()
+    evaluations = db.evaluations(task)
+    evaluations = evaluations[(evaluations["state"] == "complete") & (evaluations["fit_time"] > 0)]
+    table = evaluations.merge(configs[["config_id", "family", "config"]], on="config_id")
+    table = table.join(datasets[["group", "n_rows", "n_features", "n_classes"]], on="dataset")
+    table["n_train"] = table["n_rows"].astype(float) * TRAIN_SHARE
+    table["log_seconds"] = np.log10(table["fit_time"] / 3.0)
+    return table.reset_index(drop=True)
+
+
+def features(table: pd.DataFrame, task: str) -> np.ndarray:
+    space = get_space(task)
+    classes = pd.to_numeric(table["n_classes"], errors="coerce").fillna(1).clip(lower=1)
+    shape = np.log10(np.column_stack([table["n_train"].astype(float),
+                                      table["n_features"].astype(float),
+                                      classes.astype(float)]))
+    return np.hstack([shape, space.encode_many(list(table["config"]))])
+
+
+def predict(model: str, train: pd.DataFrame, test: pd.DataFrame, X_train, X_test) -> np.ndarray:
+    if model == "config_median":
+        medians = train.groupby("config_id")["log_seconds"].median()
+        fallback = train["log_seconds"].median()
+        return test["config_id"].map(medians).fillna(fallback).to_numpy()
+    if model == "family_per_row":
+        per_row = (train["log_seconds"] - np.log10(train["n_train"])).groupby(train["family"]).median()
+        return (test["family"].map(per_row) + np.log10(test["n_train"])).to_numpy()
+    from sklearn.ensemble import HistGradientBoostingRegressor
+
+    gbm = HistGradientBoostingRegressor(max_iter=300, learning_rate=0.1, random_state=0)
+    return gbm.fit(X_train, train["log_seconds"]).predict(X_test)
+
+
+def cross_validate(table: pd.DataFrame, task: str, seed: int = 0) -> pd.DataFrame:
+    X = features(table, task)
+    names = sorted(table["dataset"].unique())
+    group_of = table.drop_duplicates("dataset").set_index("dataset")["group"]
+    out = []
+    for test_datasets in group_folds([group_of[n] for n in names], N_FOLDS, seed):
+        held = table["dataset"].isin([names[i] for i in test_datasets]).to_numpy()
+        train, test = table[~held], table[held]
+        for model in MODELS:
+            part = test[["dataset", "config_id", "family", "log_seconds"]].assign(
+                model=model, predicted=predict(model, train, test, X[~held], X[held]))
+            out.append(part)
+    result = pd.concat(out, ignore_index=True)
+    result["error"] = (result["predicted"] - result["log_seconds"]).abs()
+    return result
+
+
+def summarize(results: dict[str, pd.DataFrame], seed: int = 0) -> str:
+    parts = ["Predicted per-fold fit seconds against the recorded ones, on datasets whose group "
+             f"the predictor never saw ({N_FOLDS} folds of groups): median absolute error in "
+             "decades of seconds (0.30 = a factor of 2), and the share within a factor of 2.", ""]
+    rows = []
+    for task, result in results.items():
+        for model, part in result.groupby("model", sort=False):
+            rows.append({"task": task, "model": model, "evaluations": len(part),
+                         "datasets": part["dataset"].nunique(),
+                         "median abs error (decades)": part["error"].median(),
+                         "within 2x": (part["error"] <= np.log10(2)).mean()})
+    table = pd.DataFrame(rows)
+    parts += [to_markdown(table.round(3)), ""]
+    rng = np.random.default_rng(seed)
+    for task, result in results.items():
+        per_dataset = result.pivot_table(index="dataset", columns="model", values="error",
+                                         aggfunc="median")
+        comparisons = []
+        for a, b in (("gbm", "family_per_row"), ("gbm", "config_median"),
+                     ("family_per_row", "config_median")):
+            test = paired_test((per_dataset[b] - per_dataset[a]).to_numpy(), rng)
+            comparisons.append({"comparison": f"{b} - {a}", "mean": test.mean,
+                                "95% CI": f"[{test.ci_low:+.3f}, {test.ci_high:+.3f}]",
+                                "wins/ties/losses": f"{test.wins}/{test.ties}/{test.losses}",
+                                "p": test.p})
+        frame = pd.DataFrame(comparisons)
+        frame["p (Holm)"] = holm(frame["p"].to_numpy())
+        parts += [f"**{task}**: each dataset's median absolute error, paired over datasets "
+                  "(positive: the second-named model's error is lower):", "",
+                  to_markdown(frame.round(4)), ""]
+        by_family = result[result["model"] == "gbm"].groupby("family")["error"].median()
+        parts += [f"`gbm`'s median absolute error by family ({task}): "
+                  + ", ".join(f"{f} {e:.2f}" for f, e in by_family.items()), ""]
+    return "\n".join(parts) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--output", type=Path, default=Path("benchmarks/results/cost-model"))
+    args = parser.parse_args(argv)
+    db = MetaDB.default()
+    results = {}
+    for task in ("classification", "regression"):
+        results[task] = cross_validate(evaluation_table(db, task), task)
+        print(f"{task}: {len(results[task]) // len(MODELS)} evaluations", flush=True)
+    return write_summary(args.output, summarize(results), __file__, argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
