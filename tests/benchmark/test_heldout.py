@@ -247,3 +247,30 @@ def test_lcdb_selection_runs_end_to_end_from_the_sdist(script, tmp_path):
     # Rows decide the winner here, so the nearest dataset by rows picks it: 1-NN is never wrong.
     assert raw[(raw["method"] == "one_nn") & (raw["k"] == 1)]["regret"].max() == 0.0
     assert "| matcher vs | k | baseline - matcher |" in summary
+
+
+def test_cost_model_predicts_held_out_groups_and_compares_the_models(script):
+    from metaautoml.space import get_space
+
+    cost = script("cost_model")
+    space = get_space("regression")
+    configs = space.sample(2)
+    offsets = {family: index * 0.5 for index, family in enumerate(space.family_names)}
+    rows = []
+    for d in range(20):
+        n_train = 50.0 * (d + 1)
+        for i, config in enumerate(configs):
+            # Time grows linearly with the rows, times a per-family factor: family_per_row's law.
+            rows.append({"dataset": f"d{d}", "group": f"g{d // 2}", "config_id": f"c{i}",
+                         "family": config["family"], "config": config, "n_train": n_train,
+                         "n_features": 5, "n_classes": np.nan,
+                         "log_seconds": np.log10(n_train) - 4 + offsets[config["family"]]})
+    result = cost.cross_validate(pd.DataFrame(rows), "regression")
+    assert set(result["model"]) == set(cost.MODELS)
+    assert len(result) == len(rows) * len(cost.MODELS)  # every evaluation predicted once per model
+    errors = result.groupby("model")["error"].median()
+    assert errors["family_per_row"] < 1e-9
+    assert errors["config_median"] > 0.1  # it ignores the size
+    summary = cost.summarize({"regression": result})
+    assert float(_table_row(summary, "regression", "family_per_row")[4]) == 0.0
+    assert "config_median - family_per_row" in summary
