@@ -97,8 +97,9 @@ class MetaAutoMLClassifier(ClassifierMixin, MetaAutoMLBase):
         The members' refits come after ``time_budget``, like the best trial's.
     callbacks : list of callable or None, default=None
         Called as ``callback(study, trial)`` after each trial of this ``fit`` finishes, with
-        the Optuna study and the finished ``FrozenTrial`` (Optuna's callback signature);
-        raising stops the search.
+        the Optuna study and the finished ``FrozenTrial`` (Optuna's callback signature).
+        ``study.stop()`` ends the search, as in ``study.optimize``, once the running trials
+        finish, and the best trial is refitted as usual; raising aborts ``fit``.
     include : list of str or None, default=None
         The model families to search, by name (``metaautoml.space.families_for(task)``;
         auto-sklearn's ``include``, FLAML's ``estimator_list``); ``None`` searches all. The

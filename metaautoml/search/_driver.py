@@ -22,6 +22,7 @@ from optuna.trial import FrozenTrial, TrialState
 
 from ..evaluation import COMPLETE, FAILED, TIMEOUT, TrialResult
 from ..space import FAMILY, Config, SearchSpace
+from ._optuna_internals import stoppable
 from ._shared import SharedBudget
 
 #: One INFO line per finished trial (the estimators' ``verbose=2`` shows them on stderr).
@@ -111,7 +112,9 @@ def run_search(study: optuna.Study, space: SearchSpace, make_runner: Callable[[]
     progress : bool
         Show a progress bar on stderr, only when stderr is a terminal.
     callbacks : sequence of callable
-        ``callback(study, frozen_trial)`` after each trial, one at a time.
+        ``callback(study, frozen_trial)`` after each trial, one at a time. As in
+        ``study.optimize``, a callback's ``study.stop()`` ends the search once the running
+        trials finish.
     prediction_store : object with ``add(number, score, predictions)``, optional
         Receives each completed trial's out-of-fold predictions, for trials whose runner keeps
         them (``TrialRunner(keep_predictions=True)``), e.g. a
@@ -291,8 +294,14 @@ class _Search:
                 self.prediction_store.add(frozen.number, frozen.value, result.predictions)
             self.trials.append(frozen)
             self.progress.update(frozen)
-            for callback in self.callbacks:
-                callback(self.study, frozen)
+            if not self.callbacks:
+                return
+            # As in study.optimize, a callback may end the search with study.stop().
+            with stoppable(self.study) as stopped:
+                for callback in self.callbacks:
+                    callback(self.study, frozen)
+                if stopped():
+                    self.budget.stop()
 
 
 def _tell(study: optuna.Study, trial: optuna.Trial, config: Config, result: TrialResult,

@@ -9,6 +9,8 @@ rather than the search in some roundabout way.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import optuna
@@ -60,3 +62,27 @@ def set_trial_user_attr(study: optuna.Study, trial: FrozenTrial, key: str, value
     was given, and the sampler has no :class:`optuna.Trial`, whose ``set_user_attr`` would store.
     """
     study._storage.set_trial_user_attr(trial._trial_id, key, value)
+
+
+@contextlib.contextmanager
+def stoppable(study: optuna.Study) -> Iterator[Callable[[], bool]]:
+    """Within the block, ``study.stop()`` works as in ``study.optimize``; yields a function
+    that says whether it was called.
+
+    For the callbacks of our ask-and-tell loop: Optuna users end a search from a callback with
+    ``study.stop()``, which outside ``optimize`` raises ``RuntimeError``.
+
+    Relies on: ``Study._thread_local.in_optimize_loop`` (which ``Study.stop`` checks, per
+    thread) and ``Study._stop_flag`` (which it sets). The block sets the first and clears the
+    second, and restores both on exit; Optuna 5.1 has no public way to run callbacks as
+    ``optimize`` does or to read the flag.
+    """
+    local = study._thread_local
+    previous = local.in_optimize_loop
+    local.in_optimize_loop = True
+    study._stop_flag = False
+    try:
+        yield lambda: bool(study._stop_flag)
+    finally:
+        local.in_optimize_loop = previous
+        study._stop_flag = False

@@ -114,3 +114,20 @@ def test_explain_ranks_the_informative_column_first_by_the_search_metric(metric)
         model.explain(X, y, n_repeats=0)
     with pytest.raises(ValueError, match="X lacks 1 column"):
         model.explain(X[["noise"]], y)
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_a_callback_ends_the_search_with_study_stop_and_the_fit_completes(n_jobs):
+    from optuna.trial import TrialState
+
+    X, y = _table()
+
+    def stop_after_three(study, trial):
+        if len(study.get_trials(states=(TrialState.COMPLETE,))) >= 3:
+            study.stop()
+
+    model = MetaAutoMLClassifier(n_trials=20, cv=2, random_state=0, warm_start=False,
+                                 n_jobs=n_jobs, callbacks=[stop_after_three]).fit(X, y)
+    # Trials already running when stop() is called finish; no new one starts.
+    assert 3 <= len(model.leaderboard()) <= 3 + n_jobs - 1
+    assert hasattr(model, "best_estimator_")

@@ -143,3 +143,23 @@ def test_attributes_set_in_before_trial_reach_the_right_trial_of_the_right_study
 
 def _suggest_value(trial) -> float:
     return _suggest(trial)["x"]
+
+
+def test_stoppable_lets_study_stop_work_outside_optimize_and_restores_the_flags():
+    from metaautoml.search._optuna_internals import stoppable
+
+    study = optuna.create_study()
+    with pytest.raises(RuntimeError, match="inside an objective function or a callback"):
+        study.stop()
+    with stoppable(study) as stopped:
+        assert not stopped()
+        study.stop()
+        assert stopped()
+    with pytest.raises(RuntimeError):
+        study.stop()  # outside the block again
+    with stoppable(study) as stopped:
+        assert not stopped()  # a new block starts unstopped
+    # study.optimize still runs and can still be stopped after the blocks.
+    study.optimize(lambda trial: trial.number, n_trials=5,
+                   callbacks=[lambda s, t: s.stop() if t.number == 1 else None])
+    assert len(study.trials) == 2
