@@ -9,7 +9,10 @@ groups in turn (5 folds, seed 0: a dataset's group never trains its own predicti
 - ``config_median``: the configuration's median time over the training datasets (ignores size);
 - ``family_per_row``: the family's median seconds per training row, times the rows;
 - ``gbm``: gradient boosting on the data's shape (log rows, log columns, log classes) and the
-  configuration's encoding (the space's, as the surrogate reads it), a candidate cost model.
+  configuration's encoding (the space's, as the surrogate reads it), a candidate cost model;
+- ``ridge_per_family``: one ridge regression per family on the shape, the family's
+  hyperparameters and their products with log rows -- a model that ships as a few JSON
+  coefficients, the other candidate.
 
 It reports the median absolute error in decades (0.30 is a factor of 2) and the share of
 predictions within a factor of 2, per task, and compares the models dataset by dataset (each
@@ -36,7 +39,7 @@ from metaautoml.benchmark import group_folds, holm, paired_test  # noqa: E402
 from metaautoml.metadb import MetaDB  # noqa: E402
 from metaautoml.space import get_space  # noqa: E402
 
-MODELS = ("config_median", "family_per_row", "gbm")
+MODELS = ("config_median", "family_per_row", "gbm", "ridge_per_family")
 N_FOLDS = 5
 #: The meta-database's cross-validation: each fit saw this share of the rows.
 TRAIN_SHARE = 2 / 3
@@ -72,10 +75,33 @@ def predict(model: str, train: pd.DataFrame, test: pd.DataFrame, X_train, X_test
     if model == "family_per_row":
         per_row = (train["log_seconds"] - np.log10(train["n_train"])).groupby(train["family"]).median()
         return (test["family"].map(per_row) + np.log10(test["n_train"])).to_numpy()
+    if model == "ridge_per_family":
+        return _ridge_per_family(train, test, X_train, X_test)
     from sklearn.ensemble import HistGradientBoostingRegressor
 
     gbm = HistGradientBoostingRegressor(max_iter=300, learning_rate=0.1, random_state=0)
     return gbm.fit(X_train, train["log_seconds"]).predict(X_test)
+
+
+def _ridge_per_family(train, test, X_train, X_test) -> np.ndarray:
+    """Per family: ridge on the shape, the active encoding columns and their products with
+    log rows (column 0 of the features)."""
+    from sklearn.linear_model import Ridge
+
+    def design(X, columns):
+        active = X[:, columns]
+        return np.hstack([X[:, :3], active, active * X[:, :1]])
+
+    predicted = np.full(len(test), np.nan)
+    for family in test["family"].unique():
+        rows_train = (train["family"] == family).to_numpy()
+        rows_test = (test["family"] == family).to_numpy()
+        block = X_train[rows_train]
+        # The family's own columns: those its configurations set (others hold INACTIVE).
+        columns = [j for j in range(3, X_train.shape[1]) if np.ptp(block[:, j]) > 0]
+        ridge = Ridge(alpha=1.0).fit(design(block, columns), train["log_seconds"][rows_train])
+        predicted[rows_test] = ridge.predict(design(X_test[rows_test], columns))
+    return predicted
 
 
 def cross_validate(table: pd.DataFrame, task: str, seed: int = 0) -> pd.DataFrame:
@@ -114,7 +140,8 @@ def summarize(results: dict[str, pd.DataFrame], seed: int = 0) -> str:
                                          aggfunc="median")
         comparisons = []
         for a, b in (("gbm", "family_per_row"), ("gbm", "config_median"),
-                     ("family_per_row", "config_median")):
+                     ("family_per_row", "config_median"), ("gbm", "ridge_per_family"),
+                     ("ridge_per_family", "config_median")):
             test = paired_test((per_dataset[b] - per_dataset[a]).to_numpy(), rng)
             comparisons.append({"comparison": f"{b} - {a}", "mean": test.mean,
                                 "95% CI": f"[{test.ci_low:+.3f}, {test.ci_high:+.3f}]",
