@@ -147,12 +147,13 @@ def _hold_out(y: np.ndarray, task: str, fraction: float, random_state: int | Non
         splitter = GroupShuffleSplit(1, test_size=fraction, random_state=random_state)
         train, test = next(splitter.split(X, y, groups))
     else:
-        stratify = task_defaults(task).stratified and np.unique(y, return_counts=True)[1].min() >= 2
-        n_test = int(np.ceil(fraction * n))
-        if n_test < 1 or n - n_test < 1 or (stratify and min(n_test, n - n_test) < len(np.unique(y))):
-            stratify = False
         if n < 4:
             raise ValueError(f"{n} rows are too few for a hold-out split (at least 4 needed)")
+        n_test = int(np.ceil(fraction * n))
+        counts = np.unique(y, return_counts=True)[1]
+        # Stratified where every class has two rows and each side can hold one of each.
+        stratify = (task_defaults(task).stratified and counts.min() >= 2
+                    and min(n_test, n - n_test) >= len(counts))
         splitter = (StratifiedShuffleSplit if stratify else ShuffleSplit)(
             1, test_size=fraction, random_state=random_state)
         train, test = next(splitter.split(X, y))

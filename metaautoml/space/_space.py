@@ -102,9 +102,9 @@ class SearchSpace:
             ) from None
 
     # -- Optuna -------------------------------------------------------------------------------
-    def suggest(self, trial: optuna.Trial, families: tuple[str, ...] | None = None) -> Config:
-        """Sample a configuration through ``trial``'s define-by-run API."""
-        del families  # restricting the choice would change the distribution: keep it fixed
+    def suggest(self, trial: optuna.Trial) -> Config:
+        """Sample a configuration through ``trial``'s define-by-run API, of this space's
+        families (a restricted space, :func:`get_space` with ``families``, restricts it)."""
         family = self.family(trial.suggest_categorical(FAMILY, list(self.family_names)))
         config: Config = {FAMILY: family.name}
         for hp in family.hyperparameters:
