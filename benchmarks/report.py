@@ -61,7 +61,8 @@ def _method_list(notes: dict[str, str], methods) -> str:
 def build_page(pool_dirs: list[Path], live_dirs: list[Path], output: Path, figures_dir: Path,
                sweep_dir: Path | None = None, soak_dir: Path | None = None,
                heldout_dirs: list[Path] = (), ensemble_dirs: list[Path] = (),
-               nested_dir: Path | None = None, cost_dirs: list[Path] = ()) -> str:
+               nested_dir: Path | None = None, cost_dirs: list[Path] = (),
+               storage_dirs: list[Path] = ()) -> str:
     page_dir = output.parent
     sections = ["# Benchmarks", "",
                 "Every number on this page is read from the raw results in `benchmarks/results/` "
@@ -77,8 +78,9 @@ def build_page(pool_dirs: list[Path], live_dirs: list[Path], output: Path, figur
     heldout_notes = [_run_notes(d) for d in heldout_dirs]
     ensemble_notes = [_run_notes(d) for d in ensemble_dirs]
     cost_notes = [_run_notes(d) for d in cost_dirs]
+    storage_notes = [_run_notes(d) for d in storage_dirs]
     for notes in (*pool_notes, nested_notes, sweep_notes, *live_notes, *heldout_notes, *ensemble_notes,
-                  *cost_notes, soak_notes):
+                  *cost_notes, *storage_notes, soak_notes):
         for command in [*notes.get("earlier_commands", []), notes.get("command")]:
             if command and command not in regenerate:
                 regenerate.append(command)
@@ -90,6 +92,7 @@ def build_page(pool_dirs: list[Path], live_dirs: list[Path], output: Path, figur
                    + "".join(f" --heldout {_rel(d)}" for d in heldout_dirs)
                    + "".join(f" --ensemble {_rel(d)}" for d in ensemble_dirs)
                    + "".join(f" --cost {_rel(d)}" for d in cost_dirs)
+                   + "".join(f" --storage-load {_rel(d)}" for d in storage_dirs)
                    + (f" --soak {_rel(soak_dir)}" if soak_dir is not None else "")
                    + f" --output {_rel(output)} --figures {_rel(figures_dir)}", "```", ""]
     sections += _answer_part(pool_dirs[0], nested_dir, page_dir, figures_dir)
@@ -141,6 +144,13 @@ def build_page(pool_dirs: list[Path], live_dirs: list[Path], output: Path, figur
                      "start, which no shipped component uses yet. The meta-database's tables have "
                      "at most 1,000 rows, so this says nothing about larger ones.", "",
                      *_summary_runs(cost_dirs, cost_notes)]
+    if storage_dirs:
+        sections += ["## Shared studies: claiming trials under load", "",
+                     "`storage_load.py` runs worker processes that share one study's budget "
+                     "through the shipped search loop, with a trivial objective, so that the "
+                     "storage and the claim lock are what is measured: throughput, and whether "
+                     "any trial was lost or ran twice.", "",
+                     *_summary_runs(storage_dirs, storage_notes)]
     if soak_dir is not None:
         sections += [_soak_module().soak_section(soak_dir, heading="##")]
     return "\n".join(sections).rstrip() + "\n"
@@ -385,13 +395,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="the output directory of ensemble_gain.py; repeat for several")
     parser.add_argument("--cost", type=Path, action="append", default=[],
                         help="the output directory of cost_model.py; repeat for several")
+    parser.add_argument("--storage-load", type=Path, action="append", default=[],
+                        help="the output directory of storage_load.py; repeat for several")
     parser.add_argument("--output", type=Path, default=REPO / "docs/benchmarks.md")
     parser.add_argument("--figures", type=Path, default=REPO / "docs/figures")
     args = parser.parse_args(argv)
     live = args.live or [REPO / "benchmarks/results/live"]
     pool = args.pool or [REPO / "benchmarks/results/pool"]
     page = build_page(pool, live, args.output, args.figures, args.sweep, args.soak, args.heldout,
-                      args.ensemble, nested_dir=args.nested, cost_dirs=args.cost)
+                      args.ensemble, nested_dir=args.nested, cost_dirs=args.cost,
+                      storage_dirs=args.storage_load)
     tmp = args.output.with_suffix(".md.tmp")
     tmp.write_text(page)
     os.replace(tmp, args.output)

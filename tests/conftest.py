@@ -31,3 +31,16 @@ def mixed_frame() -> tuple[pd.DataFrame, pd.Series]:
     positive = np.nan_to_num(signal) + (color == "red") > 0.3
     y = pd.Series(np.where(positive, "yes", "no"), name="target")
     return X, y
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A SQLAlchemy URL of an empty database on a PostgreSQL server started for the session."""
+    from _postgres import postgres_server, server_bindir
+
+    if server_bindir() is None:
+        pytest.skip("PostgreSQL's server programs are not installed (`apt-get install "
+                    "postgresql`; .ci/run installs them)")
+    pytest.importorskip("psycopg", reason="the postgres extra: pip install 'metaautoml[postgres]'")
+    with postgres_server() as url:
+        yield url

@@ -190,7 +190,7 @@ def _rebuild_search(study, record: dict, storage: str, n_jobs: int) -> dict:
     known = estimator_class(task)().get_params()
     params = {k: v for k, v in settings.items() if k in known and k not in _PER_PROCESS}
     estimator = estimator_class(task)(**params, n_jobs=n_jobs, random_state=seed)
-    budget = joined_budget(record, storage)
+    budget = joined_budget(record, storage, study.study_name)
     objective = estimator.search_objective(X, y, seed=seed, timed=budget.deadline is not None,
                                            groups=groups, sample_weight=weights)
     # The fit's sampler, but seeded apart: with one seed, every process would propose the same

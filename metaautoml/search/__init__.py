@@ -5,8 +5,10 @@ records how it runs and its budget in the study (:func:`share_study`); a process
 (``metaautoml worker``) opens the storage (:func:`open_storage`, :func:`load_study`), reads that
 record (:func:`read_search_record`), waits until the search has started (:func:`search_started`)
 and takes trials from the same :class:`SharedBudget` (:func:`joined_budget`), claimed under one
-:class:`ClaimLock` next to the storage file (:func:`storage_file`), so that between them the
-processes run exactly the budgeted trials (:func:`count_claimed`).
+:class:`ClaimLock` next to the storage file (:func:`storage_file`) or an :class:`AdvisoryLock`
+on a PostgreSQL server (:func:`claim_lock`), so that between them the processes run exactly the
+budgeted trials (:func:`count_claimed`). On a database server, running trials write heartbeats,
+and the trial of a process that died is failed and retried.
 """
 
 from ._driver import (
@@ -21,8 +23,10 @@ from ._leaderboard import LEADERBOARD_COLUMNS, leaderboard
 from ._sampler import PROPOSAL_ATTR, SURROGATE_SOURCE, MetaSurrogateSampler
 from ._shared import (
     SEARCH_ATTR,
+    AdvisoryLock,
     ClaimLock,
     SharedBudget,
+    claim_lock,
     count_claimed,
     joined_budget,
     load_study,
@@ -42,12 +46,14 @@ __all__ = [
     "PROPOSAL_ATTR",
     "SEARCH_ATTR",
     "SURROGATE_SOURCE",
+    "AdvisoryLock",
     "ClaimLock",
     "Evaluator",
     "MetaSurrogateSampler",
     "PredictionSink",
     "SharedBudget",
     "check_budget",
+    "claim_lock",
     "count_claimed",
     "create_study",
     "default_sampler",

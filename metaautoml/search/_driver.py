@@ -9,6 +9,8 @@ trial that runs past it, so the budget holds even when a model hangs.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import sys
 import threading
 import time
@@ -22,7 +24,7 @@ from optuna.trial import FrozenTrial, TrialState
 
 from ..evaluation import COMPLETE, FAILED, TIMEOUT, TrialResult
 from ..space import FAMILY, Config, SearchSpace
-from ._optuna_internals import stoppable
+from ._optuna_internals import ask, heartbeats, stoppable
 from ._shared import SharedBudget
 
 #: One INFO line per finished trial (the estimators' ``verbose=2`` shows them on stderr).
@@ -32,6 +34,10 @@ LOGGER = logging.getLogger("metaautoml.search")
 OPTUNA_SOURCE = "optuna"
 #: ``source`` of an enqueued configuration given without a tag.
 ENQUEUED_SOURCE = "enqueued"
+#: User attribute naming the process that ran a trial, ``"<host>:<pid>"``.
+PROCESS_ATTR = "process"
+#: Seconds between looks at a shared study whose budget is spent while trials still run.
+_RUNNING_POLL = 1.0
 
 Proposal = tuple[str, Config]
 Callback = Callable[[optuna.Study, FrozenTrial], None]
@@ -82,7 +88,9 @@ def run_search(study: optuna.Study, space: SearchSpace, make_runner: Callable[[]
     and ``study.tell(...)``. A failed or timed-out trial is told as ``TrialState.FAIL`` and the
     search goes on. Every trial gets the user attributes ``family``, ``state`` (``"complete"``,
     ``"failed"`` or ``"timeout"``), ``error``, ``fit_time``, ``duration``, ``scores`` (every
-    metric; ``None`` where undefined), ``score_std`` and ``source``.
+    metric; ``None`` where undefined), ``score_std``, ``source`` and ``process`` (the
+    ``"<host>:<pid>"`` that ran it). On a storage with heartbeats (a database server), the
+    running trial writes one every few seconds (see :mod:`metaautoml.search`).
 
     Parameters
     ----------
@@ -212,6 +220,11 @@ class _Budget:
                 self._left -= 1
             return True
 
+    def open(self) -> bool:
+        """Whether this process may still start a trial (without reserving one)."""
+        with self._lock:
+            return not self._stopped and self._left != 0 and self.remaining() != 0.0
+
     def remaining(self) -> float | None:
         return None if self._deadline is None else max(0.0, self._deadline - time.monotonic())
 
@@ -265,19 +278,26 @@ class _Search:
         study could both see one trial left, or pop the same enqueued trial (Optuna's RDB
         storage does not make that atomic on SQLite).
         """
-        with self._ask_lock:
-            if self.shared is not None and self.shared.spent(self.study):
-                return None
-            if not self.budget.claim():
-                return None
-            return self.study.ask()
+        while True:
+            with self._ask_lock:
+                if self.shared is None or not self.shared.spent(self.study):
+                    return ask(self.study) if self.budget.claim() else None
+                if not self.budget.open() or not self.shared.awaits_running(self.study):
+                    return None
+            # A trial still runs somewhere: should its process have died, its retry needs us.
+            time.sleep(_RUNNING_POLL)
 
     def _run_trial(self, runner: Evaluator, objective: str, trial: optuna.Trial) -> None:
         config: Config = {}
         try:
-            config = self.space.suggest(trial)
-            limit = self.budget.time_limit()
-            result = runner.evaluate(config, limit)
+            # The first heartbeat before anything else: a trial that never wrote one is never
+            # found stale, and a process dying before it would leave the trial running forever.
+            with heartbeats(self.study, trial):
+                # Which process ran it: on a shared study, hosts and workers tell theirs apart.
+                trial.set_user_attr(PROCESS_ATTR, f"{socket.gethostname()}:{os.getpid()}")
+                config = self.space.suggest(trial)
+                limit = self.budget.time_limit()
+                result = runner.evaluate(config, limit)
             if result.state == TIMEOUT and self.budget.cut_by_budget(limit):
                 result = replace(result, error=f"stopped after {limit:.1f} s, when the search's "
                                                "time_budget ran out")
@@ -319,11 +339,17 @@ def _tell(study: optuna.Study, trial: optuna.Trial, config: Config, result: Tria
     # the sampler's ``before_trial``, which tags the surrogate's proposals.
     if "source" not in _stored_trial(study, trial).user_attrs:
         attrs["source"] = OPTUNA_SOURCE
-    for key, value in attrs.items():
-        trial.set_user_attr(key, value)
-    if result.state == COMPLETE:
-        return study.tell(trial, result.scores[objective])
-    return study.tell(trial, state=TrialState.FAIL)
+    try:
+        for key, value in attrs.items():
+            trial.set_user_attr(key, value)
+        if result.state == COMPLETE:
+            return study.tell(trial, result.scores[objective])
+        return study.tell(trial, state=TrialState.FAIL)
+    except optuna.exceptions.UpdateFinishedTrialError:
+        # Its heartbeats stopped long enough for another process to fail (and retry) it.
+        LOGGER.warning("trial %d was marked failed by another process before it ended; its "
+                       "result is dropped", trial.number)
+        return _stored_trial(study, trial)
 
 
 def _log_trial(trial: FrozenTrial, objective: str) -> None:

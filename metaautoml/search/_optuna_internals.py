@@ -10,10 +10,13 @@ rather than the search in some roundabout way.
 from __future__ import annotations
 
 import contextlib
+import threading
+import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import optuna
+from optuna.exceptions import ExperimentalWarning
 from optuna.trial import FrozenTrial
 
 #: The system attribute in which ``Study.enqueue_trial`` stores a trial's fixed parameters.
@@ -86,3 +89,77 @@ def stoppable(study: optuna.Study) -> Iterator[Callable[[], bool]]:
     finally:
         local.in_optimize_loop = previous
         study._stop_flag = False
+
+
+def heartbeat_interval(study: optuna.Study) -> float | None:
+    """Seconds between the heartbeats of the study's running trials; ``None`` when its storage
+    keeps none (memory, journal files, SQLite as :func:`create_study` opens them).
+
+    Relies on: ``Study._storage``, to call the storage's (public) ``get_heartbeat_interval``,
+    which RDB storages have. ``study.optimize`` checks heartbeats itself; Optuna 5.1 offers our
+    ask-and-tell loop no public way to know whether the study's storage keeps them.
+    """
+    get_interval = getattr(study._storage, "get_heartbeat_interval", None)
+    return None if get_interval is None else get_interval()
+
+
+@contextlib.contextmanager
+def heartbeats(study: optuna.Study, trial: optuna.Trial) -> Iterator[None]:
+    """Within the block, a thread records ``trial``'s heartbeat every interval, as
+    ``study.optimize`` does around each trial; nothing happens without heartbeats.
+
+    Relies on: ``Study._storage`` and ``Trial._trial_id``, to call the storage's (public)
+    ``record_heartbeat``; Optuna's own heartbeat thread (``optuna.storages._heartbeat``) is
+    private, and starting it is up to ``optimize``, which our ask-and-tell loop does not use.
+    """
+    interval = heartbeat_interval(study)
+    if interval is None:
+        yield
+        return
+    storage, trial_id, stop = study._storage, trial._trial_id, threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(interval):
+            storage.record_heartbeat(trial_id)
+
+    storage.record_heartbeat(trial_id)
+    thread = threading.Thread(target=beat, name=f"metaautoml-heartbeat-{trial.number}",
+                              daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def fail_stale_trials(study: optuna.Study) -> None:
+    """Mark failed the running trials of ``study`` whose process stopped writing heartbeats, and
+    run the storage's stale-trial callback on each (it enqueues them again).
+
+    Relies on: :func:`optuna.storages.fail_stale_trials`, public but experimental since Optuna
+    2.9; its experimental warning is silenced here, once for all callers.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ExperimentalWarning)
+        optuna.storages.fail_stale_trials(study)
+
+
+def retried_trial_number(trial: FrozenTrial) -> int | None:
+    """The number of the failed trial that ``trial`` retries, or ``None`` if it is no retry.
+
+    Relies on: :meth:`optuna.storages.RetryHeartbeatStaleTrialCallback.retried_trial_number`,
+    public but experimental since Optuna 2.8; its experimental warning is silenced here.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ExperimentalWarning)
+        return optuna.storages.RetryHeartbeatStaleTrialCallback.retried_trial_number(trial)
+
+
+def ask(study: optuna.Study) -> optuna.Trial:
+    """``study.ask()``, without the warning Optuna 5.1 gives on a storage with heartbeats outside
+    ``study.optimize``: our ask-and-tell loop writes the heartbeats itself (:func:`heartbeats`).
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Heartbeat of storage is supposed to be used")
+        return study.ask()

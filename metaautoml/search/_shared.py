@@ -3,12 +3,19 @@
 ``metaautoml fit --storage URL`` records in its study how the search runs (task, metric, folds,
 seed, limits) and what budget it has; ``metaautoml worker`` processes read that record, rebuild
 the same objective and take trials from the same budget. The processes coordinate through the
-storage alone, plus a lock file next to a journal or SQLite file, so that between them they run
-exactly the budgeted number of trials and never take the same enqueued trial twice.
+storage alone, plus a lock -- a lock file next to a journal or SQLite file, an advisory lock on
+a PostgreSQL server -- so that between them they run exactly the budgeted number of trials and
+never take the same enqueued trial twice.
+
+On a database server, running trials write heartbeats: the trial of a process that died is
+marked failed and its configuration enqueued again (Optuna's
+``RetryHeartbeatStaleTrialCallback``), and the retry takes the failed trial's place in the
+budget. Until every trial has ended, the processes wait for that instead of leaving.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 import threading
@@ -21,7 +28,8 @@ import optuna
 from optuna.storages import BaseStorage
 from optuna.trial import TrialState
 
-from ._study import JOURNAL_SCHEME, _resolve_storage
+from ._optuna_internals import fail_stale_trials, heartbeat_interval, retried_trial_number
+from ._study import JOURNAL_SCHEME, _resolve_storage, database_url
 
 try:  # pragma: no cover - always there on Linux and macOS
     import fcntl
@@ -80,6 +88,57 @@ class ClaimLock:
             self._thread_lock.release()
 
 
+class AdvisoryLock:
+    """Serializes claiming trials between the threads of this process and, through a PostgreSQL
+    advisory lock, between every process on any host that shares a study on the server.
+
+    The lock is held by a connection of its own for the duration of a claim; the server releases
+    it when that connection ends, so a process that is killed never blocks the others.
+
+    Parameters
+    ----------
+    url : str
+        The storage's database URL (``postgresql://...``).
+    name : str
+        What is locked, the study's name: studies on one server do not wait for one another.
+    """
+
+    def __init__(self, url: str, name: str):
+        self.url, self.name = url, name
+        # pg_advisory_lock takes a signed 64-bit key.
+        digest = hashlib.sha256(f"metaautoml:claim:{name}".encode()).digest()
+        self.key = int.from_bytes(digest[:8], "big", signed=True)
+        self._thread_lock = threading.Lock()
+        self._engine = None
+        self._connection = None
+
+    def __enter__(self) -> AdvisoryLock:
+        from sqlalchemy import create_engine, text
+        from sqlalchemy.pool import NullPool
+
+        self._thread_lock.acquire()
+        try:
+            if self._engine is None:
+                self._engine = create_engine(database_url(self.url), poolclass=NullPool)
+            self._connection = self._engine.connect()
+            self._connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": self.key})
+        except BaseException:
+            self._release()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._release()
+
+    def _release(self) -> None:
+        try:
+            if self._connection is not None:
+                self._connection.close()  # ending the session releases its advisory locks
+        finally:
+            self._connection = None
+            self._thread_lock.release()
+
+
 @dataclass(frozen=True)
 class SharedBudget:
     """The trial budget of a study shared by processes, and the lock they claim trials under.
@@ -97,13 +156,31 @@ class SharedBudget:
 
     total_trials: int | None
     deadline: float | None
-    lock: ClaimLock
+    lock: ClaimLock | AdvisoryLock
 
     def spent(self, study: optuna.Study) -> bool:
-        """Whether no further trial may start; call it holding ``lock``."""
+        """Whether no further trial may start; call it holding ``lock``.
+
+        First marks failed (and enqueues again) the trials of processes that stopped writing
+        heartbeats, so that their retries find room in the budget.
+        """
         if self.deadline is not None and time.time() >= self.deadline:
             return True
+        fail_stale_trials(study)
         return self.total_trials is not None and count_claimed(study) >= self.total_trials
+
+    def awaits_running(self, study: optuna.Study) -> bool:
+        """Whether a process that found the budget :meth:`spent` should wait rather than leave.
+
+        Only while the storage keeps heartbeats, the deadline (if any) has not passed and some
+        trial still runs: that trial may belong to a process that died, whose retry then needs
+        someone to run it.
+        """
+        if heartbeat_interval(study) is None:
+            return False
+        if self.deadline is not None and time.time() >= self.deadline:
+            return False
+        return bool(study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)))
 
     def trials_left(self, study: optuna.Study) -> int | None:
         """Trials that may still start (``None`` without a trial limit)."""
@@ -119,11 +196,14 @@ class SharedBudget:
 def count_claimed(study: optuna.Study) -> int:
     """Trials of ``study`` that took a slot of its budget: all but the waiting ones.
 
-    Running, finished, pruned and failed trials count; enqueued trials still waiting do not.
-    This is what a :class:`SharedBudget`'s ``total_trials`` is compared with, and what a
-    worker reports as the trials the search has run.
+    Running, finished, pruned and failed trials count; enqueued trials still waiting do not,
+    nor does a trial failed for a dead process once it has been enqueued again (its retry takes
+    its slot). This is what a :class:`SharedBudget`'s ``total_trials`` is compared with, and
+    what a worker reports as the trials the search has run.
     """
-    return len(study.get_trials(deepcopy=False, states=_CLAIMED))
+    trials = study.get_trials(deepcopy=False)
+    retried = {retried_trial_number(t) for t in trials}
+    return sum(t.state in _CLAIMED and t.number not in retried for t in trials)
 
 
 def share_study(study: optuna.Study, storage: str | BaseStorage | None, *, n_trials: int | None,
@@ -140,9 +220,10 @@ def share_study(study: optuna.Study, storage: str | BaseStorage | None, *, n_tri
     study : optuna.Study
     storage : str, optuna.storages.BaseStorage or None
         The study's storage. For a ``journal://`` or ``sqlite://`` URL, trials are claimed under
-        a lock file next to the storage file (``<file>.claim.lock``); otherwise within this
-        process only, which leaves the budget exact for journal and SQLite files and approximate
-        (a few trials over) for database servers.
+        a lock file next to the storage file (``<file>.claim.lock``); for a ``postgresql://``
+        URL under a server-side advisory lock (:class:`AdvisoryLock`); otherwise within this
+        process only. The budget is exact for the first three and approximate (a few trials
+        over) for other database servers.
     n_trials, time_budget : int, float or None
         This search's budget, as given to :func:`run_search`.
     settings : mapping
@@ -168,7 +249,7 @@ def share_study(study: optuna.Study, storage: str | BaseStorage | None, *, n_tri
     budget = SharedBudget(
         total_trials=None if n_trials is None else trials_before + int(n_trials),
         deadline=None if time_budget is None else time.time() + float(time_budget),
-        lock=ClaimLock(lock_path(storage)),
+        lock=claim_lock(storage, study.study_name),
     )
     study.set_user_attr(SEARCH_ATTR, {
         "version": RECORD_VERSION,
@@ -209,7 +290,8 @@ def search_started(study: optuna.Study, record: Mapping[str, Any]) -> bool:
     return count_claimed(study) > int(record["trials_before"])
 
 
-def joined_budget(record: Mapping[str, Any], storage: str | BaseStorage | None) -> SharedBudget:
+def joined_budget(record: Mapping[str, Any], storage: str | BaseStorage | None,
+                  study_name: str | None = None) -> SharedBudget:
     """The :class:`SharedBudget` described by a search record, for a process joining it.
 
     Parameters
@@ -218,10 +300,28 @@ def joined_budget(record: Mapping[str, Any], storage: str | BaseStorage | None) 
         What :func:`read_search_record` returned for the study.
     storage : str, optuna.storages.BaseStorage or None
         The study's storage, as the joining process opened it; a ``journal://`` or ``sqlite://``
-        URL names the file whose claim lock the processes share (see :func:`share_study`).
+        URL names the file whose claim lock the processes share, a ``postgresql://`` URL the
+        server that holds it (see :func:`share_study`).
+    study_name : str or None
+        The study's name, which a server-side lock is named after; required for
+        ``postgresql://``.
     """
     return SharedBudget(total_trials=record["total_trials"], deadline=record["deadline"],
-                        lock=ClaimLock(lock_path(storage)))
+                        lock=claim_lock(storage, study_name))
+
+
+def claim_lock(storage: str | BaseStorage | None,
+               study_name: str | None = None) -> ClaimLock | AdvisoryLock:
+    """The lock under which processes sharing ``storage`` claim trials of a study.
+
+    A :class:`ClaimLock` on the lock file of a journal or SQLite file, an :class:`AdvisoryLock`
+    on a PostgreSQL server, and otherwise a :class:`ClaimLock` of this process's threads only.
+    """
+    if isinstance(storage, str) and database_url(storage).startswith("postgresql"):
+        if study_name is None:
+            raise ValueError("a postgresql:// storage's claim lock needs the study's name")
+        return AdvisoryLock(storage, study_name)
+    return ClaimLock(lock_path(storage))
 
 
 def lock_path(storage: str | BaseStorage | None) -> str | None:

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import sys
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import optuna
+from optuna.exceptions import ExperimentalWarning
 from optuna.samplers import BaseSampler, TPESampler
-from optuna.storages import BaseStorage, JournalStorage
+from optuna.storages import BaseStorage, JournalStorage, RetryHeartbeatStaleTrialCallback
 from optuna.storages.journal import JournalFileBackend
 
 #: URL scheme of an append-only journal file, Optuna's storage for several processes on one machine.
 JOURNAL_SCHEME = "journal://"
+#: Seconds between the heartbeats a running trial writes to a database server. A trial whose
+#: process has written none for ``HEARTBEAT_GRACE_PERIOD`` seconds is taken for dead (killed,
+#: or its host lost): the next process to claim a trial marks it failed and enqueues its
+#: configuration again, at most ``HEARTBEAT_MAX_RETRY`` times.
+HEARTBEAT_INTERVAL = 5
+HEARTBEAT_GRACE_PERIOD = 20
+HEARTBEAT_MAX_RETRY = 2
 
 
 def create_study(storage: str | BaseStorage | None = None, study_name: str | None = None, *,
@@ -26,7 +36,10 @@ def create_study(storage: str | BaseStorage | None = None, study_name: str | Non
         ``None`` keeps the study in memory. A string is a URL: ``journal:///path/to/file.log``
         for a journal file (the right choice when several processes on one machine share a
         study; the file is created if missing) or any database URL Optuna accepts, such as
-        ``sqlite:///study.db``. A storage object is used as is.
+        ``sqlite:///study.db`` or ``postgresql://user@host/db`` (with ``psycopg`` installed:
+        ``pip install 'metaautoml[postgres]'``). On a database server other than SQLite, running
+        trials write heartbeats (:data:`HEARTBEAT_INTERVAL`), so that the trial of a process that
+        died is failed and retried. A storage object is used as is.
     study_name : str or None
         Name of the study in ``storage``; ``None`` makes a unique name.
     sampler : optuna.samplers.BaseSampler or None
@@ -83,10 +96,42 @@ def _resolve_storage(storage: str | BaseStorage | None) -> str | BaseStorage | N
     # Build the database storage here, where a bad URL can be reported as such.
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
+    url = database_url(storage)
     try:
-        return optuna.storages.RDBStorage(storage)
+        with warnings.catch_warnings():
+            # Heartbeats are experimental in Optuna since 2.9; the tests pin what we rely on.
+            warnings.simplefilter("ignore", ExperimentalWarning)
+            heartbeat = {}
+            if not url.startswith("sqlite"):
+                # A server is where processes on several hosts meet, and where one may die.
+                heartbeat = {"heartbeat_interval": HEARTBEAT_INTERVAL,
+                             "grace_period": HEARTBEAT_GRACE_PERIOD,
+                             "heartbeat_stale_trial_callback":
+                                 RetryHeartbeatStaleTrialCallback(max_retry=HEARTBEAT_MAX_RETRY)}
+            return optuna.storages.RDBStorage(url, **heartbeat)
     except (ArgumentError, NoSuchModuleError) as exc:
         raise ValueError(f"malformed storage URL {storage!r}: {exc}") from None
+
+
+def database_url(url: str) -> str:
+    """``url`` with the PostgreSQL driver that is installed.
+
+    SQLAlchemy reads a bare ``postgresql://`` URL as psycopg2's; when only psycopg 3 (the
+    ``postgres`` extra) is installed, the URL names it instead. Any other URL is returned as is.
+
+    Raises
+    ------
+    ImportError
+        For a bare ``postgresql://`` URL when neither driver is installed.
+    """
+    if not url.startswith("postgresql://"):
+        return url
+    if importlib.util.find_spec("psycopg2") is not None:
+        return url
+    if importlib.util.find_spec("psycopg") is not None:
+        return "postgresql+psycopg://" + url[len("postgresql://"):]
+    raise ImportError("a postgresql:// storage needs a PostgreSQL driver: "
+                      "pip install 'metaautoml[postgres]'")
 
 
 @contextmanager

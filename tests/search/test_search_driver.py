@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+import socket
 import threading
 import time
 import warnings
@@ -93,7 +95,7 @@ def test_every_trial_records_its_outcome_as_user_attributes():
     assert trial.user_attrs == {
         "family": trial.params["family"], "state": "complete", "error": None, "fit_time": 1.5,
         "duration": 2.0, "scores": {"accuracy": 0.75, "roc_auc": None}, "score_std": 0.05,
-        "source": "optuna",
+        "source": "optuna", "process": f"{socket.gethostname()}:{os.getpid()}",
     }
 
 

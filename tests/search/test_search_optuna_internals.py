@@ -14,7 +14,12 @@ from optuna.storages.journal import JournalFileBackend
 from optuna.trial import TrialState
 
 from metaautoml.search._optuna_internals import (
+    ask,
     enqueued_params,
+    fail_stale_trials,
+    heartbeat_interval,
+    heartbeats,
+    retried_trial_number,
     set_trial_system_attr,
     set_trial_user_attr,
 )
@@ -163,3 +168,46 @@ def test_stoppable_lets_study_stop_work_outside_optimize_and_restores_the_flags(
     study.optimize(lambda trial: trial.number, n_trials=5,
                    callbacks=[lambda s, t: s.stop() if t.number == 1 else None])
     assert len(study.trials) == 2
+
+
+# -- heartbeats ----------------------------------------------------------------------------------
+def _heartbeat_study(tmp_path, **kwargs) -> optuna.Study:
+    """A study on SQLite with heartbeats, as create_study opens a database server's."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+        storage = optuna.storages.RDBStorage(
+            f"sqlite:///{tmp_path / 'beats.db'}", heartbeat_interval=1, grace_period=2,
+            heartbeat_stale_trial_callback=optuna.storages.RetryHeartbeatStaleTrialCallback(1),
+            **kwargs)
+    return optuna.create_study(storage=storage)
+
+
+def test_heartbeat_interval_reads_the_storage(tmp_path, open_storage):
+    assert heartbeat_interval(_heartbeat_study(tmp_path)) == 1
+    assert heartbeat_interval(optuna.create_study(storage=open_storage())) is None
+
+
+def test_ask_gives_no_heartbeat_warning(tmp_path, recwarn):
+    study = _heartbeat_study(tmp_path)
+    ask(study)
+    assert not [w for w in recwarn if "Heartbeat" in str(w.message)]
+
+
+def test_a_silent_trial_is_failed_and_retried(tmp_path):
+    import time
+
+    study = _heartbeat_study(tmp_path)
+    trial = ask(study)
+    trial.suggest_float("x", 0.0, 1.0)
+    with heartbeats(study, trial):
+        time.sleep(2.5)  # beating all along: not stale
+    fail_stale_trials(study)
+    assert study.get_trials(deepcopy=False)[0].state == TrialState.RUNNING
+    time.sleep(2.5)  # silent for longer than the grace period
+    fail_stale_trials(study)
+    failed, retry = study.get_trials(deepcopy=False)
+    assert (failed.state, retry.state) == (TrialState.FAIL, TrialState.WAITING)
+    assert retried_trial_number(retry) == failed.number
+    assert retried_trial_number(failed) is None
