@@ -9,7 +9,7 @@ export OMP_NUM_THREADS ?= 1
 export OPENBLAS_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: demo test lint install dev metadb metadb-ship metadb-info benchmarks notebooks-strip clean
+.PHONY: demo test lint install dev metadb metadb-ship metadb-info cost-models benchmarks notebooks-strip clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -130,6 +130,9 @@ benchmarks: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/reserved_first_pick.py --data build/reserved --output benchmarks/results/reserved-first-pick
 	# How predictable fit times are from the meta-database's records (~1 min).
 	$(BIN)/python benchmarks/cost_model.py --output benchmarks/results/cost-model
+	# 8 processes sharing one study's budget on PostgreSQL and on a journal file (~5 min).
+	$(BIN)/python benchmarks/storage_load.py --workers 8 --trials-per-worker 200 \
+		--output benchmarks/results/storage-load
 	$(BIN)/python benchmarks/report.py --pool benchmarks/results/pool-adaptive \
 		--nested benchmarks/results/pool-nested --pool benchmarks/results/pool --pool benchmarks/results/pool-one-member --sweep benchmarks/results/pool-sweep \
 		--live benchmarks/results/live --live benchmarks/results/live-warm-start-rerun \
@@ -137,7 +140,15 @@ benchmarks: $(VENV)/.installed-dev
 		--heldout benchmarks/results/lcdb-size-transfer --heldout benchmarks/results/lcdb-selection-loo \
 		--heldout benchmarks/results/reserved-mlbench --heldout benchmarks/results/reserved-first-pick \
 		--ensemble benchmarks/results/ensemble-gain --ensemble benchmarks/results/ensemble-gain-fresh \
-		--cost benchmarks/results/cost-model --soak benchmarks/results/soak
+		--cost benchmarks/results/cost-model --storage-load benchmarks/results/storage-load \
+		--soak benchmarks/results/soak
+
+## Retrain the shipped cost models on the shipped meta-database, with LCDB's train times for
+## how each family's time grows beyond its 1,000-row tables (LCDB is downloaded from PyPI).
+cost-models: $(VENV)/.installed-dev
+	$(BIN)/pip download --no-deps --no-binary :all: lcdb==0.1.0 -d build/lcdb
+	$(BIN)/python -c "from metaautoml.cost import train_shipped_cost_models; from metaautoml.metadb import MetaDB; \
+		train_shipped_cost_models(MetaDB.default(), 'metaautoml/data', lcdb='build/lcdb/lcdb-0.1.0.tar.gz')"
 
 metadb-info: $(VENV)/.installed
 	$(BIN)/metaautoml db info

@@ -26,6 +26,7 @@ from sklearn.utils.validation import (
 )
 
 from .._validation import as_frame
+from ..cost import CostModel, fit_in_budget, load_cost_model
 from ..ensemble import (
     DEFAULT_ENSEMBLE_SIZE,
     PredictionStore,
@@ -46,6 +47,7 @@ from ..evaluation import (
     resolve_metric,
 )
 from ..search import (
+    MetaSurrogateSampler,
     check_budget,
     create_study,
     leaderboard,
@@ -237,6 +239,7 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         self.warm_start_ = plan.warm_start
         self.warm_start_configs_ = [config for source, config in plan.enqueue
                                     if source != DEFAULT_SOURCE]
+        self.warm_start_left_out_ = [config for _, config in plan.left_out]
         self.meta_features_ = plan.meta_features
         with optuna_verbosity(self.verbose):
             study = create_study(self.storage, self.study_name, sampler=plan.sampler)
@@ -482,8 +485,11 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         n_warm, n_trials = self.n_warm_start, self._trial_budget()
         if n_trials is not None:
             n_warm = min(n_warm, n_trials)
-        return strategy.plan(objective.space, objective.frame, objective.y_search,
+        plan = strategy.plan(objective.space, objective.frame, objective.y_search,
                              objective.metric.name, seed, int(n_warm))
+        if self.time_budget is not None:
+            _fit_plan_in_budget(plan, objective, self._task, float(self.time_budget))
+        return plan
 
     def recommend(self, X, y, n: int = 10):
         """Warm-start proposals for ``(X, y)`` without evaluating anything.
@@ -719,6 +725,36 @@ def _ranked_trials(study: optuna.Study, trials) -> list[optuna.trial.FrozenTrial
     raise RuntimeError(f"all {len(trials)} trials failed, so there is no model to refit. "
                        f"Most common errors: {common}")
 
+
+
+def _fit_plan_in_budget(plan: SearchPlan, objective: SearchObjective, task: str,
+                        time_budget: float) -> None:
+    """Make ``plan`` cost-aware for a search of ``time_budget`` seconds.
+
+    The enqueued configurations predicted not to finish within the budget -- counting the ones
+    before them, and ``n_jobs`` trials at a time -- move to ``plan.left_out``; a surrogate
+    sampler proposes only configurations predicted to finish in the time left. Without a
+    shipped cost model, the plan is left as is.
+    """
+    model = load_cost_model(task)
+    if model is None:
+        return
+    predict = partial(_predicted_seconds, model, objective, task)
+    if plan.enqueue:
+        seconds = predict([config for _, config in plan.enqueue])
+        plan.enqueue, left_out = fit_in_budget(plan.enqueue, seconds, time_budget * objective.n_jobs)
+        plan.left_out = [*plan.left_out, *left_out]
+    if isinstance(plan.sampler, MetaSurrogateSampler):
+        plan.sampler.limit_cost(predict, time.time() + time_budget)
+
+
+def _predicted_seconds(model: CostModel, objective: SearchObjective, task: str,
+                       configs: list) -> np.ndarray:
+    """Each configuration's predicted seconds of fitting on every split of ``objective``."""
+    n_train = float(np.mean([len(train) for train, _ in objective.splits]))
+    n_classes = (len(np.unique(objective.y_search)) if task == "classification" else None)
+    return len(objective.splits) * 10.0 ** model.predict_log_seconds(
+        configs, n_train, objective.frame.shape[1], n_classes)
 
 
 #: Trials a search runs when neither ``n_trials`` nor ``time_budget`` bounds it.

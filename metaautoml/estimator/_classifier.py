@@ -31,7 +31,10 @@ class MetaAutoMLClassifier(ClassifierMixin, MetaAutoMLBase):
     time_budget : float or None, default=None
         Seconds for the search. A trial still running when it ends is stopped. The refit of
         the best trial (and of an ensemble's members) comes on top: ``search_time_`` and
-        ``refit_time_`` report both.
+        ``refit_time_`` report both. With a budget, the search is cost-aware: warm-start
+        configurations predicted (by the shipped :class:`~metaautoml.cost.CostModel`) not to
+        finish within it are left out (``warm_start_left_out_``), and the surrogate proposes
+        only configurations predicted to finish in the time left.
     metric : str, callable or None, default=None
         What the search maximizes: a name such as ``"accuracy"``, ``"balanced_accuracy"``,
         ``"roc_auc"``, ``"log_loss"`` or ``"f1_macro"``, any scikit-learn scoring name, or a
@@ -160,6 +163,9 @@ class MetaAutoMLClassifier(ClassifierMixin, MetaAutoMLBase):
         ``None`` for a cold start.
     warm_start_configs_ : list of dict
         The proposed configurations, in the order they were tried.
+    warm_start_left_out_ : list of dict
+        Proposed configurations left out because they were predicted not to finish within
+        ``time_budget`` (empty without one).
     meta_features_ : Series or None
         The meta-features of the training data the warm start matched on.
     n_features_in_ : int

@@ -25,7 +25,10 @@ class MetaAutoMLRegressor(RegressorMixin, MetaAutoMLBase):
     time_budget : float or None, default=None
         Seconds for the search. A trial still running when it ends is stopped. The refit of
         the best trial (and of an ensemble's members) comes on top: ``search_time_`` and
-        ``refit_time_`` report both.
+        ``refit_time_`` report both. With a budget, the search is cost-aware: warm-start
+        configurations predicted (by the shipped :class:`~metaautoml.cost.CostModel`) not to
+        finish within it are left out (``warm_start_left_out_``), and the surrogate proposes
+        only configurations predicted to finish in the time left.
     metric : str, callable or None, default=None
         What the search maximizes: ``"r2"``, ``"neg_root_mean_squared_error"``,
         ``"neg_mean_absolute_error"``, any scikit-learn scoring name, or a scorer
@@ -150,6 +153,9 @@ class MetaAutoMLRegressor(RegressorMixin, MetaAutoMLBase):
         ``None`` for a cold start.
     warm_start_configs_ : list of dict
         The proposed configurations, in the order they were tried.
+    warm_start_left_out_ : list of dict
+        Proposed configurations left out because they were predicted not to finish within
+        ``time_budget`` (empty without one).
     meta_features_ : Series or None
         The meta-features of the training data the warm start matched on.
     n_features_in_ : int

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -97,6 +98,19 @@ class MetaSurrogateSampler(BaseSampler):
         self._rng = np.random.default_rng(seed)
         self._proposals: dict[int, Config] = {}
         self._lock = threading.Lock()
+        self._cost: Callable[[list[Config]], np.ndarray] | None = None
+        self._deadline: float | None = None
+
+    def limit_cost(self, predict_seconds: Callable[[list[Config]], np.ndarray],
+                   deadline: float) -> None:
+        """From now on, propose only candidates predicted to finish before ``deadline``.
+
+        ``predict_seconds`` gives each candidate's predicted evaluation time on the data being
+        searched (a :class:`~metaautoml.cost.CostModel`'s); ``deadline`` is a ``time.time()``.
+        When no candidate is predicted to finish in time, the cheapest is proposed. The limit
+        belongs to one search: it is not pickled with the sampler.
+        """
+        self._cost, self._deadline = predict_seconds, float(deadline)
 
     def __getstate__(self) -> dict[str, Any]:
         # A fitted estimator keeps its study, sampler included, and must pickle (joblib model
@@ -104,6 +118,7 @@ class MetaSurrogateSampler(BaseSampler):
         state = self.__dict__.copy()
         del state["_lock"]
         state["_proposals"] = {}
+        state["_cost"] = state["_deadline"] = None
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -213,6 +228,12 @@ class MetaSurrogateSampler(BaseSampler):
             if not keep.any():
                 return None
             candidates, encoded = [c for c, k in zip(candidates, keep, strict=True) if k], encoded[keep]
+        if self._cost is not None:
+            seconds = np.asarray(self._cost(candidates), dtype=float)
+            fits = seconds <= self._deadline - time.time()
+            if not fits.any():
+                fits = seconds == seconds.min()
+            candidates, encoded = [c for c, k in zip(candidates, fits, strict=True) if k], encoded[fits]
         mean, std = self.surrogate.predict(self.meta_features, encoded, tried[:len(observed)], scores)
         return candidates[int(np.argmax(mean + self.exploration * std))]
 

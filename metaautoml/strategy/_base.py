@@ -28,6 +28,9 @@ class SearchPlan:
         The proposer's explanation (table, neighbours, trust), for a meta-learned plan.
     meta_features : Series or None
         The dataset's meta-features, when the plan computed them.
+    left_out : list of (str, dict)
+        Configurations the plan proposed but left out of ``enqueue``, e.g. as predicted not to
+        finish within the search's time budget.
     """
 
     enqueue: list[tuple[str, Config]]
@@ -35,6 +38,7 @@ class SearchPlan:
     warm_start: Any = None
     meta_features: pd.Series | None = None
     notes: list[str] = field(default_factory=list)
+    left_out: list[tuple[str, Config]] = field(default_factory=list)
 
 
 class WarmStartStrategy(abc.ABC):

@@ -184,3 +184,28 @@ def test_in_distribution_leaves_an_unknown_distribution_to_the_fallback():
             raise AssertionError("the sampler must not rely on BaseDistribution._contains")
 
     assert not _in_distribution(1.0, Other())
+
+
+def test_with_a_cost_limit_it_proposes_only_what_finishes_in_the_time_left(surrogate):
+    import pickle
+    import time
+
+    training, fitted = surrogate
+    space = get_space("classification")
+    sampler = MetaSurrogateSampler(fitted, space, training.meta_features.loc["A0"],
+                                   pool=training.configs, min_observed=3, seed=0)
+    observed = [space.default_config(f) for f in ("linear", "knn", "svm")]
+    scores = np.array([0.6, 0.7, 0.8])
+    cheap = {"linear", "knn"}
+
+    def seconds(configs):
+        return np.array([1.0 if c["family"] in cheap else 100.0 for c in configs])
+
+    sampler.limit_cost(seconds, deadline=time.time() + 30)
+    for _ in range(5):
+        assert sampler.propose(observed, scores)["family"] in cheap
+    # Nothing predicted to finish: the cheapest candidates are still proposed.
+    sampler.limit_cost(seconds, deadline=time.time() - 1)
+    assert sampler.propose(observed, scores)["family"] in cheap
+    # The limit belongs to one search: a pickled sampler proposes without it.
+    assert pickle.loads(pickle.dumps(sampler))._cost is None

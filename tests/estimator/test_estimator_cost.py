@@ -1,0 +1,46 @@
+"""With a time budget, the search leaves out the configurations predicted not to finish."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_iris
+
+from metaautoml import MetaAutoMLClassifier
+from metaautoml.estimator import _base
+
+SLOW = {"svm", "mlp"}
+
+
+class _SlowKernels:
+    """A stand-in cost model: kernels and networks take 1,000 s a fit, the rest 0.01 s."""
+
+    def predict_log_seconds(self, configs, n_train, n_features, n_classes=None):
+        return np.array([3.0 if c["family"] in SLOW else -2.0 for c in configs])
+
+
+@pytest.fixture
+def slow_kernels(monkeypatch):
+    monkeypatch.setattr(_base, "load_cost_model", lambda task: _SlowKernels())
+
+
+def test_configurations_predicted_to_overrun_are_left_out(slow_kernels):
+    X, y = load_iris(return_X_y=True)
+    model = MetaAutoMLClassifier(time_budget=20, n_trials=6, warm_start=False, cv=2,
+                                 random_state=0).fit(X, y)
+    left_out = {c["family"] for c in model.warm_start_left_out_}
+    assert left_out == SLOW
+    assert not SLOW & set(model.leaderboard()["family"].head(5))
+
+
+def test_without_a_budget_nothing_is_left_out(slow_kernels):
+    X, y = load_iris(return_X_y=True)
+    model = MetaAutoMLClassifier(n_trials=7, warm_start=False, cv=2, random_state=0).fit(X, y)
+    assert model.warm_start_left_out_ == []
+    assert SLOW <= set(model.leaderboard()["family"])
+
+
+def test_the_shipped_cost_model_keeps_a_cheap_plan_whole():
+    X, y = load_iris(return_X_y=True)
+    model = MetaAutoMLClassifier(time_budget=60, n_trials=3, cv=2, random_state=0).fit(X, y)
+    assert model.warm_start_left_out_ == []  # iris: every proposal takes well under a second
