@@ -81,6 +81,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="comma-separated corpus names (default: the fixed rule's list)")
     parser.add_argument("--methods", default=",".join(LIVE_METHODS), help="comma-separated methods")
     parser.add_argument("--n-trials", type=int, default=20, help="trials of every searcher")
+    parser.add_argument("--time-budget", type=float, default=None,
+                        help="seconds of search for every searcher and flaml_time instead of "
+                             "--n-trials: the methods at equal wall time")
+    parser.add_argument("--n-datasets", type=int, default=None,
+                        help="datasets per task by the fixed rule (default: the rule's count)")
     parser.add_argument("--seeds", type=_seeds, default=(0, 1, 2),
                         help="number of seeds (N: 0..N-1) or a comma-separated list")
     parser.add_argument("--cv", type=int, default=3, help="cross-validation folds in the search")
@@ -109,12 +114,13 @@ def main(argv: list[str] | None = None) -> int:
         task_of = {e.name: e.task for e in entries}
         names = [n for n in names if task_of.get(n, tasks[0]) in tasks]
     else:
-        names = [n for task in tasks for n in default_dataset_names(task, entries=entries)]
+        names = [n for task in tasks
+                 for n in default_dataset_names(task, args.n_datasets, entries=entries)]
     config = LiveBenchmarkConfig(
         methods=tuple(m.strip() for m in args.methods.split(",") if m.strip()),
         n_trials=args.n_trials, seeds=args.seeds, cv=args.cv,
         per_trial_time_limit=args.time_limit or None, max_rows=args.max_rows,
-        n_ensemble=args.ensemble)
+        n_ensemble=args.ensemble, time_budget=args.time_budget)
     config = replace(config, training=replace(config.training, meta_iterations=args.iterations),
                      matcher=replace(config.matcher, epochs=args.matcher_epochs))
     out = Path(args.output)
@@ -135,7 +141,9 @@ def main(argv: list[str] | None = None) -> int:
     write_run_notes(out, __file__, sys.argv[1:] if argv is None else argv,
                     database={"path": str(args.db or "shipped (metaautoml/data/metadb.sqlite)"),
                               "fingerprint": fingerprint},
-                    settings={"trials": config.n_trials, "seeds": len(config.seeds), "cv": config.cv,
+                    settings={**({"time budget (s)": config.time_budget} if config.time_budget
+                                 else {"trials": config.n_trials}),
+                              "seeds": len(config.seeds), "cv": config.cv,
                               "rows at most": config.max_rows,
                               "surrogate meta-iterations": args.iterations})
     start = time.perf_counter()

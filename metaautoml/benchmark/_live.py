@@ -110,6 +110,11 @@ class LiveBenchmarkConfig:
     proposer : ProposerConfig, optional
         ``None``: each task type's defaults (:meth:`ProposerConfig.for_task`), as the
         estimators use them.
+    time_budget : float or None
+        Seconds of search for every searcher (``time_budget``, without a trial limit; the
+        refit comes on top) and for ``flaml_time``: the methods compared at equal wall time.
+        ``None``: the searchers run ``n_trials`` and ``flaml_time`` gets the wall time
+        ``metaautoml_warm`` took.
     """
 
     methods: Sequence[str] = LIVE_METHODS
@@ -125,8 +130,12 @@ class LiveBenchmarkConfig:
     n_ensemble: int = 1
     matcher: MatcherConfig = field(default_factory=lambda: MatcherConfig(epochs=200))
     proposer: ProposerConfig | None = None
+    time_budget: float | None = None
 
     def __post_init__(self) -> None:
+        if self.time_budget is not None and not self.time_budget > 0:
+            raise ValueError(f"time_budget must be a positive number of seconds or None, "
+                             f"got {self.time_budget!r}")
         unknown = sorted(set(self.methods) - set(LIVE_METHODS))
         if unknown:
             raise ValueError(f"unknown live benchmark methods {unknown}; expected some of "
@@ -353,7 +362,8 @@ class _Unit:
     def search(self, method: str, proposer: WarmStartProposer | None = None
                ) -> tuple[dict, list[dict]]:
         cfg = self.config
-        params = {"n_trials": cfg.n_trials, "cv": cfg.cv, "metric": self.metric,
+        params = {"n_trials": None if cfg.time_budget else cfg.n_trials,
+                  "time_budget": cfg.time_budget, "cv": cfg.cv, "metric": self.metric,
                   "per_trial_time_limit": cfg.per_trial_time_limit, "n_jobs": 1,
                   "random_state": self.seed, "warm_start": _STRATEGIES[method](proposer)}
         if method == "metaautoml_warm":
@@ -552,7 +562,7 @@ def run_live_benchmark(datasets: Sequence[LiveDataset],
                         elif method == "flaml_trials":
                             row = unit.flaml(method)
                         elif method == "flaml_time":
-                            budget = warm_time.get(key[:3])
+                            budget = config.time_budget or warm_time.get(key[:3])
                             if budget is None:
                                 say(f"{label}: skipped, it needs metaautoml_warm's wall time")
                                 continue

@@ -153,3 +153,21 @@ def test_default_datasets_follow_the_rule():
     assert len(names) == 4 and len(set(names)) == 4
     assert default_dataset_names("regression") == names  # deterministic
     assert len(default_dataset_names("classification")) == 6
+
+
+def test_at_equal_wall_time_every_searcher_and_flaml_get_the_budget(tmp_path, iris_dataset):
+    meta = {"classification": synthetic_training_set(n_per_cluster=3)}
+    methods = ("metaautoml_cold", "flaml_time")
+    results, curves = run_live_benchmark([iris_dataset], meta,
+                                         _config(methods=methods, time_budget=3.0), tmp_path)
+    by_method = results.set_index("method")
+    assert list(by_method.index) == list(methods)
+    # The search ran until its budget, not for N_TRIALS trials; FLAML had the same budget.
+    assert by_method.loc["metaautoml_cold", "n_trials"] > N_TRIALS
+    assert 2.5 <= by_method.loc["metaautoml_cold", "wall_time"]
+    assert np.isfinite(by_method["test_score"]).all()
+
+
+def test_a_time_budget_must_be_positive():
+    with pytest.raises(ValueError, match="time_budget"):
+        LiveBenchmarkConfig(time_budget=0)
