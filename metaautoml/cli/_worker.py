@@ -195,7 +195,8 @@ def _rebuild_search(study, record: dict, storage: str, n_jobs: int) -> dict:
                                            groups=groups, sample_weight=weights)
     # The fit's sampler, but seeded apart: with one seed, every process would propose the same
     # configurations.
-    study.sampler = estimator.plan_search(objective, _independent_seed()).sampler
+    study.sampler = estimator.plan_search(objective, _independent_seed(),
+                                          deadline=budget.deadline).sampler
     return {"budget": budget, "space": objective.space, "make_runner": objective.make_runner,
             "n_jobs": objective.n_jobs, "per_trial_time_limit": estimator.per_trial_time_limit}
 

@@ -461,13 +461,15 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
                                space=space, metric=metric, make_runner=make_runner,
                                n_jobs=n_jobs, splits=tuple(splits), sample_weight=weights)
 
-    def plan_search(self, objective: SearchObjective, seed: int) -> SearchPlan:
+    def plan_search(self, objective: SearchObjective, seed: int, *,
+                    deadline: float | None = None) -> SearchPlan:
         """The configurations to try first and the sampler after them, for ``objective``.
 
         ``warm_start`` decides (see :mod:`metaautoml.strategy`): the meta-learned warm start
         by default, each family's default then TPE for ``False``, or any
         :class:`~metaautoml.strategy.WarmStartStrategy`. It enqueues at most ``n_warm_start``
-        warm-start configurations (and at most ``n_trials``). Sets no fitted attribute.
+        warm-start configurations (and at most ``n_trials``). With a ``time_budget``, the plan
+        is cost-aware (see the ``time_budget`` parameter). Sets no fitted attribute.
 
         Parameters
         ----------
@@ -475,6 +477,9 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
             From :meth:`search_objective`.
         seed : int
             Seeds the sampler.
+        deadline : float or None, default=None
+            With a ``time_budget``: when the search ends (a ``time.time()``), for a process
+            joining a search that started earlier; ``None`` is now plus ``time_budget``.
 
         Returns
         -------
@@ -488,7 +493,8 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         plan = strategy.plan(objective.space, objective.frame, objective.y_search,
                              objective.metric.name, seed, int(n_warm))
         if self.time_budget is not None:
-            _fit_plan_in_budget(plan, objective, self._task, float(self.time_budget))
+            _fit_plan_in_budget(plan, objective, self._task, float(self.time_budget),
+                                deadline)
         return plan
 
     def recommend(self, X, y, n: int = 10):
@@ -728,7 +734,7 @@ def _ranked_trials(study: optuna.Study, trials) -> list[optuna.trial.FrozenTrial
 
 
 def _fit_plan_in_budget(plan: SearchPlan, objective: SearchObjective, task: str,
-                        time_budget: float) -> None:
+                        time_budget: float, deadline: float | None = None) -> None:
     """Make ``plan`` cost-aware for a search of ``time_budget`` seconds.
 
     The enqueued configurations predicted not to finish within the budget -- counting the ones
@@ -745,7 +751,8 @@ def _fit_plan_in_budget(plan: SearchPlan, objective: SearchObjective, task: str,
         plan.enqueue, left_out = fit_in_budget(plan.enqueue, seconds, time_budget * objective.n_jobs)
         plan.left_out = [*plan.left_out, *left_out]
     if isinstance(plan.sampler, MetaSurrogateSampler):
-        plan.sampler.limit_cost(predict, time.time() + time_budget)
+        plan.sampler.limit_cost(predict, time.time() + time_budget if deadline is None
+                                else deadline)
 
 
 def _predicted_seconds(model: CostModel, objective: SearchObjective, task: str,

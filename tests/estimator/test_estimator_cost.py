@@ -44,3 +44,16 @@ def test_the_shipped_cost_model_keeps_a_cheap_plan_whole():
     X, y = load_iris(return_X_y=True)
     model = MetaAutoMLClassifier(time_budget=60, n_trials=3, cv=2, random_state=0).fit(X, y)
     assert model.warm_start_left_out_ == []  # iris: every proposal takes well under a second
+
+
+def test_a_joining_process_plans_for_the_searchs_deadline(slow_kernels):
+    from metaautoml.search import MetaSurrogateSampler
+
+    X, y = load_iris(return_X_y=True)
+    model = MetaAutoMLClassifier(time_budget=60, n_trials=4, cv=2, random_state=0)
+    objective = model.search_objective(X, y, seed=0)
+    plan = model.plan_search(objective, 0, deadline=123.0)
+    if not isinstance(plan.sampler, MetaSurrogateSampler):
+        pytest.skip("the warm start fell back to a cold start here")
+    assert plan.sampler._deadline == 123.0
+    assert model.plan_search(objective, 0).sampler._deadline > 123.0
