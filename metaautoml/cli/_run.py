@@ -46,6 +46,12 @@ def add_parser(subparsers, parents: list[argparse.ArgumentParser]) -> argparse.A
     search.add_argument("--folds", type=_folds, default="all", metavar="all|N",
                         help="run all folds of the task's first repeat, or the first N "
                              "(default: %(default)s)")
+    search.add_argument("--storage", default=None, metavar="URL",
+                        help="Optuna storage URL (journal:///runs.log, sqlite:///runs.db, "
+                             "postgresql://...) keeping each fold's study, named "
+                             "NAME-taskID-foldK (default: in memory)")
+    search.add_argument("--study-name", default=None, metavar="NAME",
+                        help="prefix of the fold studies' names in --storage (default: run)")
     parser.add_argument("--cache-dir", metavar="DIR", default=None,
                         help="the OpenML cache (default: $OPENML_CACHE_DIR, else openml-python's "
                              "configured cache)")
@@ -83,7 +89,8 @@ def run(args: argparse.Namespace) -> int:
     from ..openml_tasks import UnsupportedTaskError, load_suite, run_task
 
     # run_task gives these parameters to each task type's estimator.
-    template = MetaAutoMLClassifier(**estimator_params(args))
+    template = MetaAutoMLClassifier(**estimator_params(args), storage=args.storage,
+                                    study_name=args.study_name)
 
     suite = None
     task_ids: tuple[int, ...] = (args.task,)

@@ -9,7 +9,7 @@ own) and make no network request when it holds the task.
 """
 
 from ._cache import CACHE_DIR_ENV, OpenMLUnavailableError, UnsupportedTaskError, resolve_cache_dir
-from ._runner import FoldResult, TaskResult, predictions_filename, run_task
+from ._runner import FoldResult, TaskResult, fold_study_name, predictions_filename, run_task
 from ._suites import SUITES_DIR, OpenMLSuite, load_suite, read_suite_xml, write_suite_xml
 from ._tasks import EVALUATION_MEASURES, OpenMLTaskData, load_task, metric_for_measure
 
@@ -23,6 +23,7 @@ __all__ = [
     "OpenMLUnavailableError",
     "TaskResult",
     "UnsupportedTaskError",
+    "fold_study_name",
     "load_suite",
     "load_task",
     "metric_for_measure",

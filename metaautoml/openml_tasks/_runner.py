@@ -130,6 +130,8 @@ def run_task(task_id: int, estimator=None, *, folds: int | Literal["all"] = "all
         ``metric=None`` (the default) the search maximizes, and the test score measures, the
         task's evaluation measure where metaautoml has it, else the task type's default (see
         :func:`metric_for_measure`). ``None`` is the task type's estimator with its defaults.
+        With a ``storage``, each fold's study is kept there under
+        :func:`fold_study_name`, so that a rerun continues it and a dashboard shows it.
     folds : int or "all", default="all"
         The first ``folds`` folds of the task, or all of them.
     cache_dir : path-like, optional
@@ -189,6 +191,12 @@ def run_task(task_id: int, estimator=None, *, folds: int | Literal["all"] = "all
                       target=task.target, metric=scorer.name,
                       evaluation_measure=task.evaluation_measure, n_folds=task.n_folds,
                       folds=results)
+
+
+def fold_study_name(prefix: str | None, task_id: int, fold: int) -> str:
+    """The study a fold's search keeps in the template's ``storage``:
+    ``<prefix>-task<id>-fold<k>`` (prefix ``"run"`` when the template names no study)."""
+    return f"{prefix or 'run'}-task{int(task_id)}-fold{int(fold)}"
 
 
 def predictions_filename(task_id: int, fold: int) -> str:
@@ -251,6 +259,9 @@ def _run_fold(task: OpenMLTaskData, fold: int, scorer, predictions_dir: Path | N
 
     X_train, X_test, y_train, y_test = task.fold(fold)
     estimator = clone(template)
+    if estimator.storage is not None:
+        # One study per fold, named after the template's study (or "run"), task and fold.
+        estimator.set_params(study_name=fold_study_name(template.study_name, task.task_id, fold))
     start = time.perf_counter()
     estimator.fit(X_train, y_train)
     fit_seconds = time.perf_counter() - start

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import openml
+import optuna
 import pandas as pd
 import pytest
 from _cli_helpers import assert_one_line_error, cli_env, needs_estimator
@@ -17,6 +18,7 @@ from threadpoolctl import threadpool_limits
 
 import metaautoml.estimator._base
 from metaautoml.cli import main
+from metaautoml.search import open_storage
 
 pytestmark = needs_estimator
 
@@ -97,6 +99,19 @@ def test_json_output_and_predictions(cache_root, tmp_path, capsys):
     written = pd.read_csv(fold["predictions"])
     assert len(written) == fold["n_test"] == 89
     assert [p.name for p in predictions.iterdir()] == ["task_9103_fold_0.csv"]
+
+
+@pytest.mark.parametrize("kind", ["journal", "postgres"])
+def test_storage_keeps_one_study_per_fold(cache_root, tmp_path, capsys, request, kind):
+    storage = (request.getfixturevalue("postgres_url") if kind == "postgres"
+               else f"journal://{tmp_path / 'runs.log'}")
+    code = main(["run", "--task", "9101", "--folds", "2", "--cache-dir", str(cache_root),
+                 "--storage", storage, "--study-name", "cc", *TINY])
+    _, err = capsys.readouterr()
+    assert code == 0, err
+    studies = {s.study_name: s.n_trials for s in optuna.get_all_study_summaries(open_storage(storage))
+               if s.study_name.startswith("cc-")}
+    assert studies == {"cc-task9101-fold0": 2, "cc-task9101-fold1": 2}
 
 
 def test_suite_runs_its_tasks_and_skips_the_unsupported_one(cache_root, capsys):
