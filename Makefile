@@ -100,6 +100,13 @@ benchmarks: $(VENV)/.installed-dev
 	# first-pick hedge and L1 neighbours' bests.
 	$(BIN)/python benchmarks/live_benchmark.py --n-trials 20 --seeds 2 --methods metaautoml_warm \
 		--output benchmarks/results/live-warm-start-rerun
+	# At equal wall time: every searcher and FLAML get 30 s of search on 12 + 8 held-out tables.
+	$(BIN)/python benchmarks/live_benchmark.py --time-budget 30 --n-datasets 12 --task classification \
+		--seeds 1 --methods metaautoml_warm,metaautoml_cold,optuna_tpe,flaml_time,flaml_zeroshot,hgb_default \
+		--output benchmarks/results/live-time-30
+	$(BIN)/python benchmarks/live_benchmark.py --time-budget 30 --n-datasets 8 --task regression \
+		--seeds 1 --methods metaautoml_warm,metaautoml_cold,optuna_tpe,flaml_time,flaml_zeroshot,hgb_default \
+		--output benchmarks/results/live-time-30
 	# Does real data ever kill a fit? 160 bundled datasets x 5 variants in separate processes (~4 h; resumable).
 	$(BIN)/python benchmarks/soak.py --limit 160 --n-jobs 2 --output benchmarks/results/soak
 	# The warm start's first pick and ten-trial searches on held-out bundled tables (~40 + ~50 min).
@@ -136,6 +143,7 @@ benchmarks: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/report.py --pool benchmarks/results/pool-adaptive \
 		--nested benchmarks/results/pool-nested --pool benchmarks/results/pool --pool benchmarks/results/pool-one-member --sweep benchmarks/results/pool-sweep \
 		--live benchmarks/results/live --live benchmarks/results/live-warm-start-rerun \
+		--live benchmarks/results/live-time-30 \
 		--heldout benchmarks/results/first-pick --heldout benchmarks/results/heldout-search \
 		--heldout benchmarks/results/lcdb-size-transfer --heldout benchmarks/results/lcdb-selection-loo \
 		--heldout benchmarks/results/reserved-mlbench --heldout benchmarks/results/reserved-first-pick \
