@@ -25,7 +25,7 @@ from optuna.trial import FrozenTrial, TrialState
 from ..evaluation import COMPLETE, FAILED, TIMEOUT, TrialResult
 from ..space import FAMILY, Config, SearchSpace
 from ._optuna_internals import ask, heartbeats, stoppable
-from ._shared import SharedBudget
+from ._shared import PROCESS_ATTR, SharedBudget
 
 #: One INFO line per finished trial (the estimators' ``verbose=2`` shows them on stderr).
 LOGGER = logging.getLogger("metaautoml.search")
@@ -34,8 +34,6 @@ LOGGER = logging.getLogger("metaautoml.search")
 OPTUNA_SOURCE = "optuna"
 #: ``source`` of an enqueued configuration given without a tag.
 ENQUEUED_SOURCE = "enqueued"
-#: User attribute naming the process that ran a trial, ``"<host>:<pid>"``.
-PROCESS_ATTR = "process"
 #: Seconds between looks at a shared study whose budget is spent while trials still run.
 _RUNNING_POLL = 1.0
 

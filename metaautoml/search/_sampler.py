@@ -135,9 +135,9 @@ class MetaSurrogateSampler(BaseSampler):
         if self.surrogate is None or enqueued_params(trial) is not None:
             return  # an enqueued trial: its parameters are given
         trials = study.get_trials(deepcopy=False)
-        observed = [(t.params, t.value if t.state == TrialState.COMPLETE else np.nan)
+        observed = [(config, t.value if t.state == TrialState.COMPLETE else np.nan)
                     for t in trials if t.state in (TrialState.COMPLETE, TrialState.FAIL)
-                    and FAMILY in t.params]
+                    and (config := _complete_config(t.params, self.space)) is not None]
         if len(observed) < self.min_observed:
             return
         proposal = self.propose([p for p, _ in observed], np.array([v for _, v in observed], float),
@@ -260,6 +260,21 @@ class MetaSurrogateSampler(BaseSampler):
                 unit = hp.to_unit(config[name]) + self._rng.normal(0.0, scale)
                 out[name] = hp.from_unit(float(np.clip(unit, 0.0, 1.0)))
         return self.space.validate(out)
+
+
+def _complete_config(params: dict[str, Any], space: SearchSpace) -> Config | None:
+    """``params`` as a configuration of ``space``, or ``None`` when some are missing.
+
+    A trial failed before all its parameters were set -- its process killed while suggesting
+    them, then failed for its stopped heartbeat -- holds only some; it says nothing about a
+    configuration, and validating it would raise.
+    """
+    if FAMILY not in params:
+        return None
+    try:
+        return space.validate(dict(params))
+    except (KeyError, ValueError):
+        return None
 
 
 def _pending_configs(trials: Sequence[FrozenTrial], current: FrozenTrial, space: SearchSpace

@@ -15,6 +15,8 @@ budget. Until every trial has ended, the processes wait for that instead of leav
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 import hashlib
 import math
 import os
@@ -28,6 +30,7 @@ import optuna
 from optuna.storages import BaseStorage
 from optuna.trial import TrialState
 
+from . import _study
 from ._optuna_internals import fail_stale_trials, heartbeat_interval, retried_trial_number
 from ._study import JOURNAL_SCHEME, _resolve_storage, database_url
 
@@ -42,6 +45,9 @@ SEARCH_ATTR = "metaautoml:search"
 RECORD_VERSION = 1
 #: Suffix of the lock file next to a journal or SQLite file.
 LOCK_SUFFIX = ".claim.lock"
+#: User attribute naming the process that ran a trial, ``"<host>:<pid>"``; the search sets it
+#: right after the trial's first heartbeat.
+PROCESS_ATTR = "process"
 #: Trial states that used up a slot of the budget; waiting (enqueued) trials have not yet.
 _CLAIMED = (TrialState.RUNNING, TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)
 
@@ -167,6 +173,7 @@ class SharedBudget:
         if self.deadline is not None and time.time() >= self.deadline:
             return True
         fail_stale_trials(study)
+        _fail_unclaimed_trials(study)
         return self.total_trials is not None and count_claimed(study) >= self.total_trials
 
     def awaits_running(self, study: optuna.Study) -> bool:
@@ -191,6 +198,27 @@ class SharedBudget:
     def time_left(self) -> float | None:
         """Seconds until the deadline (``None`` without one)."""
         return None if self.deadline is None else max(0.0, self.deadline - time.time())
+
+
+def _fail_unclaimed_trials(study: optuna.Study) -> None:
+    """Fail the running trials that never wrote a heartbeat, on a storage that keeps them.
+
+    Optuna finds a trial stale only once it has written one. A process that dies (or whose
+    sampler raises) between creating a trial and its first heartbeat leaves a trial running
+    forever, which the processes waiting for running trials would wait on: a trial still
+    without :data:`PROCESS_ATTR` (set right after the first heartbeat) a grace period after it
+    started is failed here. Start times are the hosts' clocks.
+    """
+    if heartbeat_interval(study) is None:
+        return
+    now = datetime.datetime.now()
+    for trial in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
+        started = trial.datetime_start
+        if (PROCESS_ATTR not in trial.user_attrs and started is not None
+                and (now - started).total_seconds() > _study.HEARTBEAT_GRACE_PERIOD):
+            with contextlib.suppress(optuna.exceptions.UpdateFinishedTrialError, ValueError,
+                                     RuntimeError):
+                study.tell(trial.number, state=TrialState.FAIL)
 
 
 def count_claimed(study: optuna.Study) -> int:

@@ -24,6 +24,7 @@ from metaautoml.search import (
 )
 from metaautoml.search import _study as study_module
 from metaautoml.search._optuna_internals import ask, heartbeat_interval, heartbeats
+from metaautoml.search._shared import PROCESS_ATTR
 from metaautoml.search._study import database_url
 
 
@@ -131,10 +132,28 @@ def test_a_running_trial_keeps_its_heartbeat(postgres_url, monkeypatch):
     budget = share_study(study, postgres_url, n_trials=1, time_budget=None, settings={})
     trial = ask(study)
     with heartbeats(study, trial):
+        trial.set_user_attr(PROCESS_ATTR, "here")  # as the search does after the first beat
         time.sleep(3.5)  # longer than the grace period, but beating
         with budget.lock:
             assert budget.spent(study)
         assert budget.awaits_running(study)  # a trial still runs: others wait for it
     assert study.get_trials(deepcopy=False)[0].state == TrialState.RUNNING
     study.tell(trial, 1.0)
+    assert not budget.awaits_running(study)
+
+
+def test_a_trial_that_never_wrote_a_heartbeat_is_failed(postgres_url, monkeypatch):
+    # Its process died (or its sampler raised) between creating it and the first heartbeat.
+    monkeypatch.setattr(study_module, "HEARTBEAT_INTERVAL", 1)
+    monkeypatch.setattr(study_module, "HEARTBEAT_GRACE_PERIOD", 2)
+    study = create_study(postgres_url, "never-beat")
+    budget = share_study(study, postgres_url, n_trials=1, time_budget=None, settings={})
+    ask(study)
+    with budget.lock:
+        assert budget.spent(study)  # young: it may still start beating
+    assert budget.awaits_running(study)
+    time.sleep(2.5)
+    with budget.lock:
+        assert budget.spent(study)  # failed: like any failed trial, it took its slot
+    assert [t.state for t in study.get_trials(deepcopy=False)] == [TrialState.FAIL]
     assert not budget.awaits_running(study)

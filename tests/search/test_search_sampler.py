@@ -209,3 +209,20 @@ def test_with_a_cost_limit_it_proposes_only_what_finishes_in_the_time_left(surro
     assert sampler.propose(observed, scores)["family"] in cheap
     # The limit belongs to one search: a pickled sampler proposes without it.
     assert pickle.loads(pickle.dumps(sampler))._cost is None
+
+
+def test_a_trial_failed_with_some_parameters_unset_is_ignored(surrogate):
+    # A worker killed while suggesting leaves a trial holding the family and nothing else,
+    # which its stopped heartbeat then fails.
+    training, fitted = surrogate
+    space = get_space("classification")
+    sampler = MetaSurrogateSampler(fitted, space, training.meta_features.loc["A0"],
+                                   pool=training.configs, min_observed=1, seed=0)
+    study = optuna.create_study(direction="maximize", sampler=sampler)
+    study.add_trial(optuna.trial.create_trial(
+        params={"family": "extra_trees"},
+        distributions={"family": CategoricalDistribution(space.family_names)},
+        state=optuna.trial.TrialState.FAIL))
+    study.optimize(_objective(space), n_trials=4)
+    sources = [t.user_attrs.get("source") for t in study.trials[1:]]
+    assert sources[-1] == SURROGATE_SOURCE  # the surrogate proposes, past the partial trial
