@@ -52,7 +52,40 @@ PROCESS_ATTR = "process"
 _CLAIMED = (TrialState.RUNNING, TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)
 
 
-class ClaimLock:
+class _ClaimLockBase:
+    """A lock held for one claim: this process's threads take turns on a thread lock, and the
+    processes on what :meth:`_acquire` takes and :meth:`_drop` gives back (released anyway when
+    its holder dies)."""
+
+    def __init__(self):
+        self._thread_lock = threading.Lock()
+
+    def __enter__(self):
+        self._thread_lock.acquire()
+        try:
+            self._acquire()
+        except BaseException:
+            self._release()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._release()
+
+    def _release(self) -> None:
+        try:
+            self._drop()
+        finally:
+            self._thread_lock.release()
+
+    def _acquire(self) -> None:
+        raise NotImplementedError
+
+    def _drop(self) -> None:
+        raise NotImplementedError
+
+
+class ClaimLock(_ClaimLockBase):
     """Serializes claiming trials between the threads of this process and, through an exclusive
     ``flock`` on a lock file, between the processes sharing a storage file.
 
@@ -66,35 +99,25 @@ class ClaimLock:
     """
 
     def __init__(self, path: str | None = None):
+        super().__init__()
         self.path = path
-        self._thread_lock = threading.Lock()
         self._fd: int | None = None
 
-    def __enter__(self) -> ClaimLock:
-        self._thread_lock.acquire()
+    def _acquire(self) -> None:
         if self.path is None or fcntl is None:
-            return self
-        try:
-            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
-            fcntl.flock(self._fd, fcntl.LOCK_EX)
-        except BaseException:
-            self._release()
-            raise
-        return self
+            return
+        self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
 
-    def __exit__(self, *exc) -> None:
-        self._release()
-
-    def _release(self) -> None:
+    def _drop(self) -> None:
         try:
             if self._fd is not None:
                 os.close(self._fd)  # closing the descriptor releases the flock
         finally:
             self._fd = None
-            self._thread_lock.release()
 
 
-class AdvisoryLock:
+class AdvisoryLock(_ClaimLockBase):
     """Serializes claiming trials between the threads of this process and, through a PostgreSQL
     advisory lock, between every process on any host that shares a study on the server.
 
@@ -110,39 +133,29 @@ class AdvisoryLock:
     """
 
     def __init__(self, url: str, name: str):
+        super().__init__()
         self.url, self.name = url, name
         # pg_advisory_lock takes a signed 64-bit key.
         digest = hashlib.sha256(f"metaautoml:claim:{name}".encode()).digest()
         self.key = int.from_bytes(digest[:8], "big", signed=True)
-        self._thread_lock = threading.Lock()
         self._engine = None
         self._connection = None
 
-    def __enter__(self) -> AdvisoryLock:
+    def _acquire(self) -> None:
         from sqlalchemy import create_engine, text
         from sqlalchemy.pool import NullPool
 
-        self._thread_lock.acquire()
-        try:
-            if self._engine is None:
-                self._engine = create_engine(database_url(self.url), poolclass=NullPool)
-            self._connection = self._engine.connect()
-            self._connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": self.key})
-        except BaseException:
-            self._release()
-            raise
-        return self
+        if self._engine is None:
+            self._engine = create_engine(database_url(self.url), poolclass=NullPool)
+        self._connection = self._engine.connect()
+        self._connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": self.key})
 
-    def __exit__(self, *exc) -> None:
-        self._release()
-
-    def _release(self) -> None:
+    def _drop(self) -> None:
         try:
             if self._connection is not None:
                 self._connection.close()  # ending the session releases its advisory locks
         finally:
             self._connection = None
-            self._thread_lock.release()
 
 
 @dataclass(frozen=True)
