@@ -13,13 +13,11 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
-from _cli_helpers import cli_env, iris_csv, needs_estimator
+from _cli_helpers import iris_csv, needs_estimator, start_cli
 from optuna.trial import TrialState
 
 from metaautoml.search import load_study
@@ -34,12 +32,6 @@ STUDY = "pg"
 WAIT = 240
 TIMEOUT = 600
 SPACE = get_space("classification")
-
-
-def _start(name: str, args: list, directory: Path) -> subprocess.Popen:
-    with open(directory / f"{name}.out", "w") as out, open(directory / f"{name}.err", "w") as err:
-        return subprocess.Popen([sys.executable, "-m", "metaautoml.cli", *map(str, args)],
-                                stdout=out, stderr=err, text=True, env=cli_env(), cwd=directory)
 
 
 def _kill_mid_trial(victim: subprocess.Popen, storage: str, deadline: float) -> int | None:
@@ -65,10 +57,10 @@ def postgres_search(tmp_path_factory, postgres_url) -> dict:
     directory = tmp_path_factory.mktemp("postgres-search")
     data = iris_csv(directory / "iris.csv")
     names = [f"worker{i}" for i in range(N_WORKERS)]
-    processes = {name: _start(name, ["worker", "--study", STUDY, "--storage", postgres_url,
+    processes = {name: start_cli(name, ["worker", "--study", STUDY, "--storage", postgres_url,
                                      "--wait", WAIT, "--format", "json"], directory)
                  for name in names}
-    processes["fit"] = _start("fit", [
+    processes["fit"] = start_cli("fit", [
         "fit", data, "--target", "species", "--n-trials", N_TRIALS, "--cv", 2,
         "--random-state", 0, "--storage", postgres_url, "--study-name", STUDY,
         "--output", directory / "model.joblib", "--format", "json"], directory)

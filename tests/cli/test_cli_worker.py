@@ -9,11 +9,8 @@ directly (one of them again in a real process), so they cost a fraction of a sec
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import subprocess
-import sys
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -22,7 +19,7 @@ import joblib
 import optuna
 import pandas as pd
 import pytest
-from _cli_helpers import assert_one_line_error, cli_env, iris_csv, needs_estimator, run_cli
+from _cli_helpers import assert_one_line_error, iris_csv, needs_estimator, run_cli, start_cli
 from optuna.storages.journal._storage import JournalOperation
 from optuna.trial import TrialState
 
@@ -49,33 +46,6 @@ SPACE = get_space("classification")
 
 
 # -- the real processes ------------------------------------------------------------------------
-@contextlib.contextmanager
-def _pinned(cpu: int | None):
-    """Pin this thread to ``cpu`` for the block, so that a process started in it inherits that.
-
-    The search sizes its OpenMP pools by the CPUs a process may use; three processes each
-    spinning a two-thread pool on two busy cores make every HistGradientBoosting fit take tens of
-    seconds instead of a fraction of one (see ``single_cpu`` in _cli_helpers.py).
-    """
-    if cpu is None:
-        yield
-        return
-    cpus = os.sched_getaffinity(0)
-    os.sched_setaffinity(0, {cpu})
-    try:
-        yield
-    finally:
-        os.sched_setaffinity(0, cpus)
-
-
-def _start(name: str, args: list, directory: Path, cpu: int | None) -> subprocess.Popen:
-    """``python -m metaautoml.cli ARGS`` with stdout and stderr in ``NAME.out`` / ``NAME.err``."""
-    with open(directory / f"{name}.out", "w") as out, open(directory / f"{name}.err", "w") as err, \
-            _pinned(cpu):
-        return subprocess.Popen([sys.executable, "-m", "metaautoml.cli", *map(str, args)],
-                                stdout=out, stderr=err, text=True, env=cli_env(), cwd=directory)
-
-
 @pytest.fixture(scope="module")
 def shared_search(tmp_path_factory) -> dict:
     """Two workers and ``fit`` searching one study; what they printed and left behind."""
@@ -87,11 +57,11 @@ def shared_search(tmp_path_factory) -> dict:
     # The workers first: they wait for fit to create the study and start its search.
     names = [f"worker{i}" for i in range(N_WORKERS)]
     processes = {
-        name: _start(name, ["worker", "--study", STUDY, "--storage", storage, "--wait", WAIT,
+        name: start_cli(name, ["worker", "--study", STUDY, "--storage", storage, "--wait", WAIT,
                             "--format", "json"], directory, cpus[(i + 1) % len(cpus)])
         for i, name in enumerate(names)
     }
-    processes["fit"] = _start("fit", [
+    processes["fit"] = start_cli("fit", [
         "fit", data, "--target", "species", "--n-trials", N_TRIALS, "--cv", 2,
         "--random-state", 0, "--storage", storage, "--study-name", STUDY,
         "--output", directory / "model.joblib", "--format", "json"], directory, cpus[0])
