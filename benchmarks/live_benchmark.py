@@ -101,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="UCI corpus (default: $METAAUTOML_CORPUS_DIR, else ../shared/corpus)")
     parser.add_argument("--weka-dir", default=None,
                         help="weka ARFF files (default: $METAAUTOML_WEKA_DIR, else meta_db/build/weka)")
+    parser.add_argument("--rdata-dir", default=None,
+                        help="installed R packages (default: $METAAUTOML_RDATA_DIR, else meta_db/build/rdata)")
     parser.add_argument("--manifest", default=None,
                         help="corpus manifest (default: the one shipped with metaautoml)")
     parser.add_argument("--output", default="benchmarks/results/live", help="output directory")
@@ -133,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         check_same_database(out, fingerprint)
     datasets = corpus_datasets(names, entries=entries, corpus_dir=args.corpus_dir,
-                               weka_dir=args.weka_dir)
+                               weka_dir=args.weka_dir, rdata_dir=args.rdata_dir)
     print(f"{len(datasets)} datasets ({', '.join(names)}), {len(config.seeds)} seeds, "
           f"{len(config.methods)} methods, {config.n_trials} trials, cv={config.cv}",
           file=sys.stderr)

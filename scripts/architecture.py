@@ -463,10 +463,11 @@ maps to a metric in `EVALUATION_MEASURES` (`metaautoml/openml_tasks/_tasks.py`).
         "Add a corpus source",
         """\
 A source is one reader module in `metaautoml/corpus/` (`_csv.py` is the smallest) with
-`read_entry(entry, corpus_dir, weka_dir)`, returning the raw table with the target still a
-column, and optionally `PACKAGE` (the import it needs) and `missing(entry, corpus_dir,
-weka_dir)` (why an entry cannot be read here). Add its name to `SOURCES` in `_manifest.py` and a
-`_Source` to `_READERS` in `_load.py`; `load_dataset` then cleans every source's table the same
+`read_entry(entry, directory)`, returning the raw table with the target still a column, and
+optionally `PACKAGE` (the import it needs) and `missing(entry, directory)` (why an entry cannot
+be read here); `directory` is the data directory the source names in its `_Source` (`"corpus"`,
+`"weka"`, `"rdata"`; `None` for sources that read no directory). Add its name to `SOURCES` in
+`_manifest.py` and a `_Source` to `_READERS` in `_load.py`; `load_dataset` then cleans every source's table the same
 way (`tests/corpus/test_corpus.py` checks that `_READERS` and `SOURCES` agree). Describe it
 under "Sources" in the `metaautoml.corpus` docstring. Datasets of the source enter the shipped
 manifest (`metaautoml/corpus/corpus.json`) through `meta_db/make_manifest.py`.

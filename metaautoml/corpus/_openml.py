@@ -19,7 +19,7 @@ from ._manifest import CorpusEntry
 PACKAGE = "openml"
 
 
-def read_entry(entry: CorpusEntry, corpus_dir: Path, weka_dir: Path) -> pd.DataFrame:
+def read_entry(entry: CorpusEntry, directory: Path | None = None) -> pd.DataFrame:
     """The raw table of an ``openml`` entry, the target still a column; needs OpenML's server
     or the ``openml`` client's cache."""
     import openml

@@ -1,8 +1,10 @@
-"""Where the corpus's files are: the shipped manifest, the UCI corpus and the weka ARFF files.
+"""Where the corpus's files are: the shipped manifest, the UCI corpus, the weka ARFF files and the
+installed R packages.
 
-The manifest ships inside this package. The data it points to does not: the UCI corpus and the
-weka ARFF files are directories the caller names (``corpus_dir=``, ``weka_dir=``; the command
-line's ``--corpus-dir`` and ``--weka-dir``). The defaults look at an environment variable, then
+The manifest ships inside this package. The data it points to does not: the UCI corpus, the
+weka ARFF files and the R packages are directories the caller names (``corpus_dir=``,
+``weka_dir=``, ``rdata_dir=``; the command line's ``--corpus-dir``, ``--weka-dir`` and
+``--rdata-dir``). The defaults look at an environment variable, then
 at a directory relative to the *current* directory, never at where metaautoml is installed.
 """
 
@@ -15,6 +17,8 @@ from pathlib import Path
 CORPUS_DIR_ENV = "METAAUTOML_CORPUS_DIR"
 #: Environment variable that overrides :func:`default_weka_dir`.
 WEKA_DIR_ENV = "METAAUTOML_WEKA_DIR"
+#: Environment variable that overrides :func:`default_rdata_dir`.
+RDATA_DIR_ENV = "METAAUTOML_RDATA_DIR"
 
 
 def default_manifest_path() -> Path:
@@ -40,6 +44,14 @@ def default_weka_dir() -> Path:
     return Path(env) if env else Path.cwd() / "meta_db" / "build" / "weka"
 
 
+def default_rdata_dir() -> Path:
+    """Directory of the installed R packages whose datasets the ``rdata`` source reads:
+    ``$METAAUTOML_RDATA_DIR``, else ``meta_db/build/rdata`` relative to the current directory
+    (where ``meta_db/fetch_rdata.sh`` installs them)."""
+    env = os.environ.get(RDATA_DIR_ENV)
+    return Path(env) if env else Path.cwd() / "meta_db" / "build" / "rdata"
+
+
 def corpus_dir_or_default(corpus_dir: str | os.PathLike | None) -> Path:
     """``corpus_dir`` as a path, :func:`default_corpus_dir` when ``None``."""
     return Path(corpus_dir) if corpus_dir is not None else default_corpus_dir()
@@ -48,3 +60,8 @@ def corpus_dir_or_default(corpus_dir: str | os.PathLike | None) -> Path:
 def weka_dir_or_default(weka_dir: str | os.PathLike | None) -> Path:
     """``weka_dir`` as a path, :func:`default_weka_dir` when ``None``."""
     return Path(weka_dir) if weka_dir is not None else default_weka_dir()
+
+
+def rdata_dir_or_default(rdata_dir: str | os.PathLike | None) -> Path:
+    """``rdata_dir`` as a path, :func:`default_rdata_dir` when ``None``."""
+    return Path(rdata_dir) if rdata_dir is not None else default_rdata_dir()

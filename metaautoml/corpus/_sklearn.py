@@ -18,7 +18,7 @@ from ._manifest import CorpusEntry
 PACKAGE = "sklearn"
 
 
-def read_entry(entry: CorpusEntry, corpus_dir: Path, weka_dir: Path) -> pd.DataFrame:
+def read_entry(entry: CorpusEntry, directory: Path | None = None) -> pd.DataFrame:
     """The raw table of a ``sklearn`` entry, the target still a column."""
     # fetch_* functions download from the internet; only the bundled load_* ones are allowed.
     if not re.fullmatch(r"load_[a-z_]+", entry.locator):

@@ -13,7 +13,7 @@ from ._manifest import CorpusEntry
 PACKAGE = "statsmodels"
 
 
-def read_entry(entry: CorpusEntry, corpus_dir: Path, weka_dir: Path) -> pd.DataFrame:
+def read_entry(entry: CorpusEntry, directory: Path | None = None) -> pd.DataFrame:
     """The raw table of a ``statsmodels`` entry, the target still a column."""
     if not entry.locator.isidentifier():
         raise ValueError(f"dataset {entry.name!r}: statsmodels locator must be a module name, "

@@ -14,7 +14,7 @@ from ._manifest import CorpusEntry
 from ._paths import CORPUS_DIR_ENV
 
 
-def read_entry(entry: CorpusEntry, corpus_dir: Path, weka_dir: Path) -> pd.DataFrame:
+def read_entry(entry: CorpusEntry, corpus_dir: Path) -> pd.DataFrame:
     """The raw table of a ``uci`` entry, the target still a column."""
     if not corpus_dir.is_dir():
         raise FileNotFoundError(
@@ -27,7 +27,7 @@ def read_entry(entry: CorpusEntry, corpus_dir: Path, weka_dir: Path) -> pd.DataF
     return pd.read_csv(path)
 
 
-def missing(entry: CorpusEntry, corpus_dir: Path, weka_dir: Path) -> str | None:
+def missing(entry: CorpusEntry, corpus_dir: Path) -> str | None:
     """Why ``entry`` cannot be read here, or ``None``."""
     if not corpus_dir.is_dir():
         return f"UCI corpus not found at {corpus_dir} (pass corpus_dir=... or set {CORPUS_DIR_ENV})"
