@@ -176,6 +176,22 @@ class MetaDB:
                  None if n_classes is None else int(n_classes), content_hash),
             )
 
+    def remove_datasets(self, names: Iterable[str]) -> int:
+        """Delete datasets with their meta-features, evaluations and scores, in one transaction
+        (a dataset that must no longer inform the warm start: e.g. data found to be reserved or a
+        twin of another). Returns how many were removed; an unknown name is an error and
+        nothing is removed."""
+        names = list(dict.fromkeys(names))
+        known = set(self.datasets().index)
+        unknown = [name for name in names if name not in known]
+        if unknown:
+            raise MetaDBError(f"no dataset {', '.join(map(repr, unknown))} in {self!r}")
+        with self._write() as conn:
+            for name in names:
+                # scores cascade from evaluations, which cascade from datasets like meta_features.
+                conn.execute("DELETE FROM datasets WHERE name=?", (name,))
+        return len(names)
+
     def set_meta_features(self, dataset: str, values: pd.Series | list[pd.Series], version: str) -> None:
         """Replace a dataset's meta-features (NaN stored as NULL).
 

@@ -592,3 +592,22 @@ def test_import_refuses_to_overwrite(filled, tmp_path):
     with pytest.raises(FileExistsError, match="import into a new file"):
         MetaDB.import_(exported, existing)
     assert existing.read_bytes() == b"precious"
+
+
+def test_remove_datasets_takes_every_row_of_them_and_nothing_else(filled):
+    db, ids = filled
+    before = {table: read_table(db.path, table) for table in ("evaluations", "scores", "meta_features")}
+    with pytest.raises(MetaDBError, match="no dataset 'gamma'"):
+        db.remove_datasets(["alpha", "gamma"])
+    assert set(db.datasets().index) == {"alpha", "beta", "rho"}  # nothing removed
+    assert db.remove_datasets(["alpha", "alpha"]) == 1
+    assert set(db.datasets().index) == {"beta", "rho"}
+    for table, frame in before.items():
+        after = read_table(db.path, table)
+        assert "alpha" not in set(after["dataset"])
+        kept = frame[frame["dataset"] != "alpha"]
+        keys = TABLE_KEYS[table]
+        assert len(kept) > 0 or table == "scores"
+        assert sorted(map(tuple, after[keys].to_numpy())) == sorted(map(tuple, kept[keys].to_numpy()))
+    # The pool stays: configurations belong to the database, not to a dataset.
+    assert len(db.configurations("classification")) == len(ids["classification"])
