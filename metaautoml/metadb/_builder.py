@@ -38,6 +38,9 @@ DEFAULT_CV = 3
 DEFAULT_TIME_LIMIT = 20.0
 #: Space-filling configurations per family, on top of each family's default.
 DEFAULT_N_PER_FAMILY = 28
+#: Configurations per family evaluated with each target transform other than "none"
+#: (regression), on top of each family's default with each of them.
+N_TRANSFORMED_PER_FAMILY = 3
 #: Subsampled views per dataset whose meta-features are stored for the matcher.
 DEFAULT_N_VIEWS = 8
 #: Seed of the Sobol pool and of every split and model in the build.
@@ -65,17 +68,29 @@ class BuildReport:
 
 
 def configuration_pool(task: str, n_per_family: int = DEFAULT_N_PER_FAMILY, seed: int = POOL_SEED) -> list[dict]:
-    """Every family's default, then a scrambled-Sobol sample of each family, interleaved.
+    """Every family's default, then a scrambled-Sobol sample of each family, interleaved; for
+    regression then the target transforms.
 
     The samples are taken round-robin across families (first point of every family, then the
     second, ...), so any prefix of the pool -- what a partial build has evaluated -- covers every
-    family evenly.
+    family evenly. The task-level hyperparameters (regression's ``target_transform``) are at
+    their defaults there. For each other value of them the pool goes on with every family's
+    default and its first :data:`N_TRANSFORMED_PER_FAMILY` sampled configurations taking that
+    value (round-robin across families again). They come last so that the pool of a database
+    built before they existed is a prefix of this one and grows in place.
     """
     space = get_space(task)
     sample = space.sample(n_per_family, seed=seed)
     n_families = len(space.families)
     interleaved = [sample[f * n_per_family + i] for i in range(n_per_family) for f in range(n_families)]
-    return space.default_configs() + interleaved
+    pool = space.default_configs() + interleaved
+    n_variants = min(N_TRANSFORMED_PER_FAMILY, n_per_family)
+    bases = space.default_configs() + interleaved[:n_variants * n_families]
+    for hp in space.task_hyperparameters:
+        for value in hp.choices:
+            if value != hp.default:
+                pool += [{**config, hp.name: value} for config in bases]
+    return pool
 
 
 def subsample(X: pd.DataFrame, y: np.ndarray, task: str, max_rows: int, seed: int = POOL_SEED):

@@ -45,7 +45,7 @@ from sklearn.preprocessing import StandardScaler
 
 from ..task import check_task
 from ._hyperparameters import Categorical, Float, Hyperparameter, Int
-from ._models import RelativeGammaSVC, RelativeGammaSVR
+from ._models import RelativeGammaSVC, RelativeGammaSVR, TargetTransformer
 from ._preprocessing import RECIPES
 
 
@@ -315,6 +315,37 @@ def _build_mlp(cls, regression):
                     learning_rate_init=p["learning_rate_init"], random_state=seed)
         return _scaled_target(model) if regression else model
     return build
+
+
+# -- hyperparameters of every configuration of a task, whatever its family -------------------
+#: How a regression configuration transforms the target before fitting (predictions are mapped
+#: back): heavy-tailed targets (prices, counts, durations) are often fitted better on a log or
+#: power scale. Searched and pooled like any hyperparameter; see :class:`TargetTransformer`.
+TARGET_TRANSFORM = Categorical(
+    "target_transform", ("none", "log1p", "yeo_johnson"), "none",
+    doc="'log1p' is sign(y) log(1 + |y|), log1p on a non-negative target; 'yeo_johnson' is the "
+        "standardized Yeo-Johnson power transform")
+
+_TASK_HYPERPARAMETERS: dict[str, tuple[Hyperparameter, ...]] = {
+    "classification": (),
+    "regression": (TARGET_TRANSFORM,),
+}
+
+
+def task_hyperparameters(task: str) -> tuple[Hyperparameter, ...]:
+    """The hyperparameters every configuration of ``task`` has besides its family's, named
+    without a family prefix (``config["target_transform"]``)."""
+    return _TASK_HYPERPARAMETERS[check_task(task)]
+
+
+def with_task_hyperparameters(model, task: str, params: dict[str, Any]):
+    """``model`` with the task-level hyperparameters of ``params`` applied: a regressor wrapped
+    in a ``TransformedTargetRegressor`` unless its target transform is ``"none"``."""
+    transform = params.get(TARGET_TRANSFORM.name, TARGET_TRANSFORM.default)
+    if task != "regression" or transform == "none":
+        return model
+    return TransformedTargetRegressor(regressor=model, transformer=TargetTransformer(transform),
+                                      check_inverse=False)
 
 
 # -- the registry: one register_family call per family, in the order of the spaces ------------

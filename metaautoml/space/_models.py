@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.frozen import FrozenEstimator
 from sklearn.model_selection import StratifiedKFold
+from sklearn.preprocessing import PowerTransformer
 from sklearn.svm import SVC, SVR
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -84,3 +85,72 @@ class RelativeGammaSVR(SVR):
         # ``gamma`` is not a parameter of this class: it is derived from gamma_scale at fit time.
         self.gamma = self.gamma_scale * _scale_gamma(X)
         return super().fit(X, y, sample_weight=sample_weight)
+
+
+def _signed_log1p(y):
+    return np.sign(y) * np.log1p(np.abs(y))
+
+
+def _signed_expm1(z):
+    return np.sign(z) * np.expm1(np.abs(z))
+
+
+class TargetTransformer(TransformerMixin, BaseEstimator):
+    """The target transform of a regression configuration, for ``TransformedTargetRegressor``.
+
+    ``"log1p"`` is ``sign(y) * log1p(|y|)``: ``log1p`` for a non-negative target (counts, prices,
+    durations), and defined for any target, so that the search space stays the same for every
+    dataset. ``"yeo_johnson"`` is scikit-learn's standardized Yeo-Johnson power transform, its
+    lambda fitted on the training target.
+
+    Predictions are mapped back after clipping them to the transformed training targets' range
+    widened by half its width on each side (to the range itself where the inverse is not finite
+    there): a model that extrapolates in the transformed space (an MLP, an SVR) would otherwise
+    send an exponential or a power inverse to infinity or NaN.
+
+    Parameters
+    ----------
+    kind : {"log1p", "yeo_johnson"}
+    """
+
+    def __init__(self, kind: str = "log1p"):
+        self.kind = kind
+
+    def _forward(self, y):
+        if self.kind == "log1p":
+            return _signed_log1p(y)
+        return self.power_.transform(y)
+
+    def fit(self, y, _=None):
+        y = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+        if self.kind not in ("log1p", "yeo_johnson"):
+            raise ValueError(f"kind must be 'log1p' or 'yeo_johnson', got {self.kind!r}")
+        if self.kind == "yeo_johnson":
+            self.power_ = PowerTransformer(method="yeo-johnson", standardize=True).fit(y)
+        z = self._forward(y)
+        low, high = np.nanmin(z, axis=0), np.nanmax(z, axis=0)
+        margin = 0.5 * (high - low)
+        self.observed_ = (low, high)
+        self.bounds_ = (low - margin, high + margin)
+        return self
+
+    def transform(self, y):
+        check_is_fitted(self, "bounds_")
+        return self._forward(np.asarray(y, dtype=np.float64).reshape(len(y), -1))
+
+    def _inverse(self, z):
+        if self.kind == "log1p":
+            return _signed_expm1(z)
+        with np.errstate(invalid="ignore", over="ignore"):
+            return self.power_.inverse_transform(z)
+
+    def inverse_transform(self, z):
+        check_is_fitted(self, "bounds_")
+        z = np.asarray(z, dtype=np.float64).reshape(len(z), -1)
+        y = self._inverse(np.clip(z, *self.bounds_))
+        bad = ~np.isfinite(y)
+        if bad.any():
+            # A negative Yeo-Johnson lambda has a finite inverse only below a bound, which the
+            # widened range can pass: such predictions fall back to the observed range.
+            y[bad] = self._inverse(np.clip(z, *self.observed_))[bad]
+        return y

@@ -16,7 +16,14 @@ from sklearn.pipeline import Pipeline
 
 from ..task import TASKS as TASKS  # the task types, re-exported by metaautoml.space
 from ..task import check_task
-from ._families import DataShape, Family, families_for, registry_generation
+from ._families import (
+    DataShape,
+    Family,
+    families_for,
+    registry_generation,
+    task_hyperparameters,
+    with_task_hyperparameters,
+)
 from ._hyperparameters import Categorical, Int
 from ._preprocessing import ColumnTypes, categorical_mask, make_preprocessor
 
@@ -74,6 +81,9 @@ class SearchSpace:
             names = set(allowed_families(self.task, include=families))
             self.families = tuple(f for f in self.registered_families if f.name in names)
         self._by_name = {f.name: f for f in self.families}
+        #: Hyperparameters of every configuration whatever its family (regression: the target
+        #: transform), named without a family prefix.
+        self.task_hyperparameters = task_hyperparameters(self.task)
         self._slots = self._encoding_slots()
 
     @property
@@ -116,6 +126,8 @@ class SearchSpace:
                 config[name] = trial.suggest_int(name, dist.low, dist.high, log=dist.log)
             else:
                 config[name] = trial.suggest_float(name, dist.low, dist.high, log=dist.log)
+        for hp in self.task_hyperparameters:
+            config[hp.name] = trial.suggest_categorical(hp.name, list(hp.choices))
         return config
 
     def distributions(self, config: Config) -> dict[str, BaseDistribution]:
@@ -124,6 +136,8 @@ class SearchSpace:
         dists: dict[str, BaseDistribution] = {FAMILY: CategoricalDistribution(list(self.family_names))}
         for hp in family.hyperparameters:
             dists[param_name(family.name, hp.name)] = hp.distribution()
+        for hp in self.task_hyperparameters:
+            dists[hp.name] = hp.distribution()
         return dists
 
     # -- configurations -----------------------------------------------------------------------
@@ -132,6 +146,7 @@ class SearchSpace:
         fam = self.family(family)
         config: Config = {FAMILY: fam.name}
         config.update({param_name(fam.name, k): v for k, v in fam.default_params().items()})
+        config.update({hp.name: hp.default for hp in self.task_hyperparameters})
         return config
 
     def default_configs(self) -> list[Config]:
@@ -139,6 +154,9 @@ class SearchSpace:
 
     def validate(self, config: Config) -> Config:
         """Check a configuration is complete and in range; return it with canonical types.
+
+        A task-level hyperparameter left out (a configuration written before it existed) takes
+        its default.
 
         Raises
         ------
@@ -149,7 +167,8 @@ class SearchSpace:
             raise ValueError(f"a configuration is a dict with a {FAMILY!r} key, got {config!r}")
         family = self.family(config[FAMILY])
         expected = {param_name(family.name, hp.name): hp for hp in family.hyperparameters}
-        unexpected = sorted(set(config) - set(expected) - {FAMILY})
+        task_level = {hp.name: hp for hp in self.task_hyperparameters}
+        unexpected = sorted(set(config) - set(expected) - set(task_level) - {FAMILY})
         if unexpected:
             raise ValueError(f"parameters {unexpected} do not belong to family {family.name!r}")
         out: Config = {FAMILY: family.name}
@@ -171,6 +190,8 @@ class SearchSpace:
                 if not np.isclose(clipped, float(value), rtol=1e-9, atol=0):
                     raise ValueError(f"{name}={value!r} outside [{hp.low}, {hp.high}]")
                 out[name] = clipped
+        for name, hp in task_level.items():
+            out[name] = hp.clip(config.get(name, hp.default))
         return out
 
     def clip(self, config: Config) -> Config:
@@ -183,15 +204,26 @@ class SearchSpace:
         for hp in family.hyperparameters:
             name = param_name(family.name, hp.name)
             out[name] = hp.clip(config.get(name, hp.default))
+        for hp in self.task_hyperparameters:
+            out[hp.name] = hp.clip(config.get(hp.name, hp.default))
         return out
 
     def config_id(self, config: Config) -> str:
-        """A stable 16-hex-digit identifier of a configuration (task included)."""
-        canonical = json.dumps({"task": self.task, **self.validate(config)}, sort_keys=True)
+        """A stable 16-hex-digit identifier of a configuration (task included).
+
+        Task-level hyperparameters at their default are left out of what is hashed, so a
+        configuration keeps the identifier it had before they existed (the meta-database's
+        evaluations stay attached to it)."""
+        config = self.validate(config)
+        for hp in self.task_hyperparameters:
+            if config[hp.name] == hp.default:
+                del config[hp.name]
+        canonical = json.dumps({"task": self.task, **config}, sort_keys=True)
         return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
     def sample(self, n_per_family: int, seed: int = 0) -> list[Config]:
         """A space-filling sample: scrambled Sobol points per family, the same for every call.
+        Task-level hyperparameters are at their defaults.
 
         Examples
         --------
@@ -212,6 +244,7 @@ class SearchSpace:
                         config[name] = hp.choices[min(int(value * len(hp.choices)), len(hp.choices) - 1)]
                     else:
                         config[name] = hp.from_unit(value)
+                config.update({hp.name: hp.default for hp in self.task_hyperparameters})
                 configs.append(config)
         return configs
 
@@ -226,6 +259,9 @@ class SearchSpace:
                     slots += [("choice", name, c) for c in hp.choices]
                 else:
                     slots.append(("numeric", name, hp))
+        # Last, so the family slots keep their positions whatever the task adds.
+        for hp in self.task_hyperparameters:
+            slots += [("choice", hp.name, c) for c in hp.choices]
         return slots
 
     @property
@@ -242,7 +278,8 @@ class SearchSpace:
 
     def encode(self, config: Config) -> np.ndarray:
         """Family one-hot, then every hyperparameter scaled to [0, 1] (log where searched on log);
-        categorical hyperparameters one-hot; slots of other families hold :data:`INACTIVE`."""
+        categorical hyperparameters one-hot; slots of other families hold :data:`INACTIVE`; the
+        task-level hyperparameters' one-hots last."""
         config = self.validate(config)
         vector = np.full(self.n_encoding, INACTIVE, dtype=np.float64)
         for i, (kind, name, extra) in enumerate(self._slots):
@@ -271,6 +308,9 @@ class SearchSpace:
                 config[name] = hp.from_one_hot(vector[idx])
             else:
                 config[name] = hp.from_unit(vector[idx[0]])
+        for hp in self.task_hyperparameters:
+            config[hp.name] = hp.from_one_hot(vector[[i for i, (_, n, _) in enumerate(self._slots)
+                                                      if n == hp.name]])
         return config
 
     # -- pipelines ------------------------------------------------------------------------------
@@ -291,9 +331,11 @@ class SearchSpace:
         params = self.family_params(config)
         shape = DataShape(n_samples=int(n_samples), n_features=columns.n_columns,
                           categorical_mask=categorical_mask(columns) if family.preprocessing == "native" else None)
+        model = with_task_hyperparameters(family.build(params, shape, random_state), self.task,
+                                          self.validate(config))
         return Pipeline([
             ("preprocess", make_preprocessor(family.preprocessing, columns)),
-            ("model", family.build(params, shape, random_state)),
+            ("model", model),
         ])
 
 

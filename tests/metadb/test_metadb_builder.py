@@ -39,8 +39,14 @@ from metaautoml.space import families_for
 #: The build protocol of every build here.
 PROTOCOL = {"n_per_family": 1, "max_rows": 40, "cv": 2, "time_limit": 120.0}
 N_VIEWS = 2
-#: Pool size per task: one default per model family, then one sampled configuration per family.
-POOL_SIZE = len(configuration_pool("classification", PROTOCOL["n_per_family"]))
+#: Pool size per task: one default per model family, then one sampled configuration per family;
+#: for regression then both again with each target transform other than "none".
+POOL_SIZES = {task: len(configuration_pool(task, PROTOCOL["n_per_family"]))
+              for task in ("classification", "regression")}
+#: The pool of iris, the classification dataset.
+POOL_SIZE = POOL_SIZES["classification"]
+#: Evaluations of a whole build on iris and diabetes.
+BOTH_POOLS = POOL_SIZES["classification"] + POOL_SIZES["regression"]
 #: The directory holding the ``metaautoml`` package, so a subprocess imports this checkout.
 REPO_ROOT = Path(metaautoml.__file__).resolve().parent.parent
 
@@ -74,7 +80,7 @@ def reference(tmp_path_factory) -> tuple[Path, object]:
     with MetaDB(path, create=True) as db:
         # One chunk per dataset: each chunk starts a trial worker, which costs seconds.
         report = build(db, [IRIS, UNLOADABLE, DIABETES], n_jobs=2, n_views=N_VIEWS,
-                       chunk_size=POOL_SIZE, **PROTOCOL)
+                       chunk_size=max(POOL_SIZES.values()), **PROTOCOL)
     return path, report
 
 
@@ -108,14 +114,14 @@ def pool_ids(path: Path, task: str) -> list[str]:
 def test_build_fills_the_whole_matrix(reference):
     path, report = reference
     assert report.datasets == 2 and report.skipped == ["lost"]
-    assert report.evaluated == 2 * POOL_SIZE and report.remaining == 0
+    assert report.evaluated == BOTH_POOLS and report.remaining == 0
     with MetaDB(path, readonly=True) as db:
         summary = db.summary()
         for task in ("classification", "regression"):
             assert summary[task]["datasets"] == 1
-            assert summary[task]["configurations"] == POOL_SIZE
+            assert summary[task]["configurations"] == POOL_SIZES[task]
             # Every trial completed: the comparisons between builds below compare scores.
-            assert summary[task]["complete"] == POOL_SIZE, db.evaluations(task)[["state", "error"]]
+            assert summary[task]["complete"] == POOL_SIZES[task], db.evaluations(task)[["state", "error"]]
             assert summary[task]["matrix_filled"] == 1.0
             assert summary[task]["datasets_with_meta_features"] == 1
             configs = db.configurations(task)
@@ -275,7 +281,7 @@ def test_a_build_killed_with_sigkill_resumes_to_the_uninterrupted_result(referen
     db_path = tmp_path / "killed.sqlite"
     manifest = sklearn_manifest(tmp_path)
     command = build_command(db_path, manifest)
-    total = 2 * POOL_SIZE
+    total = BOTH_POOLS
     with open(tmp_path / "first.log", "wb") as log:
         first = subprocess.Popen(command, cwd=tmp_path, env=cli_env(), stdin=subprocess.DEVNULL,
                                  stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -377,7 +383,7 @@ def test_a_build_survives_a_dask_worker_killed_mid_build(reference, tmp_path, da
 
     address, worker_processes = dask_cluster
     path = tmp_path / "dask.sqlite"
-    total = 2 * POOL_SIZE
+    total = BOTH_POOLS
     built: dict = {}
 
     def run() -> None:

@@ -43,6 +43,8 @@ def valid_configs(draw, task: str):
             config[name] = draw(st.integers(hp.low, hp.high))
         else:
             config[name] = draw(st.floats(hp.low, hp.high, allow_nan=False))
+    for hp in space.task_hyperparameters:
+        config[hp.name] = draw(st.sampled_from(hp.choices))
     return config
 
 
@@ -57,13 +59,18 @@ def test_encoding_layout(task):
     space = get_space(task)
     names = space.encoding_names
     assert len(names) == space.n_encoding == len(set(names))
-    # The family one-hot comes first, then each family's hyperparameters in declaration order.
+    # The family one-hot comes first, then each family's hyperparameters in declaration order,
+    # then the task-level ones (regression's target transform).
     assert names[: len(space.families)] == [f"family={f}" for f in space.family_names]
     expected = []
     for family, hp in _hyperparameters(space):
         name = param_name(family.name, hp.name)
         expected += [f"{name}={c}" for c in hp.choices] if isinstance(hp, Categorical) else [name]
+    for hp in space.task_hyperparameters:
+        expected += [f"{hp.name}={c}" for c in hp.choices]
     assert names[len(space.families):] == expected
+    assert [hp.name for hp in space.task_hyperparameters] == (
+        ["target_transform"] if task == "regression" else [])
 
 
 @pytest.mark.parametrize("task", TASKS)
@@ -76,6 +83,8 @@ def test_encode_marks_other_families_inactive(task):
                 assert value == (1.0 if name == f"family={config[FAMILY]}" else 0.0)
             elif name.startswith(config[FAMILY] + "__"):
                 assert 0.0 <= value <= 1.0
+            elif name.startswith("target_transform="):  # every regression configuration's
+                assert value == (1.0 if name == "target_transform=none" else 0.0)
             else:
                 assert value == INACTIVE
 
@@ -228,7 +237,7 @@ def test_clip_brings_values_into_range_and_fills_defaults():
 def test_clip_drops_parameters_of_other_families():
     space = get_space("regression")
     clipped = space.clip({FAMILY: "linear", "linear__alpha": 2.0, "svm__C": 3.0})
-    assert clipped == {FAMILY: "linear", "linear__alpha": 2.0}
+    assert clipped == {FAMILY: "linear", "linear__alpha": 2.0, "target_transform": "none"}
 
 
 # -- hyperparameter types ---------------------------------------------------------------------------
@@ -295,3 +304,58 @@ def test_sample_edge_sizes():
     assert space.sample(0) == []
     assert len(space.sample(1)) == len(space.families)
     assert math.isclose(len(space.sample(3)) / len(space.families), 3)
+
+
+# -- the target transform ---------------------------------------------------------------------------
+def test_target_transform_defaults_and_keeps_old_identifiers():
+    space = get_space("regression")
+    old = {FAMILY: "linear", "linear__alpha": 2.0}  # as written before the transform existed
+    assert space.validate(old) == {**old, "target_transform": "none"}
+    assert space.config_id(old) == space.config_id({**old, "target_transform": "none"})
+    assert space.config_id(old) != space.config_id({**old, "target_transform": "log1p"})
+    with pytest.raises(ValueError, match="target_transform"):
+        space.validate({**old, "target_transform": "log10"})
+    # Classification has no target transform.
+    with pytest.raises(ValueError, match=r"\['target_transform'\] do not belong"):
+        get_space("classification").validate(
+            {**get_space("classification").default_config("linear"), "target_transform": "none"})
+
+
+def test_target_transform_is_suggested_and_sampled_at_its_default():
+    import optuna
+
+    space = get_space("regression")
+    study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+    seen = set()
+    for _ in range(30):
+        trial = study.ask()
+        config = space.suggest(trial)
+        seen.add(config["target_transform"])
+        assert space.distributions(config).keys() == trial.params.keys()
+        study.tell(trial, 0.0)
+    assert seen == {"none", "log1p", "yeo_johnson"}
+    assert {c["target_transform"] for c in space.sample(4)} == {"none"}
+
+
+@pytest.mark.parametrize("transform", ["log1p", "yeo_johnson"])
+def test_transformed_pipelines_fit_on_the_transformed_scale_and_predict_on_the_original(transform):
+    import pandas as pd
+
+    from metaautoml.space import ColumnTypes
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"x": rng.uniform(0, 3, 300)})
+    y = np.expm1(2.0 * X["x"].to_numpy() + rng.normal(0, 0.1, 300))  # log-linear, heavy-tailed
+    space = get_space("regression")
+    plain, transformed = ({**space.default_config("linear"), "target_transform": t}
+                          for t in ("none", transform))
+    errors = {}
+    for config in (plain, transformed):
+        pipeline = space.build_pipeline(config, ColumnTypes.infer(X), len(X)).fit(X, y)
+        prediction = pipeline.predict(X)
+        assert np.isfinite(prediction).all()
+        errors[config["target_transform"]] = np.median(np.abs(np.log1p(prediction.clip(0)) - np.log1p(y)))
+    assert errors[transform] < 0.5 * errors["none"]
+    # Extrapolation in the transformed space stays finite.
+    far = space.build_pipeline(transformed, ColumnTypes.infer(X), len(X)).fit(X, y)
+    assert np.isfinite(far.predict(pd.DataFrame({"x": [1e6, -1e6]}))).all()

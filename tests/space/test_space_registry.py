@@ -58,8 +58,9 @@ def test_a_registered_family_joins_the_space_and_fits(toy_family, task):
     assert families_for(task)[-1].name == TOY
     # One family slot, one numeric slot and two choice slots more.
     assert space.n_encoding == before.n_encoding + 4
+    task_level = {hp.name: hp.default for hp in space.task_hyperparameters}
     assert space.default_config(TOY) == {FAMILY: TOY, param_name(TOY, "max_depth"): 4,
-                                         param_name(TOY, "splitter"): "best"}
+                                         param_name(TOY, "splitter"): "best", **task_level}
     assert space.decode(space.encode(space.default_config(TOY))) == space.default_config(TOY)
     assert len(space.default_configs()) == len(before.default_configs()) + 1
     assert sum(c[FAMILY] == TOY for c in space.sample(3)) == 3
