@@ -9,7 +9,7 @@ export OMP_NUM_THREADS ?= 1
 export OPENBLAS_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: demo test lint install dev metadb metadb-ship metadb-info cost-models benchmarks notebooks-strip clean
+.PHONY: demo test lint install dev metadb metadb-ship metadb-info cost-models lcdb benchmarks notebooks-strip clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -112,10 +112,12 @@ benchmarks: $(VENV)/.installed-dev
 	# The warm start's first pick and ten-trial searches on held-out bundled tables (~40 + ~50 min).
 	$(BIN)/python benchmarks/first_pick.py --output benchmarks/results/first-pick
 	$(BIN)/python benchmarks/heldout_search.py --n-jobs 2 --output benchmarks/results/heldout-search
-	# LCDB (downloaded from PyPI, not vendored): does a pick at 1,024 rows hold on more rows?
+	# LCDB: does a pick at 1,024 rows hold on more rows? How far do rankings transfer? (The first
+	# script reads the sdist, size_rank_transfer.py the import shipped in the package.)
 	$(BIN)/pip download --no-deps --no-binary :all: lcdb==0.1.0 -d build/lcdb
 	$(BIN)/python benchmarks/lcdb_size_transfer.py --lcdb build/lcdb/lcdb-0.1.0.tar.gz \
 		--output benchmarks/results/lcdb-size-transfer
+	$(BIN)/python benchmarks/size_rank_transfer.py --output benchmarks/results/size-rank-transfer
 	# The matcher on a meta-dataset nobody here tuned on: LCDB's 20 learners as the pool,
 	# leave-one-dataset-out (~70 min; resumable).
 	$(BIN)/python benchmarks/lcdb_selection.py --lcdb build/lcdb/lcdb-0.1.0.tar.gz \
@@ -145,7 +147,8 @@ benchmarks: $(VENV)/.installed-dev
 		--live benchmarks/results/live --live benchmarks/results/live-warm-start-rerun \
 		--live benchmarks/results/live-time-30 \
 		--heldout benchmarks/results/first-pick --heldout benchmarks/results/heldout-search \
-		--heldout benchmarks/results/lcdb-size-transfer --heldout benchmarks/results/lcdb-selection-loo \
+		--heldout benchmarks/results/lcdb-size-transfer --heldout benchmarks/results/size-rank-transfer \
+		--heldout benchmarks/results/lcdb-selection-loo \
 		--heldout benchmarks/results/reserved-mlbench --heldout benchmarks/results/reserved-first-pick \
 		--ensemble benchmarks/results/ensemble-gain --ensemble benchmarks/results/ensemble-gain-fresh \
 		--cost benchmarks/results/cost-model --storage-load benchmarks/results/storage-load \
@@ -154,9 +157,13 @@ benchmarks: $(VENV)/.installed-dev
 ## Retrain the shipped cost models on the shipped meta-database, with LCDB's train times for
 ## how each family's time grows beyond its 1,000-row tables (LCDB is downloaded from PyPI).
 cost-models: $(VENV)/.installed-dev
-	$(BIN)/pip download --no-deps --no-binary :all: lcdb==0.1.0 -d build/lcdb
 	$(BIN)/python -c "from metaautoml.cost import train_shipped_cost_models; from metaautoml.metadb import MetaDB; \
-		train_shipped_cost_models(MetaDB.default(), 'metaautoml/data', lcdb='build/lcdb/lcdb-0.1.0.tar.gz')"
+		train_shipped_cost_models(MetaDB.default(), 'metaautoml/data')"
+
+## Import LCDB's learning curves into the package (metaautoml/data/lcdb-*.parquet, its licence).
+lcdb: $(VENV)/.installed-dev
+	$(BIN)/pip download --no-deps --no-binary :all: lcdb==0.1.0 -d build/lcdb
+	$(BIN)/python meta_db/import_lcdb.py build/lcdb/lcdb-0.1.0.tar.gz
 
 metadb-info: $(VENV)/.installed
 	$(BIN)/metaautoml db info

@@ -237,7 +237,8 @@ def _answer_part(pool_dir: Path, nested_dir: Path | None, page_dir: Path,
 
 def _heldout_part(directories: list[Path], notes: list[dict]) -> list[str]:
     """The runs on data outside the meta-database (``first_pick.py``, ``heldout_search.py``,
-    ``lcdb_size_transfer.py``, ``reserved_check.py``, ``reserved_first_pick.py``), each with
+    ``lcdb_size_transfer.py``, ``size_rank_transfer.py``, ``reserved_check.py``,
+    ``reserved_first_pick.py``), each with
     its summary."""
     sections = ["## Held-out tables: data the meta-database never saw", "",
                 "`first_pick.py` and `heldout_search.py` fit the shipped estimator on scikit-learn, "
@@ -246,8 +247,9 @@ def _heldout_part(directories: list[Path], notes: list[dict]) -> list[str]:
                 "the held-out quarter; `reserved_check.py` does the same once on the reserved mlbench "
                 "tables, and `reserved_first_pick.py` compares the first model alone on reserved "
                 "AER, caret and kernlab tables (the test of the size-conditional lead, "
-                "`DEFAULT_LEAD_DEFAULTS_MIN_ROWS`); `lcdb_size_transfer.py` reads LCDB's learning "
-                "curves.", ""]
+                "`DEFAULT_LEAD_DEFAULTS_MIN_ROWS`); `lcdb_size_transfer.py` and "
+                "`size_rank_transfer.py` read LCDB's learning curves (the latter: how far the "
+                "ranking of learners on 1,024 rows transfers to more rows).", ""]
     return sections + _summary_runs(directories, notes)
 
 
@@ -392,7 +394,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="the output directory of soak.py, if it ran")
     parser.add_argument("--heldout", type=Path, action="append", default=[],
                         help="the output directory of first_pick.py, heldout_search.py, "
-                             "lcdb_size_transfer.py or reserved_check.py; repeat for several")
+                             "lcdb_size_transfer.py, size_rank_transfer.py or reserved_check.py; "
+                             "repeat for several")
     parser.add_argument("--ensemble", type=Path, action="append", default=[],
                         help="the output directory of ensemble_gain.py; repeat for several")
     parser.add_argument("--cost", type=Path, action="append", default=[],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from . import _common
 
@@ -122,11 +123,23 @@ def run_info(args: argparse.Namespace) -> int:
     """Print the summary of a meta-database."""
     from ..space import families_for
 
+    from ..metadb import LearningCurves
+
     with _open(args.db) as db:
         summary = db.summary()
         build = {k.removeprefix("build."): _number(v) for k, v in db.all_meta().items()
                  if k.startswith("build.")}
+        datasets = db.datasets()
+        directory = Path(db.path).parent
     summary["build"] = build
+    summary["sources"] = {task: datasets.loc[datasets["task"] == task, "source"].value_counts().to_dict()
+                          for task in ("classification", "regression")}
+    # LCDB's learning curves live beside the database they complement (the package's data
+    # directory for the shipped one).
+    try:
+        summary["lcdb"] = LearningCurves.read(directory).summary()
+    except FileNotFoundError:
+        summary["lcdb"] = None
     for task in ("classification", "regression"):
         # What --include and --exclude accept.
         summary[task]["families"] = [family.name for family in families_for(task)]
@@ -146,6 +159,17 @@ def run_info(args: argparse.Namespace) -> int:
               f"{s['complete']:>10}{s['failed']:>8}{s['timeout']:>9}{s['matrix_filled']:>9.1%}")
     for task in ("classification", "regression"):
         print(f"{task} families: {', '.join(summary[task]['families'])}")
+    for task in ("classification", "regression"):
+        sources = ", ".join(f"{source} {count}" for source, count in summary["sources"][task].items())
+        print(f"{task} sources: {sources or 'none'}")
+    lcdb = summary["lcdb"]
+    if lcdb is None:
+        print(f"LCDB import: none in {directory}")
+    else:
+        print(f"LCDB import ({lcdb['source']}, learning curves, classification): {lcdb['datasets']} "
+              f"datasets ({lcdb['datasets_in_corpus_groups']} in a corpus dataset's group), "
+              f"{lcdb['learners']} learners ({len(lcdb['families'])} standing for families), "
+              f"{lcdb['curve_points']} curve points at {lcdb['min_size']:,}-{lcdb['max_size']:,} rows")
     return 0
 
 

@@ -7,12 +7,11 @@ configurations predicted not to finish in the budget (:func:`fit_in_budget`).
 """
 
 from ._budget import fit_in_budget
-from ._lcdb import LCDB_LEARNERS, lcdb_size_exponents, read_lcdb_train_times
+from ._lcdb import lcdb_size_exponents, read_lcdb_train_times
 from ._model import CostModel, CostModelConfig, cost_training_table
 from ._shipped import cost_model_path, load_cost_model, train_shipped_cost_models
 
 __all__ = [
-    "LCDB_LEARNERS",
     "CostModel",
     "CostModelConfig",
     "cost_model_path",

@@ -15,29 +15,26 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-#: The LCDB learner standing for each family. LCDB has no HistGradientBoosting: scikit-learn's
-#: GradientBoostingClassifier stands in (both grow trees on every row each round; the
-#: histogram version is cheaper per row, and it stops early above 10,000 rows, so its exponent
-#: errs on the slow side).
-LCDB_LEARNERS = {
-    "hist_gradient_boosting": "GradientBoostingClassifier",
-    "random_forest": "RandomForestClassifier",
-    "extra_trees": "ExtraTreesClassifier",
-    "linear": "LogisticRegression",
-    "svm": "SVC_rbf",
-    "knn": "KNeighborsClassifier",
-    "mlp": "MLPClassifier",
-}
+from ..metadb import LCDB_LEARNERS, LearningCurves
+
 #: The training sizes the exponents are fitted on: the range a user's table adds to the
 #: meta-database's.
 SIZE_RANGE = (1_000, 65_536)
 _COLUMNS = ["openmlid", "learner", "size_train", "traintime"]
 
 
-def read_lcdb_train_times(path: str | Path) -> pd.DataFrame:
-    """LCDB's train times, from its source distribution (``lcdb-0.1.0.tar.gz``) or an extracted
-    ``database-accuracy.csv``; one row per dataset, learner, size and seed."""
-    path = Path(path)
+def read_lcdb_train_times(source: LearningCurves | str | Path | None = None) -> pd.DataFrame:
+    """LCDB's train times: ``openmlid``, ``learner``, ``size_train``, ``traintime``.
+
+    ``source`` is the LCDB import shipped with the package (the default) or another
+    :class:`~metaautoml.metadb.LearningCurves` (its median over seeds per size), or LCDB's source
+    distribution (``lcdb-0.1.0.tar.gz``) or an extracted ``database-accuracy.csv`` (one row per
+    seed)."""
+    if source is None:
+        source = LearningCurves.shipped()
+    if isinstance(source, LearningCurves):
+        return source.curves.rename(columns={"openml_id": "openmlid", "train_time": "traintime"})[_COLUMNS]
+    path = Path(source)
     if path.name.endswith((".tar.gz", ".tgz")):
         with tarfile.open(path) as archive:
             member = next(m for m in archive.getmembers()

@@ -6,7 +6,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from ..metadb import MetaDB
+from ..metadb import LearningCurves, MetaDB
 from ._lcdb import lcdb_size_exponents, read_lcdb_train_times
 from ._model import CostModel, CostModelConfig, cost_training_table
 
@@ -27,15 +27,16 @@ def load_cost_model(task: str) -> CostModel | None:
 
 
 def train_shipped_cost_models(db: MetaDB, directory: str | Path, *,
-                              lcdb: str | Path | None = None,
+                              lcdb: LearningCurves | str | Path | None = None,
                               config: CostModelConfig | None = None) -> dict[str, Path]:
     """Train one cost model per task type on ``db`` and save it into ``directory``.
 
-    ``lcdb``: LCDB's source distribution; its train times set how each family's time grows
-    beyond the meta-database's largest table (LCDB is classification only; regression uses the
-    same exponents). Without it, every family's time grows linearly there.
+    ``lcdb``: LCDB's train times (the import shipped with the package by default; see
+    :func:`read_lcdb_train_times` for the other sources) set how each family's time grows beyond
+    the meta-database's largest table (LCDB is classification only; regression uses the same
+    exponents).
     """
-    exponents = {} if lcdb is None else lcdb_size_exponents(read_lcdb_train_times(lcdb))
+    exponents = lcdb_size_exponents(read_lcdb_train_times(lcdb))
     paths = {}
     for task in ("classification", "regression"):
         model = CostModel(task, config).with_size_exponents(exponents)

@@ -1,4 +1,5 @@
-"""The meta-database: a SQLite store of past evaluations, its builder and Parquet exchange."""
+"""The meta-database: a SQLite store of past evaluations, its builder and Parquet exchange, and
+LCDB's learning curves as a sibling store (:class:`LearningCurves`)."""
 
 from ._builder import (
     BUILD_DEFAULTS,
@@ -14,6 +15,7 @@ from ._builder import (
     dataset_views,
     prepare_dataset,
 )
+from ._lcdb import LCDB_LEARNERS, QUALITY_META_FEATURES, LearningCurves, import_lcdb
 from ._schema import SCHEMA_VERSION
 from ._store import MetaDB, MetaDBError, default_path
 from ._training import (
@@ -33,10 +35,13 @@ __all__ = [
     "DEFAULT_N_PER_FAMILY",
     "DEFAULT_N_VIEWS",
     "DEFAULT_TIME_LIMIT",
+    "LCDB_LEARNERS",
     "NORMALIZATIONS",
+    "QUALITY_META_FEATURES",
     "SCHEMA_VERSION",
     "BuildDataset",
     "BuildReport",
+    "LearningCurves",
     "MetaDB",
     "MetaDBError",
     "MetaFeatureScaler",
@@ -45,6 +50,7 @@ __all__ = [
     "configuration_pool",
     "dataset_views",
     "default_path",
+    "import_lcdb",
     "median_clipped_normalize",
     "minmax_normalize",
     "normalize_scores",
