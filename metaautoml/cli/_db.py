@@ -121,9 +121,8 @@ def run(args: argparse.Namespace) -> int:
 
 def run_info(args: argparse.Namespace) -> int:
     """Print the summary of a meta-database."""
-    from ..space import families_for
-
     from ..metadb import LearningCurves
+    from ..space import families_for
 
     with _open(args.db) as db:
         summary = db.summary()
