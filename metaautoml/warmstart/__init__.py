@@ -23,6 +23,7 @@ from ._proposer import (
     WarmStart,
     WarmStartProposer,
 )
+from ._size import FamilySizeShift
 
 __all__ = [
     "DEFAULT_FIRST_PICK_HEDGE",
@@ -35,6 +36,7 @@ __all__ = [
     "MATCHED_SOURCE",
     "PORTFOLIO_SOURCE",
     "SURROGATE_SOURCE",
+    "FamilySizeShift",
     "ProposalOrder",
     "ProposerConfig",
     "WarmStart",

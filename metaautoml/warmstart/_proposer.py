@@ -16,6 +16,7 @@ from ..metadb import MetaTrainingSet
 from ..space import FAMILY, Config, get_space
 from ..surrogate import MetaSurrogate
 from ._portfolio import greedy_portfolio
+from ._size import FamilySizeShift, shipped_size_shift
 
 #: ``source`` tags of warm-start trials, by why a configuration was chosen.
 MATCHED_SOURCE = "warm_start:matched"
@@ -117,6 +118,14 @@ class ProposerConfig:
         meta-feature); 0 lets them lead always. Where the meta-database's evidence ends (its
         row cap), the library default is the safer first model
         (:data:`DEFAULT_LEAD_DEFAULTS_MIN_ROWS` per task type).
+    size_weight : float
+        Non-negative weight of the size evidence: for a table larger than the meta-database's
+        1,000-row cap, each pool configuration's normalized score on every meta-training dataset
+        moves by this times its family's shift between 1,024 rows and the table's size on LCDB's
+        learning curves (:class:`~metaautoml.warmstart.FamilySizeShift`; e.g. logistic
+        regression loses 0.10 of a dataset's score range by 32,768 rows). 0, the default, is the
+        size-blind proposer: the shift has not yet beaten it on held-out large tables
+        (``benchmarks/size_aware.py``).
     n_explain : int
         Neighbours listed in the explanation.
     """
@@ -130,6 +139,7 @@ class ProposerConfig:
     neighbor_best: int = 0
     lead_defaults: int = 0
     lead_defaults_min_rows: int = 0
+    size_weight: float = 0.0
     n_explain: int = 5
 
     def __post_init__(self) -> None:
@@ -141,6 +151,8 @@ class ProposerConfig:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
                 raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
+        if not self.size_weight >= 0:
+            raise ValueError(f"size_weight must be non-negative, got {self.size_weight!r}")
         if self.temperature <= 0 or self.surrogate_weight < 0:
             raise ValueError(f"temperature must be positive and surrogate_weight non-negative, "
                              f"got {self.temperature!r} and {self.surrogate_weight!r}")
@@ -230,10 +242,14 @@ class WarmStartProposer:
     surrogate : MetaSurrogate, optional
         Fitted; without one, no zero-shot prior.
     config : ProposerConfig, optional
+    size_shift : FamilySizeShift, optional
+        The families' size evidence used when ``config.size_weight > 0``; measured on the LCDB
+        import shipped with the package when omitted.
     """
 
     def __init__(self, training: MetaTrainingSet, matcher: Matcher | None = None,
-                 surrogate: MetaSurrogate | None = None, config: ProposerConfig | None = None):
+                 surrogate: MetaSurrogate | None = None, config: ProposerConfig | None = None,
+                 size_shift: FamilySizeShift | None = None):
         if matcher is not None and not isinstance(matcher, Matcher):
             raise TypeError(f"matcher must be a fitted metaautoml.matcher.Matcher (with datasets "
                             f"and distances), got {type(matcher).__name__}")
@@ -242,6 +258,10 @@ class WarmStartProposer:
         self.surrogate = surrogate
         self.config = config or ProposerConfig.for_task(training.task)
         self.performance = training.normalized("minmax")
+        if size_shift is None and self.config.size_weight > 0:
+            size_shift = shipped_size_shift()
+        self.size_shift = size_shift
+        self._families = np.array([config[FAMILY] for config in training.configs])
         # Each meta-training dataset's best pool configuration (failed runs score 0).
         self._best_config = self.performance.argmax(axis=1)
         if matcher is not None:
@@ -309,9 +329,21 @@ class WarmStartProposer:
             return None
         return self.surrogate.predict(meta_features, self.training.encodings)[0]
 
+    def sized_performance(self, meta_features: pd.Series) -> np.ndarray:
+        """The normalized performance matrix with each configuration's family shifted by the size
+        evidence for this table (``size_weight`` times :meth:`FamilySizeShift.at` its rows)."""
+        if self.config.size_weight == 0 or self.size_shift is None:
+            return self.performance
+        shift = self.size_shift.at(float(meta_features.get("n_rows", np.nan)))
+        columns = np.array([shift.get(family, 0.0) for family in self._families])
+        if not columns.any():
+            return self.performance
+        return np.clip(self.performance + self.config.size_weight * columns[None, :], 0.0, 1.0)
+
     def order(self, meta_features: pd.Series, n: int, *, exclude: np.ndarray | None = None) -> ProposalOrder:
         """Pool indices to try, in order, with what chose them (see :meth:`propose`)."""
         cfg = self.config
+        performance = self.sized_performance(meta_features)
         weights, distances, trust, reasons = self.weights(meta_features)
         predicted = self.zero_shot(meta_features)
         prior = None
@@ -324,11 +356,11 @@ class WarmStartProposer:
         portfolio = {"prior": prior, "prior_weight": cfg.surrogate_weight * trust,
                      "exclude": exclude, "prior_start": cfg.matched_first + len(lead)}
         hedged = (1.0 - cfg.first_pick_hedge) * weights + cfg.first_pick_hedge / len(weights)
-        start = greedy_portfolio(self.performance, min(n, len(lead) + 1), weights=hedged,
+        start = greedy_portfolio(performance, min(n, len(lead) + 1), weights=hedged,
                                  start=lead, **portfolio)
         best_on = self._neighbor_bests(meta_features, min(n - len(start), round(cfg.neighbor_best * trust)),
                                        taken=start, exclude=exclude)
-        chosen = greedy_portfolio(self.performance, n, weights=weights, start=start + list(best_on),
+        chosen = greedy_portfolio(performance, n, weights=weights, start=start + list(best_on),
                                   **portfolio)
         return ProposalOrder(chosen, weights, distances, predicted, trust, reasons, best_on, lead)
 
