@@ -85,6 +85,13 @@ def add_parser(subparsers, parents: list[argparse.ArgumentParser]) -> argparse.A
                        help="stop after about N new evaluations; rerun to continue")
     build.add_argument("--no-meta-features", action="store_true",
                        help="skip computing meta-features")
+    build.add_argument("--fidelity-rows", type=_common.positive_int, default=None, metavar="N",
+                       help="instead of the base build, evaluate the pool's first configurations "
+                            "on up to N rows (more than the database's --max-rows) of the datasets "
+                            "that have them: a second fidelity, kept apart (e.g. 5000)")
+    build.add_argument("--fidelity-configs", type=_common.positive_int, default=None, metavar="K",
+                       help="with --fidelity-rows, how many of the pool's first configurations "
+                            "(default: 35, every family's default and 4 sampled of each)")
     build.set_defaults(action_run=run_build)
 
     export = actions.add_parser("export", parents=parents, help="write a meta-database as Parquet",
@@ -130,6 +137,7 @@ def run_info(args: argparse.Namespace) -> int:
                  if k.startswith("build.")}
         datasets = db.datasets()
         directory = Path(db.path).parent
+        summary["fidelities"] = db.fidelities()
     summary["build"] = build
     summary["sources"] = {task: datasets.loc[datasets["task"] == task, "source"].value_counts().to_dict()
                           for task in ("classification", "regression")}
@@ -161,6 +169,9 @@ def run_info(args: argparse.Namespace) -> int:
     for task in ("classification", "regression"):
         sources = ", ".join(f"{source} {count}" for source, count in summary["sources"][task].items())
         print(f"{task} sources: {sources or 'none'}")
+    for rows, counts in summary["fidelities"].items():
+        print(f"{rows:,}-row fidelity: {counts['evaluations']} evaluations of {counts['configurations']} "
+              f"configurations on {counts['datasets']} datasets")
     lcdb = summary["lcdb"]
     if lcdb is None:
         print(f"LCDB import: none in {directory}")
@@ -193,7 +204,7 @@ def run_build(args: argparse.Namespace) -> int:
         entries_from_openml_task,
         load_manifest,
     )
-    from ..metadb import BUILD_DEFAULTS, MetaDB, build
+    from ..metadb import BUILD_DEFAULTS, DEFAULT_FIDELITY_CONFIGS, MetaDB, build, build_fidelity
 
     if args.manifest is not None:
         _common.check_input_file(args.manifest, "corpus manifest")
@@ -223,6 +234,25 @@ def run_build(args: argparse.Namespace) -> int:
     directory = os.path.dirname(os.path.abspath(args.db))
     if not os.path.isdir(directory):
         raise _common.CLIError(f"directory of --db does not exist: {directory}")
+    if args.fidelity_configs is not None and args.fidelity_rows is None:
+        raise _common.CLIError("--fidelity-configs needs --fidelity-rows")
+    if args.fidelity_rows is not None:
+        if protocol:
+            raise _common.CLIError(f"--fidelity-rows builds on the database's own protocol; drop "
+                                   f"{', '.join('--' + k.replace('_', '-') for k in protocol)}")
+        if not os.path.isfile(args.db):
+            raise _common.CLIError(f"--fidelity-rows needs a database built at its base size: "
+                                   f"{args.db} does not exist")
+        with MetaDB(args.db) as db:
+            report = build_fidelity(
+                db, build_datasets(entries, corpus_dir=args.corpus_dir, weka_dir=args.weka_dir,
+                                   rdata_dir=args.rdata_dir),
+                max_rows=args.fidelity_rows,
+                n_configs=args.fidelity_configs or DEFAULT_FIDELITY_CONFIGS, n_jobs=args.n_jobs,
+                backend=args.backend, scheduler=args.scheduler,
+                max_evaluations=args.max_evaluations, progress=_common.stderr_is_terminal())
+        print(f"{args.db} ({args.fidelity_rows}-row fidelity): {report}")
+        return 0
     with MetaDB(args.db, create=True) as db:
         report = build(db, build_datasets(entries, corpus_dir=args.corpus_dir,
                                            weka_dir=args.weka_dir, rdata_dir=args.rdata_dir),

@@ -4,6 +4,8 @@ LCDB's learning curves as a sibling store (:class:`LearningCurves`)."""
 from ._builder import (
     BUILD_DEFAULTS,
     DEFAULT_CV,
+    DEFAULT_FIDELITY_CONFIGS,
+    DEFAULT_FIDELITY_ROWS,
     DEFAULT_MAX_ROWS,
     DEFAULT_N_PER_FAMILY,
     DEFAULT_N_VIEWS,
@@ -11,6 +13,7 @@ from ._builder import (
     BuildDataset,
     BuildReport,
     build,
+    build_fidelity,
     configuration_pool,
     dataset_views,
     prepare_dataset,
@@ -31,6 +34,8 @@ from ._training import (
 __all__ = [
     "BUILD_DEFAULTS",
     "DEFAULT_CV",
+    "DEFAULT_FIDELITY_CONFIGS",
+    "DEFAULT_FIDELITY_ROWS",
     "DEFAULT_MAX_ROWS",
     "DEFAULT_N_PER_FAMILY",
     "DEFAULT_N_VIEWS",
@@ -47,6 +52,7 @@ __all__ = [
     "MetaFeatureScaler",
     "MetaTrainingSet",
     "build",
+    "build_fidelity",
     "configuration_pool",
     "dataset_views",
     "default_path",

@@ -41,6 +41,10 @@ DEFAULT_N_PER_FAMILY = 28
 #: Configurations per family evaluated with each target transform other than "none"
 #: (regression), on top of each family's default with each of them.
 N_TRANSFORMED_PER_FAMILY = 3
+#: The second fidelity's row cap, and how many configurations of the pool (its first ones: every
+#: family's default, then whole rounds of the family-interleaved sample) are evaluated there.
+DEFAULT_FIDELITY_ROWS = 5000
+DEFAULT_FIDELITY_CONFIGS = 35
 #: Subsampled views per dataset whose meta-features are stored for the matcher.
 DEFAULT_N_VIEWS = 8
 #: Seed of the Sobol pool and of every split and model in the build.
@@ -255,6 +259,91 @@ def build(db: MetaDB, datasets: Iterable[BuildDataset], *, n_per_family: int = D
             report.evaluated += added
             report.remaining -= len(results)
             bar.update(len(results))
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def build_fidelity(db: MetaDB, datasets: Iterable[BuildDataset], *,
+                   max_rows: int = DEFAULT_FIDELITY_ROWS,
+                   n_configs: int = DEFAULT_FIDELITY_CONFIGS, n_jobs: int = 1,
+                   backend: str = "loky", scheduler: str | None = None, chunk_size: int = 4,
+                   max_evaluations: int | None = None,
+                   progress: bool | None = None) -> BuildReport:
+    """Evaluate the pool's first ``n_configs`` configurations on up to ``max_rows`` rows of every
+    dataset that has that many: a second fidelity, recorded apart from the base matrix
+    (:meth:`MetaDB.record_fidelity_evaluations`).
+
+    The database's own protocol applies (its folds, seed and subsampling), with the time limit
+    scaled by ``max_rows`` over its row cap. The datasets must be in the database already (built
+    at the base size); the others, and those with fewer than ``max_rows`` rows, are skipped.
+    Resumable like :func:`build`.
+
+    Returns
+    -------
+    BuildReport
+    """
+    start = time.perf_counter()
+    report = BuildReport()
+    stored = {key: db.get_meta(f"build.{key}") for key in ("max_rows", "cv", "time_limit")}
+    if None in stored.values():
+        raise ValueError(f"{db!r} has no build protocol yet; build it at its base size first")
+    base_rows, cv = int(stored["max_rows"]), int(stored["cv"])
+    max_rows, n_configs = operator.index(max_rows), operator.index(n_configs)
+    if max_rows <= base_rows:
+        raise ValueError(f"a second fidelity needs more rows than the build's max_rows={base_rows}, "
+                         f"got {max_rows}")
+    key = f"fidelity.{max_rows}.n_configs"
+    if db.get_meta(key) is None:
+        db.set_meta(key, str(n_configs))
+    elif int(db.get_meta(key)) != n_configs:
+        raise ValueError(f"{db!r} holds the {max_rows}-row fidelity of {db.get_meta(key)} "
+                         f"configurations; this build asks for {n_configs}")
+    time_limit = float(stored["time_limit"]) * max_rows / base_rows
+    known = set(db.datasets().index)
+    prepared: dict[str, tuple[pd.DataFrame, np.ndarray, str]] = {}
+    for item in datasets:
+        if item.name not in known:
+            logger.warning("skipping dataset %s: not in the database at its base size", item.name)
+            report.skipped.append(item.name)
+            continue
+        try:
+            X, y = item.load()
+            X, y, n_original = prepare_dataset(X, y, item.task, max_rows=max_rows, cv=cv)
+        except (OSError, ValueError, TypeError, ImportError) as exc:
+            logger.warning("skipping dataset %s: %s", item.name, exc)
+            report.skipped.append(item.name)
+            continue
+        if n_original < max_rows:
+            continue  # smaller tables have no second fidelity (a stratified cap may keep a few less)
+        prepared[item.name] = (X, y, item.task)
+    report.datasets = len(prepared)
+    pools = {task: list(db.configurations(task)["config"].items())[:n_configs]
+             for task in {task for _, _, task in prepared.values()}}
+    done = db.fidelity_pairs(max_rows)
+    todo = []
+    for name, (_, _, task) in prepared.items():
+        missing = [(cid, config) for cid, config in pools[task] if (name, cid) not in done]
+        todo += [(name, missing[i:i + chunk_size]) for i in range(0, len(missing), chunk_size)]
+    report.remaining = sum(len(chunk) for _, chunk in todo)
+    if max_evaluations is not None:
+        kept, count = [], 0
+        for item in todo:
+            if count >= max_evaluations:
+                break
+            kept.append(item)
+            count += len(item[1])
+        todo = kept
+    if todo:
+        jobs = (delayed(_evaluate_chunk)(name, prepared[name][0], prepared[name][1], prepared[name][2],
+                                         chunk, cv, time_limit, POOL_SEED)
+                for name, chunk in todo)
+        show = sys.stderr.isatty() if progress is None else progress
+        with _progress_bar(sum(len(c) for _, c in todo), show) as bar, _backend(backend, scheduler, n_jobs):
+            for dataset, results in Parallel(n_jobs=n_jobs, return_as="generator_unordered")(jobs):
+                report.evaluated += db.record_fidelity_evaluations(
+                    dataset, max_rows, [(cid, TrialResult(**r)) for cid, r in results])
+                report.remaining -= len(results)
+                bar.update(len(results))
     report.seconds = time.perf_counter() - start
     return report
 

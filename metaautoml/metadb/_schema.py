@@ -65,4 +65,33 @@ CREATE TABLE IF NOT EXISTS scores (
     FOREIGN KEY (dataset, config_id) REFERENCES evaluations(dataset, config_id) ON DELETE CASCADE
 );
 CREATE INDEX IF NOT EXISTS scores_by_metric ON scores(metric);
+""" + "\n"
+
+#: Tables added without a version bump: every writable database gets them when opened (older
+#: metaautoml versions ignore them), and readers treat a database without them as empty there.
+#: A second fidelity: the build's protocol on up to ``max_rows`` rows (more than the build's own
+#: cap) of the datasets that have them, for a subset of the pool.
+ADDITIVE_DDL = """
+CREATE TABLE IF NOT EXISTS fidelity_evaluations (
+    dataset   TEXT NOT NULL REFERENCES datasets(name) ON DELETE CASCADE,
+    config_id TEXT NOT NULL REFERENCES configurations(config_id),
+    max_rows  INTEGER NOT NULL,
+    state     TEXT NOT NULL CHECK (state IN ('complete', 'failed', 'timeout')),
+    fit_time  REAL,
+    duration  REAL,
+    error     TEXT,
+    PRIMARY KEY (dataset, config_id, max_rows)
+);
+CREATE TABLE IF NOT EXISTS fidelity_scores (
+    dataset   TEXT NOT NULL,
+    config_id TEXT NOT NULL,
+    max_rows  INTEGER NOT NULL,
+    metric    TEXT NOT NULL,
+    value     REAL,
+    PRIMARY KEY (dataset, config_id, max_rows, metric),
+    FOREIGN KEY (dataset, config_id, max_rows)
+        REFERENCES fidelity_evaluations(dataset, config_id, max_rows) ON DELETE CASCADE
+);
 """
+
+DDL = DDL + ADDITIVE_DDL

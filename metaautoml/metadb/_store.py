@@ -18,11 +18,14 @@ import pandas as pd
 
 from ..evaluation import METRICS, TrialResult
 from ..space import FAMILY, get_space
-from ._schema import APPLICATION_ID, DDL, SCHEMA_VERSION
+from ._schema import ADDITIVE_DDL, APPLICATION_ID, DDL, SCHEMA_VERSION
 
 #: File name of the meta-database shipped inside the package.
 DEFAULT_DB_NAME = "metadb.sqlite"
-_PARQUET_TABLES = ("datasets", "meta_features", "configurations", "evaluations", "scores")
+_PARQUET_TABLES = ("datasets", "meta_features", "configurations", "evaluations", "scores",
+                   "fidelity_evaluations", "fidelity_scores")
+#: The tables :data:`~metaautoml.metadb._schema.ADDITIVE_DDL` adds; absent from older files.
+_FIDELITY_TABLES = ("fidelity_evaluations", "fidelity_scores")
 
 
 class MetaDBError(ValueError):
@@ -121,6 +124,13 @@ class MetaDB:
             )
         if not self.readonly:
             self._conn.execute("PRAGMA journal_mode = WAL")
+            with self._conn:
+                self._conn.executescript(ADDITIVE_DDL)
+
+    def _has_fidelity_tables(self) -> bool:
+        found = {r[0] for r in self._conn.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name LIKE 'fidelity_%'")}
+        return set(_FIDELITY_TABLES) <= found
 
     def close(self) -> None:
         self._conn.close()
@@ -255,6 +265,26 @@ class MetaDB:
                     )
         return added
 
+    def record_fidelity_evaluations(self, dataset: str, max_rows: int,
+                                    results: Iterable[tuple[str, TrialResult]]) -> int:
+        """Store evaluations of ``dataset`` at the fidelity ``max_rows`` (the build's protocol on
+        up to that many rows) atomically; an existing one is left unchanged. Returns how many
+        were new."""
+        max_rows, added = int(max_rows), 0
+        with self._write() as conn:
+            for config_id, result in results:
+                cursor = conn.execute(
+                    "INSERT OR IGNORE INTO fidelity_evaluations VALUES (?,?,?,?,?,?,?)",
+                    (dataset, config_id, max_rows, result.state, result.fit_time, result.duration,
+                     result.error))
+                if cursor.rowcount:
+                    added += 1
+                    conn.executemany(
+                        "INSERT INTO fidelity_scores VALUES (?,?,?,?,?)",
+                        [(dataset, config_id, max_rows, m, float(v) if np.isfinite(v) else None)
+                         for m, v in result.scores.items()])
+        return added
+
     # -- reading ----------------------------------------------------------------------------------
     def _frame(self, sql: str, params: tuple = ()) -> pd.DataFrame:
         return pd.read_sql_query(sql, self._conn, params=params)
@@ -323,6 +353,46 @@ class MetaDB:
         matrix = long.pivot(index="dataset", columns="config_id", values="value") if len(long) else pd.DataFrame()
         return matrix.reindex(index=names, columns=configs.index).astype(np.float64)
 
+    def fidelities(self) -> dict[int, dict[str, int]]:
+        """The larger fidelities recorded: ``{max_rows: {"datasets": n, "configurations": n,
+        "evaluations": n}}`` (empty for a database without any)."""
+        if not self._has_fidelity_tables():
+            return {}
+        rows = self._conn.execute(
+            "SELECT max_rows, COUNT(DISTINCT dataset), COUNT(DISTINCT config_id), COUNT(*) "
+            "FROM fidelity_evaluations GROUP BY max_rows ORDER BY max_rows").fetchall()
+        return {int(m): {"datasets": d, "configurations": c, "evaluations": n} for m, d, c, n in rows}
+
+    def fidelity_pairs(self, max_rows: int) -> set[tuple[str, str]]:
+        """The (dataset, config_id) pairs evaluated at the fidelity ``max_rows``."""
+        if not self._has_fidelity_tables():
+            return set()
+        return set(self._conn.execute(
+            "SELECT dataset, config_id FROM fidelity_evaluations WHERE max_rows=?",
+            (int(max_rows),)).fetchall())
+
+    def fidelity_performance_matrix(self, metric: str, max_rows: int,
+                                    task: str | None = None) -> pd.DataFrame:
+        """Like :meth:`performance_matrix`, at the fidelity ``max_rows``: the datasets and
+        configurations evaluated there (pool order), NaN for failed or missing runs."""
+        task = task or _task_of_metric(metric)
+        if not self._has_fidelity_tables():
+            return pd.DataFrame(dtype=np.float64)
+        long = self._frame(
+            "SELECT s.dataset, s.config_id, s.value FROM fidelity_scores s JOIN fidelity_evaluations e "
+            "ON e.dataset=s.dataset AND e.config_id=s.config_id AND e.max_rows=s.max_rows "
+            "JOIN datasets d ON d.name=s.dataset "
+            "WHERE s.metric=? AND s.max_rows=? AND d.task=? AND e.state='complete'",
+            (metric, int(max_rows), task))
+        evaluated = self._frame(
+            "SELECT DISTINCT e.dataset, e.config_id FROM fidelity_evaluations e JOIN datasets d "
+            "ON d.name=e.dataset WHERE e.max_rows=? AND d.task=?", (int(max_rows), task))
+        if evaluated.empty:
+            return pd.DataFrame(dtype=np.float64)
+        order = [c for c in self.configurations(task).index if c in set(evaluated["config_id"])]
+        matrix = long.pivot(index="dataset", columns="config_id", values="value") if len(long) else pd.DataFrame()
+        return matrix.reindex(index=sorted(set(evaluated["dataset"])), columns=order).astype(np.float64)
+
     def evaluated_pairs(self, task: str | None = None) -> set[tuple[str, str]]:
         sql = ("SELECT e.dataset, e.config_id FROM evaluations e JOIN datasets d ON d.name=e.dataset"
                + (" WHERE d.task=?" if task else ""))
@@ -366,6 +436,8 @@ class MetaDB:
         target.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
             for table in _PARQUET_TABLES:
+                if table in _FIDELITY_TABLES and not self._has_fidelity_tables():
+                    continue
                 self._frame(f"SELECT * FROM {table}").to_parquet(Path(tmp) / f"{table}.parquet", index=False)
             meta = dict(self._conn.execute("SELECT key, value FROM meta").fetchall())
             (Path(tmp) / "meta.json").write_text(json.dumps(meta, indent=1, sort_keys=True))
@@ -488,6 +560,7 @@ def _import_tables(db: MetaDB, tables: Mapping[str, pd.DataFrame]) -> None:
                 fit_time=float(r.fit_time or 0.0), duration=float(r.duration or 0.0),
                 error=None if r.error is None or pd.isna(r.error) else str(r.error)))
             for r in group.itertuples(index=False)])
+    _import_fidelity(db, tables, id_map, known)
     if "meta_features" in tables and len(tables["meta_features"]):
         frame = tables["meta_features"]
         if "view" not in frame.columns:
@@ -496,6 +569,31 @@ def _import_tables(db: MetaDB, tables: Mapping[str, pd.DataFrame]) -> None:
             views = [pd.Series(v["value"].to_numpy(dtype=float), index=v["name"])
                      for _, v in group.groupby("view", sort=True)]
             db.set_meta_features(dataset, views, str(group["version"].iloc[0]))
+
+
+def _import_fidelity(db: MetaDB, tables: Mapping[str, pd.DataFrame], id_map: dict[str, str],
+                     known: set[str]) -> None:
+    evaluations = tables.get("fidelity_evaluations")
+    if evaluations is None or evaluations.empty:
+        return
+    unknown = sorted(set(evaluations["dataset"]) - known)
+    unknown_configs = sorted(set(evaluations["config_id"]) - set(id_map))
+    if unknown or unknown_configs:
+        raise MetaDBError(f"fidelity_evaluations.parquet names datasets or configurations missing from "
+                          f"datasets.parquet/configurations.parquet: {(unknown + unknown_configs)[:5]}")
+    scores = tables.get("fidelity_scores", pd.DataFrame(
+        columns=["dataset", "config_id", "max_rows", "metric", "value"]))
+    by_key: dict[tuple[str, str, int], dict[str, float]] = {}
+    for row in scores.itertuples(index=False):
+        by_key.setdefault((row.dataset, row.config_id, int(row.max_rows)), {})[row.metric] = (
+            float("nan") if row.value is None or pd.isna(row.value) else float(row.value))
+    for (dataset, max_rows), group in evaluations.groupby(["dataset", "max_rows"]):
+        db.record_fidelity_evaluations(dataset, int(max_rows), [
+            (id_map[r.config_id], TrialResult(
+                state=r.state, scores=by_key.get((dataset, r.config_id, int(max_rows)), {}),
+                fit_time=float(r.fit_time or 0.0), duration=float(r.duration or 0.0),
+                error=None if r.error is None or pd.isna(r.error) else str(r.error)))
+            for r in group.itertuples(index=False)])
 
 
 def _import_meta(db: MetaDB, path: Path) -> None:

@@ -95,3 +95,30 @@ def test_build_with_the_older_corpus_option_and_a_missing_manifest(corpus, recor
                  "--manifest", str(tmp_path / "absent.json")])
     assert code == 1
     assert "corpus manifest not found" in capsys.readouterr().err
+
+
+def test_build_with_fidelity_rows_builds_the_second_fidelity_on_the_database_protocol(
+        corpus, recorded_build, tmp_path, monkeypatch, capsys):
+    corpus_dir, weka_dir, manifest = corpus
+    calls = []
+
+    def fake_fidelity(db, datasets, **kwargs):
+        calls.append(([d.name for d in datasets], kwargs))
+        return "0 datasets"
+
+    monkeypatch.setattr(metaautoml.metadb, "build_fidelity", fake_fidelity)
+    db_path = tmp_path / "m.sqlite"
+    base = ["db", "build", "--db", str(db_path), "--manifest", str(manifest),
+            "--corpus-dir", str(corpus_dir), "--datasets", "toy-uci"]
+    assert main([*base, "--fidelity-rows", "5000"]) == 1
+    assert "needs a database built at its base size" in capsys.readouterr().err
+    metaautoml.metadb.MetaDB(db_path, create=True).close()
+    assert main([*base, "--fidelity-rows", "5000", "--cv", "5"]) == 1
+    assert "builds on the database's own protocol; drop --cv" in capsys.readouterr().err
+    assert main([*base, "--fidelity-configs", "7"]) == 1
+    assert "--fidelity-configs needs --fidelity-rows" in capsys.readouterr().err
+    assert main([*base, "--fidelity-rows", "5000", "--fidelity-configs", "14"]) == 0
+    ((names, kwargs),) = calls
+    assert names == ["toy-uci"] and (kwargs["max_rows"], kwargs["n_configs"]) == (5000, 14)
+    assert recorded_build == []  # not the base build
+    assert "(5000-row fidelity)" in capsys.readouterr().out

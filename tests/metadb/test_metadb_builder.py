@@ -32,7 +32,14 @@ from sklearn.datasets import load_diabetes, load_iris, load_wine
 import metaautoml
 from metaautoml.corpus import CorpusEntry, build_datasets, load_manifest, save_manifest
 from metaautoml.evaluation import default_metrics
-from metaautoml.metadb import BuildDataset, MetaDB, MetaDBError, build, configuration_pool
+from metaautoml.metadb import (
+    BuildDataset,
+    MetaDB,
+    MetaDBError,
+    build,
+    build_fidelity,
+    configuration_pool,
+)
 from metaautoml.metafeatures import METAFEATURES_VERSION
 from metaautoml.space import families_for
 
@@ -435,3 +442,38 @@ def _count_evaluations(path: Path) -> int:
 def test_an_unknown_backend_is_refused(tmp_path):
     with MetaDB(tmp_path / "new.sqlite", create=True) as db, pytest.raises(ValueError, match="backend"):
         build(db, [IRIS], backend="spark", meta_features=False, **PROTOCOL)
+
+
+# A second fidelity
+
+
+def test_a_second_fidelity_evaluates_the_pools_first_configurations_on_more_rows(reference_copy):
+    unknown = BuildDataset("wine", "classification", "sklearn", load=_load_wine)
+    with MetaDB(reference_copy) as db:
+        base = outcomes(reference_copy)
+        first = build_fidelity(db, [IRIS, DIABETES, unknown], max_rows=100, n_configs=7,
+                               n_jobs=2, chunk_size=7)
+        assert (first.datasets, first.evaluated, first.remaining) == (2, 14, 0)
+        assert first.skipped == ["wine"]  # not built at the base size
+        assert db.fidelities() == {100: {"datasets": 2, "configurations": 14, "evaluations": 14}}
+        for task, name in (("classification", "iris"), ("regression", "diabetes")):
+            defaults = list(db.configurations(task).index[:7])  # every family's default
+            metric = "accuracy" if task == "classification" else "r2"
+            matrix = db.fidelity_performance_matrix(metric, 100, task)
+            assert list(matrix.index) == [name] and list(matrix.columns) == defaults
+            assert matrix.notna().all(axis=None)
+        # Resumable, the base matrix untouched, the protocol held.
+        assert build_fidelity(db, [IRIS, DIABETES], max_rows=100, n_configs=7).evaluated == 0
+        pd.testing.assert_frame_equal(outcomes(reference_copy), base)
+        with pytest.raises(ValueError, match="holds the 100-row fidelity of 7 configurations"):
+            build_fidelity(db, [IRIS], max_rows=100, n_configs=14)
+        with pytest.raises(ValueError, match="more rows than the build's max_rows=40"):
+            build_fidelity(db, [IRIS], max_rows=40)
+        # Tables smaller than the fidelity have none.
+        assert build_fidelity(db, [IRIS], max_rows=200, n_configs=7).datasets == 0
+
+
+def test_a_second_fidelity_needs_a_base_build(tmp_path):
+    with MetaDB(tmp_path / "empty.sqlite", create=True) as db, \
+            pytest.raises(ValueError, match="no build protocol yet"):
+        build_fidelity(db, [IRIS])

@@ -33,6 +33,8 @@ TABLE_KEYS = {
     "configurations": ["config_id"],
     "evaluations": ["dataset", "config_id"],
     "scores": ["dataset", "config_id", "metric"],
+    "fidelity_evaluations": ["dataset", "config_id", "max_rows"],
+    "fidelity_scores": ["dataset", "config_id", "max_rows", "metric"],
 }
 CLASSIFICATION_POOL = configuration_pool("classification", n_per_family=1)
 REGRESSION_POOL = configuration_pool("regression", n_per_family=1)
@@ -79,6 +81,11 @@ def filled(tmp_path) -> tuple[MetaDB, dict]:
                                                    log_loss=-0.69, roc_auc=0.5))])
     db.record_evaluations("rho", [(r[0], complete(r2=0.4, neg_root_mean_squared_error=-2.0,
                                                   neg_mean_absolute_error=-1.5))])
+    # A second fidelity: alpha's first two configurations on up to 5,000 rows.
+    db.record_fidelity_evaluations("alpha", 5000, [
+        (c[0], complete(accuracy=0.95, balanced_accuracy=0.9, log_loss=-0.2, roc_auc=0.97)),
+        (c[1], TrialResult("timeout", error="exceeded the per-trial time limit", duration=200.0)),
+    ])
     # Names deliberately not in alphabetical order: the store keeps the extractor's order.
     db.set_meta_features("alpha", [pd.Series({"n_rows": 80.0, "entropy": 1.5, "skew": np.nan}),
                                    pd.Series({"n_rows": 50.0, "entropy": 1.4, "skew": 0.1}),
@@ -611,3 +618,35 @@ def test_remove_datasets_takes_every_row_of_them_and_nothing_else(filled):
         assert sorted(map(tuple, after[keys].to_numpy())) == sorted(map(tuple, kept[keys].to_numpy()))
     # The pool stays: configurations belong to the database, not to a dataset.
     assert len(db.configurations("classification")) == len(ids["classification"])
+
+
+def test_a_second_fidelity_is_kept_apart_from_the_base_matrix(filled):
+    db, ids = filled
+    c = ids["classification"]
+    assert db.fidelities() == {5000: {"datasets": 1, "configurations": 2, "evaluations": 2}}
+    assert db.fidelity_pairs(5000) == {("alpha", c[0]), ("alpha", c[1])} and db.fidelity_pairs(2000) == set()
+    matrix = db.fidelity_performance_matrix("accuracy", 5000)
+    assert list(matrix.index) == ["alpha"] and list(matrix.columns) == [c[0], c[1]]
+    assert matrix.loc["alpha", c[0]] == 0.95 and np.isnan(matrix.loc["alpha", c[1]])  # timed out
+    # The base matrix is untouched, and recording again never duplicates.
+    assert db.performance_matrix("accuracy").loc["alpha", c[0]] == 0.9
+    assert db.record_fidelity_evaluations("alpha", 5000, [(c[0], complete(accuracy=0.1))]) == 0
+    assert db.fidelity_performance_matrix("accuracy", 5000).loc["alpha", c[0]] == 0.95
+    db.remove_datasets(["alpha"])
+    assert db.fidelities() == {}
+
+
+def test_a_database_written_before_fidelities_existed_reads_as_having_none(tmp_path):
+    path = tmp_path / "old.sqlite"
+    MetaDB(path, create=True).close()
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("DROP TABLE fidelity_scores")
+        conn.execute("DROP TABLE fidelity_evaluations")
+        conn.commit()
+    with MetaDB(path, readonly=True) as old:
+        assert old.fidelities() == {} and old.fidelity_pairs(5000) == set()
+        assert old.fidelity_performance_matrix("accuracy", 5000).empty
+        assert sorted(p.name for p in old.export(tmp_path / "out").iterdir()) == sorted(
+            [f"{t}.parquet" for t in TABLE_KEYS if not t.startswith("fidelity")] + ["meta.json"])
+    with MetaDB(path) as upgraded:  # opened for writing, it gains the tables
+        assert upgraded.fidelities() == {} and upgraded._has_fidelity_tables()
