@@ -148,7 +148,10 @@ def read_r_dataset(package_dir: str | Path, name: str) -> pd.DataFrame:
         If the package has no such dataset or the object is not a data frame.
     """
     package_dir = Path(package_dir)
-    frame = _read_object(package_dir, name)
+    with warnings.catch_warnings():
+        # R strings of unknown encoding are read as ASCII, which is what R assumes too.
+        warnings.filterwarnings("ignore", message="Unknown encoding", category=UserWarning)
+        frame = _read_object(package_dir, name)
     if not isinstance(frame, pd.DataFrame):
         raise ValueError(f"{package_dir.name}/{name} is a {type(frame).__name__}, not a data frame")
     frame = frame.reset_index(drop=True)
