@@ -151,6 +151,9 @@ def read_r_dataset(package_dir: str | Path, name: str) -> pd.DataFrame:
     with warnings.catch_warnings():
         # R strings of unknown encoding are read as ASCII, which is what R assumes too.
         warnings.filterwarnings("ignore", message="Unknown encoding", category=UserWarning)
+        # Tibbles are data frames with more classes; rdata builds the data frame and says so.
+        warnings.filterwarnings("ignore", message="Missing constructor for R class",
+                                category=UserWarning)
         frame = _read_object(package_dir, name)
     if not isinstance(frame, pd.DataFrame):
         raise ValueError(f"{package_dir.name}/{name} is a {type(frame).__name__}, not a data frame")
