@@ -237,8 +237,8 @@ def _answer_part(pool_dir: Path, nested_dir: Path | None, page_dir: Path,
 
 def _heldout_part(directories: list[Path], notes: list[dict]) -> list[str]:
     """The runs on data outside the meta-database (``first_pick.py``, ``heldout_search.py``,
-    ``lcdb_size_transfer.py``, ``size_rank_transfer.py``, ``reserved_check.py``,
-    ``reserved_first_pick.py``), each with
+    ``lcdb_size_transfer.py``, ``size_rank_transfer.py``, ``size_aware.py``,
+    ``reserved_check.py``, ``reserved_first_pick.py``), each with
     its summary."""
     sections = ["## Held-out tables: data the meta-database never saw", "",
                 "`first_pick.py` and `heldout_search.py` fit the shipped estimator on scikit-learn, "
@@ -249,7 +249,9 @@ def _heldout_part(directories: list[Path], notes: list[dict]) -> list[str]:
                 "AER, caret and kernlab tables (the test of the size-conditional lead, "
                 "`DEFAULT_LEAD_DEFAULTS_MIN_ROWS`); `lcdb_size_transfer.py` and "
                 "`size_rank_transfer.py` read LCDB's learning curves (the latter: how far the "
-                "ranking of learners on 1,024 rows transfers to more rows).", ""]
+                "ranking of learners on 1,024 rows transfers to more rows); `size_aware.py` "
+                "tests the proposer's use of that evidence (`size_weight`) on corpus tables of "
+                ">= 3,000 rows outside the shipped database.", ""]
     return sections + _summary_runs(directories, notes)
 
 

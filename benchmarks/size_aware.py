@@ -38,7 +38,12 @@ from compare_pool_runs import to_markdown  # noqa: E402
 from resumable_runs import write_summary  # noqa: E402
 
 from metaautoml.benchmark import holm, paired_test  # noqa: E402
-from metaautoml.corpus import default_manifest_path, load_dataset, load_manifest  # noqa: E402
+from metaautoml.corpus import (  # noqa: E402
+    available_entries,
+    default_manifest_path,
+    load_dataset,
+    load_manifest,
+)
 from metaautoml.metadb import prepare_dataset  # noqa: E402
 from metaautoml.metafeatures import extract_meta_features  # noqa: E402
 from metaautoml.space import ColumnTypes, get_space  # noqa: E402
@@ -60,7 +65,8 @@ def held_out_entries(min_rows: int = MIN_ROWS):
             continue
         seen.add(entry.group)
         out.append(entry)
-    return out
+    # Tables whose source is not installed here are skipped with a warning naming why.
+    return available_entries(out)
 
 
 def _split(y: np.ndarray, task: str):
