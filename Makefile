@@ -9,7 +9,7 @@ export OMP_NUM_THREADS ?= 1
 export OPENBLAS_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: demo test lint install dev metadb metadb-ship metadb-info cost-models lcdb benchmarks notebooks-strip clean
+.PHONY: demo test lint install dev metadb metadb-v2 metadb-ship metadb-info cost-models lcdb benchmarks notebooks-strip clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,10 +55,25 @@ metadb: $(VENV)/.installed-dev meta_db/build/weka
 	$(BIN)/metaautoml db build --db $(METADB_BUILD) --datasets @metaautoml/corpus/shipped_datasets.txt \
 		--corpus-dir $(METAAUTOML_CORPUS_DIR) --weka-dir $(METAAUTOML_WEKA_DIR) --n-jobs 2
 
+## Build (or resume) the v2 meta-database: the 402 datasets of the current manifest's rule,
+## the R packages included (meta_db/README.md, "The v2 build, in progress"). Hours; resumable.
+metadb-v2: $(VENV)/.installed-dev meta_db/build/weka meta_db/build/rdata
+	$(BIN)/python meta_db/select_shipped.py --output meta_db/build/datasets-v2.txt
+	@if [ ! -f $(METADB_BUILD) ] && [ -f $(METADB_SHIPPED) ]; then cp $(METADB_SHIPPED) $(METADB_BUILD); fi
+	$(BIN)/metaautoml db build --db $(METADB_BUILD) --datasets @meta_db/build/datasets-v2.txt \
+		--corpus-dir $(METAAUTOML_CORPUS_DIR) --weka-dir $(METAAUTOML_WEKA_DIR) \
+		--rdata-dir meta_db/build/rdata --n-jobs 2
+
 ## Copy the build (consistent even while it runs) into the package as the shipped database.
 metadb-ship: $(VENV)/.installed
 	$(BIN)/python -c "from metaautoml.metadb import MetaDB; MetaDB('$(METADB_BUILD)', readonly=False).snapshot('$(METADB_SHIPPED)')"
 	$(BIN)/metaautoml db info --db $(METADB_SHIPPED)
+
+# The R packages of the corpus's rdata entries (see meta_db/README.md).
+meta_db/build/rdata:
+	rm -rf meta_db/build/rdata.tmp
+	bash meta_db/fetch_rdata.sh meta_db/build/rdata.tmp
+	mv meta_db/build/rdata.tmp meta_db/build/rdata
 
 # The ARFF files of Debian's weka package (see meta_db/README.md).
 meta_db/build/weka:
