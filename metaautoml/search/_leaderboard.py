@@ -21,7 +21,8 @@ def leaderboard(study: optuna.Study) -> pd.DataFrame:
     state, source, error, params``; ``score`` is the mean cross-validated primary metric (NaN
     for failures), ``fit_time`` the seconds its models' ``fit`` took (all folds), ``duration``
     the trial's seconds in all, ``started`` and ``completed`` its wall-clock times (Optuna's,
-    local time) and ``params`` the family's hyperparameters without the ``"family__"`` prefix.
+    local time) and ``params`` the family's hyperparameters without the ``"family__"`` prefix, and the task-level
+    ones (regression's ``target_transform``).
     Trials still running or waiting are left out.
 
     Examples
@@ -50,7 +51,10 @@ def leaderboard(study: optuna.Study) -> pd.DataFrame:
             "state": attrs.get("state", COMPLETE if complete else FAILED),
             "source": attrs.get("source"),
             "error": attrs.get("error"),
-            "params": {k[len(prefix):]: v for k, v in trial.params.items() if k.startswith(prefix)},
+            # The family's hyperparameters without their prefix, and the task-level ones
+            # (regression's target_transform), which have none.
+            "params": {k.removeprefix(prefix): v for k, v in trial.params.items()
+                       if k.startswith(prefix) or ("__" not in k and k != FAMILY)},
         })
     board = pd.DataFrame(rows, columns=list(LEADERBOARD_COLUMNS))
     if board.empty:

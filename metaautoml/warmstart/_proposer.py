@@ -458,8 +458,8 @@ class WarmStartProposer:
             proposals.append((source, config))
             prefix = f"{config[FAMILY]}__"
             rows.append({"rank": rank + 1, "source": source, "family": config[FAMILY],
-                         "params": {k[len(prefix):]: v for k, v in config.items()
-                                    if k.startswith(prefix)},
+                         "params": {k.removeprefix(prefix): v for k, v in config.items()
+                                    if k.startswith(prefix) or ("__" not in k and k != FAMILY)},
                          "predicted_utility": (float(predicted[index]) if predicted is not None
                                                else np.nan),
                          "matched_best_on": ", ".join(best_on.get(index, [])),

@@ -123,8 +123,10 @@ def test_fit_json_output(diabetes_model):
     assert summary["ensemble"] == {"weights": {str(row["number"]): 1.0},
                                    "score": pytest.approx(model.best_score_), "refit_failures": []}
     assert row["state"] == "complete" and row["error"] is None  # NaN/None -> null
-    assert row["params"] == {k.split("__", 1)[1]: v for k, v in model.best_config_.items()
+    # The family's hyperparameters without their prefix, and the target transform.
+    assert row["params"] == {k.split("__", 1)[-1]: v for k, v in model.best_config_.items()
                              if k != "family"}
+    assert "target_transform" in row["params"]
     assert diabetes_model["stderr"] == ""
 
 

@@ -101,11 +101,17 @@ def test_learned_matcher_save_load_round_trip(learned, tmp_path):
 
 
 # -- the matcher seam: kinds, saving and loading ----------------------------------------------
-def test_shipped_matcher_files_name_no_kind_and_load_as_the_learned_matcher():
+def test_shipped_matcher_files_load_as_the_learned_matcher_with_or_without_a_kind(tmp_path):
     directory = default_artifact_dir()
     for task in ("classification", "regression"):
         path = directory / f"matcher-{task}"
-        assert "kind" not in json.loads(path.with_suffix(".json").read_text())
+        meta = json.loads(path.with_suffix(".json").read_text())
+        assert meta.get("kind", "learned") == "learned"
+        # Files written before matcher kinds existed name none: they are learned matchers.
+        old = tmp_path / f"old-{task}"
+        old.with_suffix(".json").write_text(json.dumps({k: v for k, v in meta.items() if k != "kind"}))
+        old.with_suffix(".pt").write_bytes(path.with_suffix(".pt").read_bytes())
+        assert type(load_matcher(old)) is LearnedMatcher
         matcher = load_matcher(path)
         assert type(matcher) is LearnedMatcher and isinstance(matcher, Matcher)
         # The weights are a plain state_dict: they load with weights_only=True.
