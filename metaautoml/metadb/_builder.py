@@ -235,30 +235,10 @@ def build(db: MetaDB, datasets: Iterable[BuildDataset], *, n_per_family: int = D
             chunk = missing[i:i + chunk_size]
             todo.append((chunk[0][0] // wave_size, name, [(cid, c) for _, cid, c in chunk]))
     todo.sort(key=lambda t: (t[0], t[1]))
-    total = sum(len(t[2]) for t in todo)
-    if max_evaluations is not None:
-        kept, count = [], 0
-        for item in todo:
-            if count >= max_evaluations:
-                break
-            kept.append(item)
-            count += len(item[2])
-        todo = kept
-    report.remaining = total
-    if not todo:
-        report.seconds = time.perf_counter() - start
-        return report
-
-    jobs = (delayed(_evaluate_chunk)(name, prepared[name][0], prepared[name][1], prepared[name][2],
-                                     configs, cv, time_limit, POOL_SEED)
-            for _, name, configs in todo)
-    show = sys.stderr.isatty() if progress is None else progress
-    with _progress_bar(sum(len(t[2]) for t in todo), show) as bar, _backend(backend, scheduler, n_jobs):
-        for dataset, results in Parallel(n_jobs=n_jobs, return_as="generator_unordered")(jobs):
-            added = db.record_evaluations(dataset, [(cid, TrialResult(**r)) for cid, r in results])
-            report.evaluated += added
-            report.remaining -= len(results)
-            bar.update(len(results))
+    _run_chunks([(name, configs) for _, name, configs in todo], prepared, report,
+                db.record_evaluations, cv=cv, time_limit=time_limit, n_jobs=n_jobs,
+                backend=backend, scheduler=scheduler, max_evaluations=max_evaluations,
+                progress=progress)
     report.seconds = time.perf_counter() - start
     return report
 
@@ -324,6 +304,21 @@ def build_fidelity(db: MetaDB, datasets: Iterable[BuildDataset], *,
     for name, (_, _, task) in prepared.items():
         missing = [(cid, config) for cid, config in pools[task] if (name, cid) not in done]
         todo += [(name, missing[i:i + chunk_size]) for i in range(0, len(missing), chunk_size)]
+    _run_chunks(todo, prepared, report,
+                lambda dataset, results: db.record_fidelity_evaluations(dataset, max_rows, results),
+                cv=cv, time_limit=time_limit, n_jobs=n_jobs, backend=backend, scheduler=scheduler,
+                max_evaluations=max_evaluations, progress=progress)
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def _run_chunks(todo: list[tuple[str, list]], prepared: dict, report: BuildReport,
+                record: Callable[[str, list], int], *, cv: int, time_limit: float, n_jobs: int,
+                backend: str, scheduler: str | None, max_evaluations: int | None,
+                progress: bool | None) -> None:
+    """Evaluate ``(dataset, [(config_id, config), ...])`` chunks in parallel, in order (about
+    ``max_evaluations`` of them at most), and ``record`` each chunk's results as it finishes;
+    ``report``'s counts follow."""
     report.remaining = sum(len(chunk) for _, chunk in todo)
     if max_evaluations is not None:
         kept, count = [], 0
@@ -333,19 +328,16 @@ def build_fidelity(db: MetaDB, datasets: Iterable[BuildDataset], *,
             kept.append(item)
             count += len(item[1])
         todo = kept
-    if todo:
-        jobs = (delayed(_evaluate_chunk)(name, prepared[name][0], prepared[name][1], prepared[name][2],
-                                         chunk, cv, time_limit, POOL_SEED)
-                for name, chunk in todo)
-        show = sys.stderr.isatty() if progress is None else progress
-        with _progress_bar(sum(len(c) for _, c in todo), show) as bar, _backend(backend, scheduler, n_jobs):
-            for dataset, results in Parallel(n_jobs=n_jobs, return_as="generator_unordered")(jobs):
-                report.evaluated += db.record_fidelity_evaluations(
-                    dataset, max_rows, [(cid, TrialResult(**r)) for cid, r in results])
-                report.remaining -= len(results)
-                bar.update(len(results))
-    report.seconds = time.perf_counter() - start
-    return report
+    if not todo:
+        return
+    jobs = (delayed(_evaluate_chunk)(name, *prepared[name], chunk, cv, time_limit, POOL_SEED)
+            for name, chunk in todo)
+    show = sys.stderr.isatty() if progress is None else progress
+    with _progress_bar(sum(len(c) for _, c in todo), show) as bar, _backend(backend, scheduler, n_jobs):
+        for dataset, results in Parallel(n_jobs=n_jobs, return_as="generator_unordered")(jobs):
+            report.evaluated += record(dataset, [(cid, TrialResult(**r)) for cid, r in results])
+            report.remaining -= len(results)
+            bar.update(len(results))
 
 
 def dataset_views(X: pd.DataFrame, y: np.ndarray, task: str, n_views: int, seed: int = POOL_SEED):
