@@ -53,7 +53,9 @@ from metaautoml import MetaAutoMLClassifier, MetaAutoMLRegressor  # noqa: E402
 from metaautoml.benchmark import (  # noqa: E402
     corpus_datasets,
     default_dataset_names,
+    holm,
     outer_split,
+    paired_test,
     prepare_dataset,
     write_run_notes,
 )
@@ -167,11 +169,54 @@ def main(argv: list[str] | None = None) -> int:
     table = pd.concat([units, counts, per_trial, first, share], axis=1).reset_index()
     table.to_csv(out / "summary.csv", index=False)
     by_family = (later.groupby(["label", "task", "family"])[["wall", "fit", "score", "sampler"]]
-                 .median())
-    with pd.option_context("display.width", 200, "display.max_columns", 50):
-        print(table.round(3).to_string(index=False))
-        print(by_family.round(3).to_string())
+                 .median().reset_index())
+    paired = compare_labels(summary_frame)
+    markdown = ["Seconds per trial (medians; trial 0, which starts the worker process, apart: "
+                "its time outside the worker is `first_trial_sampler`) and each phase's share of "
+                "the wall time, per code version, task and method.", "",
+                _markdown(table.round(3)), ""]
+    if len(paired):
+        paired.to_csv(out / "paired.csv", index=False)
+        markdown += [f"Trials finished within the budget, `{paired['label'].iloc[0]}`, paired "
+                     "over (dataset, method) units: mean difference, bootstrap 95 % CI, "
+                     "wins/ties/losses and Wilcoxon signed-rank p (Holm over the rows).", "",
+                     _markdown(paired.drop(columns="label")), ""]
+    markdown += ["Median seconds per trial by family (trials after the first).", "",
+                 _markdown(by_family.round(3)), ""]
+    (out / "summary.md").write_text("\n".join(markdown))
+    print("\n".join(markdown))
     return 0 if np.isfinite(summary_frame["wall"]).all() else 1
+
+
+def compare_labels(summary: pd.DataFrame) -> pd.DataFrame:
+    """Each later label's trial count against the first label's, paired over the (dataset,
+    method) units both ran: all units, then per task and per method."""
+    labels = list(dict.fromkeys(summary["label"]))
+    rows, rng = [], np.random.default_rng(0)
+    for label in labels[1:]:
+        pivot = summary.pivot_table(index=["task", "dataset", "method"], columns="label",
+                                    values="n_trials").dropna(subset=[labels[0], label])
+        differences = (pivot[label] - pivot[labels[0]]).reset_index(name="difference")
+        parts = [("all", differences)]
+        parts += [(task, part) for task, part in differences.groupby("task")]
+        parts += [(method, part) for method, part in differences.groupby("method")]
+        for name, part in parts:
+            test = paired_test(part["difference"].to_numpy(), rng)
+            rows.append({"label": f"{label} - {labels[0]}", "units": name, "n": test.n,
+                         "mean": round(test.mean, 2), "95% CI": f"[{test.ci_low:.2f}, {test.ci_high:.2f}]",
+                         "w/t/l": test.record, "p": test.p})
+    frame = pd.DataFrame(rows)
+    if len(frame):
+        frame["p (Holm)"] = holm(frame["p"].to_numpy())
+        frame[["p", "p (Holm)"]] = frame[["p", "p (Holm)"]].map(lambda v: f"{v:.3g}")
+    return frame
+
+
+def _markdown(frame: pd.DataFrame) -> str:
+    header = "| " + " | ".join(map(str, frame.columns)) + " |"
+    rule = "|" + "---|" * len(frame.columns)
+    rows = ["| " + " | ".join(map(str, row)) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join([header, rule, *rows])
 
 
 if __name__ == "__main__":
