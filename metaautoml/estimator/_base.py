@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import threading
 import time
 import warnings
 from abc import ABCMeta, abstractmethod
@@ -101,6 +102,32 @@ class SearchObjective:
     n_jobs: int = 1
     splits: tuple = ()
     sample_weight: np.ndarray | None = None
+
+
+class _PrestartedRunners:
+    """The search's ``make_runner``: its first call returns a runner whose worker process was
+    started when this was made (:meth:`TrialRunner.start`), later calls new runners.
+
+    ``close`` stops that first runner if the search never took it (planning failed, or a
+    shared study's budget was already spent).
+    """
+
+    def __init__(self, make_runner: Callable[[], TrialRunner]):
+        self._make_runner = make_runner
+        self._lock = threading.Lock()
+        self._first: TrialRunner | None = make_runner()
+        self._first.start()
+
+    def __call__(self) -> TrialRunner:
+        with self._lock:
+            runner, self._first = self._first, None
+        return runner if runner is not None else self._make_runner()
+
+    def close(self) -> None:
+        with self._lock:
+            runner, self._first = self._first, None
+        if runner is not None:
+            runner.close()
 
 
 class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
@@ -234,6 +261,22 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         objective = self.search_objective(X, y, seed=seed, n_jobs=n_jobs,
                                           timed=self.time_budget is not None, groups=groups,
                                           sample_weight=sample_weight, cv=cv)
+        # Out-of-fold predictions are kept only for an ensemble: they cost memory and a
+        # little time to send back from the worker process.
+        store = PredictionStore() if self.ensemble_size > 0 else None
+        make_runner = (objective.make_runner if store is None
+                       else partial(objective.make_runner, keep_predictions=True))
+        # The first trial's worker process starts while the warm start is planned.
+        runners = _PrestartedRunners(make_runner)
+        try:
+            self._search(objective, seed, n_trials, n_jobs, runners, store)
+        finally:
+            runners.close()
+        return self
+
+    def _search(self, objective: SearchObjective, seed: int, n_trials: int | None, n_jobs: int,
+                make_runner: Callable[[], TrialRunner], store: PredictionStore | None) -> None:
+        """Plan the warm start, search, and refit the best trial (or the ensemble)."""
         space, metric = objective.space, objective.metric
         plan = self.plan_search(objective, seed)
         self.warm_start_ = plan.warm_start
@@ -252,11 +295,6 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
             shared = None if self.storage is None else share_study(
                 study, self.storage, n_trials=n_trials, time_budget=self.time_budget,
                 settings={"task": self._task, "seed": seed, **self.get_params()})
-            # Out-of-fold predictions are kept only for an ensemble: they cost memory and a
-            # little time to send back from the worker process.
-            store = PredictionStore() if self.ensemble_size > 0 else None
-            make_runner = (objective.make_runner if store is None
-                           else partial(objective.make_runner, keep_predictions=True))
             started = time.perf_counter()
             trials = run_search(study, space, make_runner, n_trials=n_trials,
                                 time_budget=self.time_budget,
@@ -279,7 +317,6 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         if store is not None and len(store) > 1:
             self._refit_ensemble(store, objective, best)
         self.refit_time_ = time.perf_counter() - started
-        return self
 
     def _refit_best(self, ranked: list[optuna.trial.FrozenTrial],
                     objective: SearchObjective) -> optuna.trial.FrozenTrial:

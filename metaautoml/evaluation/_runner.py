@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from multiprocessing.connection import Connection
 
@@ -182,6 +183,8 @@ class TrialRunner:
         self._requests: Connection | None = None
         self._replies: Connection | None = None
         self._stderr = None
+        self._starting: threading.Thread | None = None
+        self._start_error: BaseException | None = None
 
     def __enter__(self) -> TrialRunner:
         return self
@@ -194,6 +197,39 @@ class TrialRunner:
             self.close()
         except Exception:  # noqa: BLE001
             pass
+
+    def start(self) -> None:
+        """Start the isolated worker process in the background and return at once.
+
+        A fresh worker imports scikit-learn and receives the dataset: seconds on a busy
+        machine, which the first trial would otherwise wait for inside the search's time
+        budget. Started early, that overlaps the caller's own work (the estimators extract
+        meta-features and plan the warm start meanwhile). The next :meth:`evaluate` or
+        :meth:`refit` waits for the start to finish and raises its :class:`WorkerStartError`,
+        if any. Does nothing when ``isolate`` is false or a worker is running or starting.
+        """
+        if not self.isolate or self._starting is not None or (
+                self._process is not None and self._process.poll() is None):
+            return
+        self._starting = threading.Thread(target=self._start_in_background,
+                                          name="metaautoml-worker-start", daemon=True)
+        self._starting.start()
+
+    def _start_in_background(self) -> None:
+        try:
+            self._ensure_worker()
+        except BaseException as exc:  # noqa: BLE001 -- re-raised where the runner is used
+            self._start_error = exc
+
+    def _await_start(self) -> None:
+        """Wait for a :meth:`start` in progress; raise what it raised."""
+        starting, self._starting = self._starting, None
+        if starting is None:
+            return
+        starting.join()
+        error, self._start_error = self._start_error, None
+        if error is not None:
+            raise error
 
     def evaluate(self, config: Config, time_limit: float | None = None) -> TrialResult:
         """Evaluate one configuration; never raises for model errors, hangs or crashes.
@@ -212,6 +248,7 @@ class TrialRunner:
                                        sample_weight=self.sample_weight)
         # A worker that cannot start is an environment fault, not a property of the
         # configuration: it raises WorkerStartError rather than being recorded as a failed trial.
+        self._await_start()
         self._ensure_worker()
         start = time.perf_counter()
         self._requests.send(("eval", config))
@@ -250,6 +287,7 @@ class TrialRunner:
                                         sample_weight=self.sample_weight)
                 except Exception as exc:  # noqa: BLE001 - any model error is the refit's failure
                     raise RefitError(describe_error(exc)) from exc
+        self._await_start()
         self._ensure_worker()
         self._requests.send(("fit", config))
         limit = None if time_limit is None else max(0.0, float(time_limit))
@@ -267,7 +305,11 @@ class TrialRunner:
         return payload
 
     def close(self) -> None:
-        """Stop the worker process, if any."""
+        """Stop the worker process, if any (one still starting too)."""
+        try:
+            self._await_start()
+        except Exception:  # noqa: BLE001 -- a failed start leaves nothing running to stop
+            pass
         if self._process is not None and self._process.poll() is None:
             try:
                 self._requests.send(("stop", None))

@@ -131,3 +131,52 @@ def test_a_callback_ends_the_search_with_study_stop_and_the_fit_completes(n_jobs
     # Trials already running when stop() is called finish; no new one starts.
     assert 3 <= len(model.leaderboard()) <= 3 + n_jobs - 1
     assert hasattr(model, "best_estimator_")
+
+
+def _record_started(monkeypatch) -> list:
+    from metaautoml.evaluation import TrialRunner
+
+    started, start = [], TrialRunner.start
+
+    def recording(runner):
+        started.append(runner)
+        start(runner)
+
+    monkeypatch.setattr(TrialRunner, "start", recording)
+    return started
+
+
+def test_the_first_trial_runs_in_the_worker_started_before_planning(monkeypatch):
+    import metaautoml.estimator._base as base
+
+    started = _record_started(monkeypatch)
+    used, real = [], base.run_search
+
+    def spy(study, space, make_runner, **kwargs):
+        def first_runner():
+            runner = make_runner()
+            used.append(runner)
+            return runner
+        return real(study, space, first_runner, **kwargs)
+
+    monkeypatch.setattr(base, "run_search", spy)
+    X, y = _table()
+    model = MetaAutoMLClassifier(n_trials=2, time_budget=60, warm_start=False, cv=2,
+                                 random_state=0).fit(X, y)
+    assert len(model.study_.trials) == 2
+    assert len(started) == 1 and used == started
+    assert started[0]._process is None  # closed when the search ended
+
+
+def test_a_failed_plan_leaves_no_worker_behind(monkeypatch):
+    started = _record_started(monkeypatch)
+
+    def failing_plan(self, objective, seed, **kwargs):
+        raise RuntimeError("planning failed")
+
+    monkeypatch.setattr(MetaAutoMLClassifier, "plan_search", failing_plan)
+    X, y = _table()
+    with pytest.raises(RuntimeError, match="planning failed"):
+        MetaAutoMLClassifier(n_trials=2, time_budget=60, cv=2).fit(X, y)
+    assert len(started) == 1
+    assert started[0]._process is None and started[0]._starting is None

@@ -8,6 +8,7 @@ for why a scorer, and why its directory goes on the worker's ``PYTHONPATH``).
 from __future__ import annotations
 
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -167,3 +168,50 @@ def test_in_process_runner_has_no_worker(iris):
     with _runner(iris, [get_metric("accuracy", "classification")], isolate=False) as runner:
         assert runner.evaluate(KNN).state == COMPLETE
         assert runner._process is None
+
+
+def test_a_started_worker_runs_the_next_trial(iris, monkeypatch):
+    """``start`` returns before the worker is up; ``evaluate`` waits for it and uses it."""
+    release = threading.Event()
+    ensure_worker = TrialRunner._ensure_worker
+
+    def held_start(runner):
+        release.wait(60)
+        ensure_worker(runner)
+
+    monkeypatch.setattr(TrialRunner, "_ensure_worker", held_start)
+    with _runner(iris, [get_metric("accuracy", "classification")]) as runner:
+        runner.start()  # returns although the worker cannot start before the release
+        assert runner._process is None and runner._starting.is_alive()
+        runner.start()  # a second call while it starts does nothing
+        release.set()
+        result = runner.evaluate(LINEAR, time_limit=120)
+        pid = runner._process.pid
+        assert result.state == COMPLETE and result.scores["accuracy"] > 0.9
+        assert runner.evaluate(KNN, time_limit=120).state == COMPLETE
+        assert runner._process.pid == pid  # the same worker ran both
+    assert not _alive(pid)
+
+
+def test_closing_a_runner_whose_worker_still_starts_stops_it(iris):
+    runner = _runner(iris, [get_metric("accuracy", "classification")])
+    runner.start()
+    runner.close()
+    assert runner._process is None and runner._starting is None
+
+
+def test_a_failed_start_is_raised_by_the_next_evaluate(iris, monkeypatch):
+    monkeypatch.delenv("PYTHONPATH")
+    monkeypatch.chdir(Path(metaautoml.__file__).resolve().parent.parent)
+    with _runner(iris, [_scorer(hang_on_knn)]) as runner:
+        runner.start()
+        with pytest.raises(WorkerStartError, match="ModuleNotFoundError"):
+            runner.evaluate(LINEAR, time_limit=120)
+        assert runner._process is None
+
+
+def test_start_does_nothing_in_process(iris):
+    with _runner(iris, [get_metric("accuracy", "classification")], isolate=False) as runner:
+        runner.start()
+        assert runner._starting is None and runner._process is None
+        assert runner.evaluate(KNN).state == COMPLETE
