@@ -55,12 +55,16 @@ metadb: $(VENV)/.installed-dev meta_db/build/weka
 	$(BIN)/metaautoml db build --db $(METADB_BUILD) --datasets @metaautoml/corpus/shipped_datasets.txt \
 		--corpus-dir $(METAAUTOML_CORPUS_DIR) --weka-dir $(METAAUTOML_WEKA_DIR) --n-jobs 2
 
+# One task's part of the v2 build first: make metadb-v2 V2_TASK=regression
+V2_TASK ?=
+V2_LIST = meta_db/build/datasets-v2$(if $(V2_TASK),-$(V2_TASK)).txt
+
 ## Build (or resume) the v2 meta-database: the 402 datasets of the current manifest's rule,
 ## the R packages included (meta_db/README.md, "The v2 build, in progress"). Hours; resumable.
 metadb-v2: $(VENV)/.installed-dev meta_db/build/weka meta_db/build/rdata
-	$(BIN)/python meta_db/select_shipped.py --output meta_db/build/datasets-v2.txt
+	$(BIN)/python meta_db/select_shipped.py --output $(V2_LIST) $(if $(V2_TASK),--task $(V2_TASK))
 	@if [ ! -f $(METADB_BUILD) ] && [ -f $(METADB_SHIPPED) ]; then cp $(METADB_SHIPPED) $(METADB_BUILD); fi
-	$(BIN)/metaautoml db build --db $(METADB_BUILD) --datasets @meta_db/build/datasets-v2.txt \
+	$(BIN)/metaautoml db build --db $(METADB_BUILD) --datasets @$(V2_LIST) \
 		--corpus-dir $(METAAUTOML_CORPUS_DIR) --weka-dir $(METAAUTOML_WEKA_DIR) \
 		--rdata-dir meta_db/build/rdata --n-jobs 2
 
@@ -157,6 +161,8 @@ benchmarks: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/reserved_first_pick.py --data build/reserved --output benchmarks/results/reserved-first-pick
 	# How predictable fit times are from the meta-database's records (~1 min).
 	$(BIN)/python benchmarks/cost_model.py --output benchmarks/results/cost-model
+	# Where the seconds of a 30 s search go, 4 tables per task (~15 min).
+	$(BIN)/python benchmarks/trial_cost.py --n-datasets 4 --output benchmarks/results/trial-cost
 	# 8 processes sharing one study's budget on PostgreSQL and on a journal file (~5 min).
 	$(BIN)/python benchmarks/storage_load.py --workers 8 --trials-per-worker 200 \
 		--output benchmarks/results/storage-load
@@ -170,7 +176,8 @@ benchmarks: $(VENV)/.installed-dev
 		--heldout benchmarks/results/lcdb-selection-loo \
 		--heldout benchmarks/results/reserved-mlbench --heldout benchmarks/results/reserved-first-pick \
 		--ensemble benchmarks/results/ensemble-gain --ensemble benchmarks/results/ensemble-gain-fresh \
-		--cost benchmarks/results/cost-model --storage-load benchmarks/results/storage-load \
+		--cost benchmarks/results/cost-model --trial-cost benchmarks/results/trial-cost \
+		--storage-load benchmarks/results/storage-load \
 		--soak benchmarks/results/soak
 
 ## Retrain the shipped cost models on the shipped meta-database, with LCDB's train times for

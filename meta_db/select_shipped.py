@@ -14,7 +14,8 @@ The rule, so the list can be regenerated and argued with:
 
 Run from the repository root: ``.venv/bin/python meta_db/select_shipped.py``. While a larger
 database is being built, its list goes elsewhere (``--output meta_db/build/datasets-v2.txt``), so
-that ``shipped_datasets.txt`` keeps naming what the shipped database holds until it is replaced.
+that ``shipped_datasets.txt`` keeps naming what the shipped database holds until it is replaced;
+``--task regression`` writes one task's part, for a build that finishes that task first.
 """
 
 from __future__ import annotations
@@ -46,7 +47,11 @@ def select() -> list[str]:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=OUTPUT, help=f"where to write (default: {OUTPUT})")
-    output = parser.parse_args().output
-    names = select()
+    parser.add_argument("--task", choices=("classification", "regression"), default=None,
+                        help="only this task's datasets (a build can finish one task first)")
+    args = parser.parse_args()
+    output = args.output
+    task_of = {entry.name: entry.task for entry in load_manifest()}
+    names = [name for name in select() if args.task in (None, task_of[name])]
     output.write_text("".join(f"{name}\n" for name in names))
     print(f"wrote {len(names)} dataset names to {output}")
