@@ -62,7 +62,7 @@ def build_page(pool_dirs: list[Path], live_dirs: list[Path], output: Path, figur
                sweep_dir: Path | None = None, soak_dir: Path | None = None,
                heldout_dirs: list[Path] = (), ensemble_dirs: list[Path] = (),
                nested_dir: Path | None = None, cost_dirs: list[Path] = (),
-               storage_dirs: list[Path] = ()) -> str:
+               storage_dirs: list[Path] = (), trial_cost_dirs: list[Path] = ()) -> str:
     page_dir = output.parent
     sections = ["# Benchmarks", "",
                 "Every number on this page is read from the raw results in `benchmarks/results/` "
@@ -79,8 +79,9 @@ def build_page(pool_dirs: list[Path], live_dirs: list[Path], output: Path, figur
     ensemble_notes = [_run_notes(d) for d in ensemble_dirs]
     cost_notes = [_run_notes(d) for d in cost_dirs]
     storage_notes = [_run_notes(d) for d in storage_dirs]
+    trial_cost_notes = [_run_notes(d) for d in trial_cost_dirs]
     for notes in (*pool_notes, nested_notes, sweep_notes, *live_notes, *heldout_notes, *ensemble_notes,
-                  *cost_notes, *storage_notes, soak_notes):
+                  *cost_notes, *trial_cost_notes, *storage_notes, soak_notes):
         for command in [*notes.get("earlier_commands", []), notes.get("command")]:
             if command and command not in regenerate:
                 regenerate.append(command)
@@ -92,6 +93,7 @@ def build_page(pool_dirs: list[Path], live_dirs: list[Path], output: Path, figur
                    + "".join(f" --heldout {_rel(d)}" for d in heldout_dirs)
                    + "".join(f" --ensemble {_rel(d)}" for d in ensemble_dirs)
                    + "".join(f" --cost {_rel(d)}" for d in cost_dirs)
+                   + "".join(f" --trial-cost {_rel(d)}" for d in trial_cost_dirs)
                    + "".join(f" --storage-load {_rel(d)}" for d in storage_dirs)
                    + (f" --soak {_rel(soak_dir)}" if soak_dir is not None else "")
                    + f" --output {_rel(output)} --figures {_rel(figures_dir)}", "```", ""]
@@ -146,6 +148,14 @@ def build_page(pool_dirs: list[Path], live_dirs: list[Path], output: Path, figur
                      "at most 1,000 rows; the check on larger synthetic tables follows the "
                      "cross-validated table.", "",
                      *_summary_runs(cost_dirs, cost_notes)]
+    if trial_cost_dirs:
+        sections += ["## Where a time-budgeted search's seconds go", "",
+                     "`trial_cost.py` runs the shipped estimators with `time_budget` on the live "
+                     "benchmark's tables and splits each fit's wall time into set-up, model fits, "
+                     "predicting and scoring, the time outside the worker process (sampler, "
+                     "sending the trial, starting the worker) and the refit. Code versions run in "
+                     "turn, dataset by dataset, so that they share the machine's load.", "",
+                     *_summary_runs(trial_cost_dirs, trial_cost_notes)]
     if storage_dirs:
         sections += ["## Shared studies: claiming trials under load", "",
                      "`storage_load.py` runs worker processes that share one study's budget "
@@ -402,6 +412,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="the output directory of ensemble_gain.py; repeat for several")
     parser.add_argument("--cost", type=Path, action="append", default=[],
                         help="the output directory of cost_model.py; repeat for several")
+    parser.add_argument("--trial-cost", type=Path, action="append", default=[],
+                        help="the output directory of trial_cost.py; repeat for several")
     parser.add_argument("--storage-load", type=Path, action="append", default=[],
                         help="the output directory of storage_load.py; repeat for several")
     parser.add_argument("--output", type=Path, default=REPO / "docs/benchmarks.md")
@@ -411,7 +423,7 @@ def main(argv: list[str] | None = None) -> int:
     pool = args.pool or [REPO / "benchmarks/results/pool"]
     page = build_page(pool, live, args.output, args.figures, args.sweep, args.soak, args.heldout,
                       args.ensemble, nested_dir=args.nested, cost_dirs=args.cost,
-                      storage_dirs=args.storage_load)
+                      storage_dirs=args.storage_load, trial_cost_dirs=args.trial_cost)
     tmp = args.output.with_suffix(".md.tmp")
     tmp.write_text(page)
     os.replace(tmp, args.output)
