@@ -191,8 +191,12 @@ class MetaTrainingSet:
         candidates = [d for d in matrix.index if d in mf.index]
         done = np.zeros((len(candidates), len(configs)), dtype=bool)
         if len(evaluated) and candidates:
-            done = pd.crosstab(evaluated["dataset"], evaluated["config_id"]).reindex(
-                index=candidates, columns=list(configs.index), fill_value=0).to_numpy() > 0
+            # Index lookups, not pd.crosstab, whose per-cell Python aggregation took most of a
+            # second of every warm-started fit's start on the shipped database.
+            rows = pd.Index(candidates).get_indexer(evaluated["dataset"])
+            cols = pd.Index(configs.index).get_indexer(evaluated["config_id"])
+            known = (rows >= 0) & (cols >= 0)
+            done[rows[known], cols[known]] = True
         columns, keep = _largest_complete(done, min_coverage)
         columns = [configs.index[j] for j in columns]
         keep = [candidates[i] for i in keep]
