@@ -10,6 +10,9 @@ per distinct training subset and reused within a run.
 Methods (:data:`LIVE_METHODS`):
 
 - ``metaautoml_warm``: the estimator with that proposer as ``warm_start``;
+- ``metaautoml_warm_ensemble``: the same search with a post-hoc ensemble of its trials
+  (``ensemble_size``); against ``metaautoml_warm``, the ensemble's gain over the best single
+  model;
 - ``metaautoml_cold``: the estimator with ``warm_start=False`` (each family's default enqueued
   first, then TPE);
 - ``optuna_tpe`` and ``random_search``: the estimator's search -- the same space, folds, trial
@@ -18,6 +21,9 @@ Methods (:data:`LIVE_METHODS`):
 - ``flaml_time``: FLAML's ``AutoML`` with ``time_budget`` the wall time ``metaautoml_warm``
   took on the same dataset and seed;
 - ``flaml_zeroshot``: FLAML's zero-shot ``flaml.default`` LightGBM, fitted once;
+- ``metaautoml_first``: the warm start's first proposal alone (``n_trials=1``, no time budget),
+  what a user with the shortest budget gets (:func:`first_model_summary` holds it against
+  ``hgb_default``);
 - ``hgb_default``: scikit-learn's default histogram gradient boosting.
 
 The metric is the task's default (accuracy, r2) everywhere. The four searchers share the cross-
@@ -58,11 +64,19 @@ from ._pool import fit_proposer
 #: The methods, in the order they run and reports list them (``flaml_time`` needs
 #: ``metaautoml_warm``'s wall time, so it comes after it).
 LIVE_METHODS = (
-    "metaautoml_warm", "metaautoml_cold", "optuna_tpe", "random_search", "flaml_trials",
-    "flaml_time", "flaml_zeroshot", "hgb_default",
+    "metaautoml_warm", "metaautoml_warm_ensemble", "metaautoml_cold", "optuna_tpe",
+    "random_search", "flaml_trials", "flaml_time", "flaml_zeroshot", "metaautoml_first",
+    "hgb_default",
 )
-#: The methods that run the library's search; each has a best-so-far CV curve.
-SEARCH_METHODS = ("metaautoml_warm", "metaautoml_cold", "optuna_tpe", "random_search")
+#: The methods that run the library's search with the run's budget; each has a best-so-far CV
+#: curve (``metaautoml_first`` has one too, of its one trial).
+SEARCH_METHODS = ("metaautoml_warm", "metaautoml_warm_ensemble", "metaautoml_cold",
+                  "optuna_tpe", "random_search")
+#: The methods whose warm start is meta-trained without the dataset's group.
+WARM_METHODS = ("metaautoml_warm", "metaautoml_warm_ensemble", "metaautoml_first")
+#: How far below default HistGradientBoosting the first model alone may score (the issue's
+#: "never a gamble": at most 2 points).
+FIRST_MODEL_MARGIN = 0.02
 #: Columns of the raw results file, one row per (task, dataset, seed, method).
 RESULT_COLUMNS = (
     "task", "dataset", "group", "seed", "method", "metric", "test_score", "cv_score",
@@ -102,6 +116,8 @@ class LiveBenchmarkConfig:
         Classes with fewer rows are dropped (the outer split and the CV folds need some).
     n_warm_start : int
         Warm-start proposals ``metaautoml_warm`` enqueues (the estimators' default).
+    ensemble_size : int
+        ``ensemble_size`` of ``metaautoml_warm_ensemble``.
     training : TrainingConfig
         The surrogate's meta-training; iterations are the warm start's main cost.
     n_ensemble : int
@@ -126,6 +142,7 @@ class LiveBenchmarkConfig:
     max_rows: int = 2000
     min_class_rows: int = 10
     n_warm_start: int = 8
+    ensemble_size: int = 50
     training: TrainingConfig = field(default_factory=lambda: TrainingConfig(meta_iterations=300))
     n_ensemble: int = 1
     matcher: MatcherConfig = field(default_factory=lambda: MatcherConfig(epochs=200))
@@ -268,6 +285,8 @@ def outer_split(X: pd.DataFrame, y: pd.Series, task: str, seed: int, test_size: 
 _STRATEGIES = {
     "metaautoml_cold": lambda proposer: ColdStart(),
     "metaautoml_warm": lambda proposer: MetaWarmStart(proposer),
+    "metaautoml_warm_ensemble": lambda proposer: MetaWarmStart(proposer),
+    "metaautoml_first": lambda proposer: MetaWarmStart(proposer),
     "optuna_tpe": lambda proposer: PlainSearch("tpe"),
     "random_search": lambda proposer: PlainSearch("random"),
 }
@@ -366,8 +385,12 @@ class _Unit:
                   "time_budget": cfg.time_budget, "cv": cfg.cv, "metric": self.metric,
                   "per_trial_time_limit": cfg.per_trial_time_limit, "n_jobs": 1,
                   "random_state": self.seed, "warm_start": _STRATEGIES[method](proposer)}
-        if method == "metaautoml_warm":
+        if method in WARM_METHODS:
             params.update(n_warm_start=cfg.n_warm_start)
+        if method == "metaautoml_warm_ensemble":
+            params.update(ensemble_size=cfg.ensemble_size)
+        if method == "metaautoml_first":
+            params.update(n_trials=1, time_budget=None)
         model = _ESTIMATORS[self.task](**params)
         start, clock = datetime.now(), time.perf_counter()
         model.fit(self.X_train, self.y_train)
@@ -519,11 +542,11 @@ def run_live_benchmark(datasets: Sequence[LiveDataset],
                  for r in results[results["method"] == "metaautoml_warm"].itertuples()}
     methods = [m for m in LIVE_METHODS if m in set(config.methods)]
     proposers = _Proposers(meta, config)
-    if "metaautoml_warm" in methods:
+    if set(WARM_METHODS) & set(methods):
         # Read the meta-database once, up front: a build shipping into it during a long run
         # must not change what the later datasets' warm starts learn from.
         for task in dict.fromkeys(d.task for d in datasets):
-            if any((task, d.name, int(s), "metaautoml_warm") not in done
+            if any((task, d.name, int(s), m) not in done for m in WARM_METHODS if m in methods
                    for d in datasets if d.task == task for s in config.seeds):
                 proposers.training(task)
     total = len(datasets) * len(config.seeds) * len(methods)
@@ -551,7 +574,7 @@ def run_live_benchmark(datasets: Sequence[LiveDataset],
                 try:
                     with warnings.catch_warnings():
                         warnings.simplefilter("ignore")
-                        if method == "metaautoml_warm":
+                        if method in WARM_METHODS:
                             proposer, seconds = proposers.get(dataset)
                             row, curve = unit.search(method, proposer)
                             row.update(meta_datasets=proposer.training.n_datasets,
@@ -582,7 +605,7 @@ def run_live_benchmark(datasets: Sequence[LiveDataset],
                 say(f"{label}: test {row['metric']} {row['test_score']:.4f}, cv "
                     f"{row['cv_score']:.4f}, {row['wall_time']:.1f} s"
                     + (f" (proposer meta-trained on {row['meta_datasets']} datasets in "
-                       f"{row['meta_train_time']:.0f} s)" if method == "metaautoml_warm" else ""))
+                       f"{row['meta_train_time']:.0f} s)" if method in WARM_METHODS else ""))
     results = read_results(raw_path)
     return results, read_curves(curve_path, results)
 
@@ -728,4 +751,56 @@ def summarize_trials_to_match(detail: pd.DataFrame) -> pd.DataFrame:
     table = detail.groupby(["task", "method"]).agg(
         ratio=("ratio", "mean"), trials=("trials", "mean"), reached=("reached", "mean"),
         units=("ratio", "size")).reset_index()
+    return _ordered(table)[columns]
+
+
+def first_model_summary(results: pd.DataFrame, method: str = "metaautoml_first",
+                        baseline: str = "hgb_default", margin: float = FIRST_MODEL_MARGIN,
+                        seed: int = 0) -> pd.DataFrame:
+    """The first model alone against default HistGradientBoosting, per task.
+
+    Scores are means over the seeds both ran on each dataset. ``within_margin`` is the share of
+    datasets where ``method`` scores at least ``baseline`` minus ``margin`` (the issue's bar:
+    >= 90 %); ``difference`` is the mean of ``method`` minus ``baseline`` with its bootstrap
+    95 % interval and Wilcoxon ``p``; ``worst`` the largest shortfall.
+    """
+    from ._stats import paired_test
+
+    columns = ["task", "datasets", "within_margin", "difference", "ci_low", "ci_high", "p",
+               "worst", "worst_dataset"]
+    rows = []
+    rng = np.random.default_rng(seed)
+    scores = per_dataset_scores(results)
+    for task, part in scores.groupby("task", sort=False):
+        wide = part.pivot(index="dataset", columns="method", values="test_score")
+        if method not in wide or baseline not in wide:
+            continue
+        diff = (wide[method] - wide[baseline]).dropna()
+        if diff.empty:
+            continue
+        test = paired_test(diff.to_numpy(), rng)
+        rows.append({"task": task, "datasets": len(diff),
+                     "within_margin": float((diff >= -margin).mean()),
+                     "difference": test.mean, "ci_low": test.ci_low, "ci_high": test.ci_high,
+                     "p": test.p, "worst": float(diff.min()), "worst_dataset": diff.idxmin()})
+    return pd.DataFrame(rows, columns=columns)
+
+
+def time_to_first_model(curves: pd.DataFrame, results: pd.DataFrame | None = None
+                        ) -> pd.DataFrame:
+    """Seconds from ``fit``'s start until a search's first trial finished, per task and method
+    (median and 90th percentile over units); with ``results``, the baselines' whole fit (a
+    default model is its own first model) is added for comparison."""
+    columns = ["task", "method", "median_seconds", "p90_seconds", "units"]
+    first = curves[curves["trial"] == 1].dropna(subset=["elapsed"])
+    parts = [first[["task", "method", "elapsed"]]]
+    if results is not None and not results.empty:
+        single = results[results["method"].isin(["hgb_default", "flaml_zeroshot"])]
+        parts.append(single[["task", "method"]].assign(elapsed=single["wall_time"]))
+    frame = pd.concat([p for p in parts if not p.empty]) if any(len(p) for p in parts) else None
+    if frame is None:
+        return pd.DataFrame(columns=columns)
+    table = frame.groupby(["task", "method"])["elapsed"].agg(
+        median_seconds="median", p90_seconds=lambda v: float(np.percentile(v, 90)),
+        units="size").reset_index()
     return _ordered(table)[columns]

@@ -279,12 +279,14 @@ def _relative(path: Path, start: Path) -> str:
 #: What each live method is, for the results page.
 LIVE_METHOD_NOTES = {
     "metaautoml_warm": "metaautoml with its warm start, meta-trained without the dataset's group",
+    "metaautoml_warm_ensemble": "metaautoml_warm's search with a post-hoc ensemble of its trials",
     "metaautoml_cold": "metaautoml with warm_start=False: the 7 family defaults, then TPE",
     "optuna_tpe": "Optuna's TPE over the same space, nothing enqueued",
     "random_search": "Optuna's RandomSampler over the same space",
     "flaml_trials": "FLAML AutoML with max_iter = the trials of the searchers",
     "flaml_time": "FLAML AutoML with time_budget = metaautoml_warm's wall time on that split",
     "flaml_zeroshot": "FLAML's zero-shot flaml.default estimator (LightGBM), fitted once",
+    "metaautoml_first": "the warm start's first proposal alone (n_trials=1)",
     "hgb_default": "scikit-learn's HistGradientBoosting with its defaults",
 }
 
@@ -339,12 +341,15 @@ def live_section(results: pd.DataFrame, curves: pd.DataFrame, figures: Sequence[
     """The live benchmark's part of the results page: per task, mean test score and rank per
     method, per-dataset scores, the trials-to-match ratio and the regret figure."""
     from ._live import (
+        FIRST_MODEL_MARGIN,
         LIVE_METHODS,
         complete_units,
+        first_model_summary,
         live_paired_comparison,
         per_dataset_scores,
         summarize_live,
         summarize_trials_to_match,
+        time_to_first_model,
         trials_to_match,
     )
 
@@ -357,6 +362,8 @@ def live_section(results: pd.DataFrame, curves: pd.DataFrame, figures: Sequence[
     per_dataset = per_dataset_scores(complete_units(results))
     matched = summarize_trials_to_match(trials_to_match(curves))
     paired = live_paired_comparison(results)
+    first_model = first_model_summary(complete_units(results))
+    first_time = time_to_first_model(curves, results)
     for task, part in summary.groupby("task", sort=False):
         datasets = per_dataset[per_dataset["task"] == task]
         complete = complete_units(results)
@@ -394,6 +401,20 @@ def live_section(results: pd.DataFrame, curves: pd.DataFrame, figures: Sequence[
                     "10 trials, divided by 10 (a searcher that never reaches it counts its last "
                     "trial + 1; `reached` is the share of splits where it did):\n",
                     markdown_table(ratio, "{:.3f}"), ""]
+        first = first_model[first_model["task"] == task].drop(columns="task")
+        if len(first):
+            first["datasets"] = first["datasets"].astype(int)
+            out += [f"The warm start's first model alone (`metaautoml_first`) against default "
+                    f"HistGradientBoosting: the share of datasets where it scores at least "
+                    f"{FIRST_MODEL_MARGIN:g} below or better (`within_margin`), and the mean "
+                    "difference with its bootstrap 95 % interval and Wilcoxon p:\n",
+                    markdown_table(first.set_index("datasets"), "{:.4f}"), ""]
+        seconds = first_time[first_time["task"] == task].set_index("method").drop(columns="task")
+        if len(seconds):
+            seconds["units"] = seconds["units"].astype(int)
+            out += ["Seconds from the start of `fit` until the first model: a search's first "
+                    "trial finished (meta-features and warm-start planning included), a default "
+                    "model's whole fit:\n", markdown_table(seconds, "{:.2f}"), ""]
         out += _figure_links(figures, f"{stem}_{task}", f"{task} live benchmark", page_dir)
     return "\n".join(out)
 

@@ -12,14 +12,17 @@ from metaautoml.benchmark import (
     CURVE_COLUMNS,
     LIVE_METHODS,
     SEARCH_METHODS,
+    WARM_METHODS,
     LiveBenchmarkConfig,
     LiveDataset,
     default_dataset_names,
+    first_model_summary,
     per_dataset_scores,
     prepare_dataset,
     run_live_benchmark,
     summarize_live,
     summarize_trials_to_match,
+    time_to_first_model,
     trials_to_match,
 )
 from metaautoml.matcher import MatcherConfig
@@ -62,13 +65,16 @@ def test_every_method_has_a_finite_score(run):
     assert list(pd.read_csv(out / "raw.csv")["method"]) == list(LIVE_METHODS)  # in run order
     by_method = results.set_index("method")
     assert (by_method.loc[[*SEARCH_METHODS, "flaml_trials"], "n_trials"] == N_TRIALS).all()
-    warm = by_method.loc["metaautoml_warm"]
-    assert warm["meta_datasets"] == 5  # the held-out group's dataset A0 left out of 6
-    assert warm["meta_configs"] == meta["classification"].n_configs
+    assert by_method.loc["metaautoml_first", "n_trials"] == 1
+    for method in WARM_METHODS:
+        warm = by_method.loc[method]
+        assert warm["meta_datasets"] == 5  # the held-out group's dataset A0 left out of 6
+        assert warm["meta_configs"] == meta["classification"].n_configs
     assert list(curves.columns) == list(CURVE_COLUMNS)
-    assert sorted(set(curves["method"])) == sorted(SEARCH_METHODS)
-    for _, curve in curves.groupby("method"):
-        assert list(curve["trial"]) == list(range(1, N_TRIALS + 1))
+    assert sorted(set(curves["method"])) == sorted([*SEARCH_METHODS, "metaautoml_first"])
+    for method, curve in curves.groupby("method"):
+        n = 1 if method == "metaautoml_first" else N_TRIALS
+        assert list(curve["trial"]) == list(range(1, n + 1))
         scores = curve["best_cv_score"].to_numpy()
         assert np.all(np.diff(scores[np.isfinite(scores)]) >= 0)
 
@@ -171,3 +177,41 @@ def test_at_equal_wall_time_every_searcher_and_flaml_get_the_budget(tmp_path, ir
 def test_a_time_budget_must_be_positive():
     with pytest.raises(ValueError, match="time_budget"):
         LiveBenchmarkConfig(time_budget=0)
+
+
+def test_the_ensemble_arm_runs_the_warm_search_with_an_ensemble(run):
+    _, _, results, curves, _ = run
+    warm = curves[curves["method"] == "metaautoml_warm"]["best_cv_score"].to_numpy()
+    ensemble = curves[curves["method"] == "metaautoml_warm_ensemble"]["best_cv_score"].to_numpy()
+    np.testing.assert_allclose(warm, ensemble)  # the same trials: only the final model differs
+
+
+def _results(rows):
+    return pd.DataFrame([dict(zip(("task", "dataset", "seed", "method", "test_score"), row,
+                                  strict=True), wall_time=1.0) for row in rows])
+
+
+def test_first_model_summary_counts_datasets_within_two_points():
+    rows = []
+    for i, (first, hgb) in enumerate([(0.90, 0.91), (0.80, 0.85), (0.70, 0.70), (0.95, 0.90)]):
+        for seed in (0, 1):  # means over seeds: the second seed shifts both alike
+            rows += [("classification", f"d{i}", seed, "metaautoml_first", first + seed / 100),
+                     ("classification", f"d{i}", seed, "hgb_default", hgb + seed / 100)]
+    table = first_model_summary(_results(rows)).set_index("task")
+    row = table.loc["classification"]
+    assert row["datasets"] == 4
+    assert row["within_margin"] == 0.75  # d1 is 5 points below
+    assert np.isclose(row["difference"], (-0.01 - 0.05 + 0.0 + 0.05) / 4)
+    assert row["worst_dataset"] == "d1" and np.isclose(row["worst"], -0.05)
+    assert first_model_summary(_results(rows[:1])).empty  # no baseline, no row
+
+
+def test_time_to_first_model_reads_the_first_trial():
+    curves = pd.DataFrame({"task": "regression", "dataset": ["a", "a", "b", "b"], "seed": 0,
+                           "method": "metaautoml_warm", "trial": [1, 2, 1, 2],
+                           "best_cv_score": 0.5, "elapsed": [2.0, 5.0, 4.0, 9.0]})
+    results = _results([("regression", "a", 0, "hgb_default", 0.5)]).assign(wall_time=0.3)
+    table = time_to_first_model(curves, results).set_index("method")
+    assert table.loc["metaautoml_warm", "median_seconds"] == 3.0
+    assert table.loc["metaautoml_warm", "units"] == 2
+    assert table.loc["hgb_default", "median_seconds"] == 0.3

@@ -97,7 +97,13 @@ def test_the_page_shows_every_method_of_both_benchmarks(page):
     assert "| full vs | k=1 | k=3 | k=5 |" in text  # the paired differences to the baselines
     # The live part tests the warm start against each peer over datasets.
     assert "| metaautoml_warm vs | datasets | warm - peer | wins/ties/losses | p (Holm) |" in text
-    assert "| optuna_tpe | 2 | +0.0200 [+0.0200, +0.0200] | 2/0/0 | n/a (fewer than 5" in text
+    gap = 0.01 * LIVE_METHODS.index("optuna_tpe")  # the synthetic scores fall by rank
+    assert (f"| optuna_tpe | 2 | +{gap:.4f} [+{gap:.4f}, +{gap:.4f}] | 2/0/0 | n/a (fewer than 5"
+            in text)
+    # The first model alone against default boosting, and the seconds until a first model.
+    first_gap = 0.01 * (LIVE_METHODS.index("hgb_default") - LIVE_METHODS.index("metaautoml_first"))
+    assert f"| 2 | 1.0000 | {first_gap:.4f} |" in text
+    assert "Seconds from the start of `fit` until the first model" in text
 
 
 @pytest.mark.slow
