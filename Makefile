@@ -9,7 +9,7 @@ export OMP_NUM_THREADS ?= 1
 export OPENBLAS_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: demo test lint install dev metadb metadb-v2 metadb-ship metadb-info cost-models lcdb benchmarks notebooks-strip clean
+.PHONY: demo test lint install dev metadb metadb-v2 metadb-ship metadb-info cost-models lcdb benchmarks live-v2 notebooks-strip clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -179,6 +179,18 @@ benchmarks: $(VENV)/.installed-dev
 		--cost benchmarks/results/cost-model --trial-cost benchmarks/results/trial-cost \
 		--storage-load benchmarks/results/storage-load \
 		--soak benchmarks/results/soak
+
+## The live benchmark's full protocol (issue 24): 18 + 18 held-out tables of up to 5,000 rows,
+## 3 seeds, 30 s and 120 s of search, every arm of the product against FLAML, Optuna and the
+## defaults. About a day on 2 cores; resumable, so rerun it until it ends. Run it on the
+## database the estimators ship: a new one (the v2 build) means a fresh output directory.
+LIVE_V2_METHODS = metaautoml_warm,metaautoml_warm_ensemble,metaautoml_cold,optuna_tpe,flaml_time,flaml_zeroshot,metaautoml_first,hgb_default
+live-v2: $(VENV)/.installed-dev
+	for budget in 30 120; do \
+		$(BIN)/python benchmarks/live_benchmark.py --time-budget $$budget --n-datasets 18 \
+			--max-rows 5000 --seeds 3 --methods $(LIVE_V2_METHODS) \
+			--output benchmarks/results/live-v2-$$budget || exit 1; \
+	done
 
 ## Retrain the shipped cost models on the shipped meta-database, with LCDB's train times for
 ## how each family's time grows beyond its 1,000-row tables (LCDB is downloaded from PyPI).
