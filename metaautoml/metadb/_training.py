@@ -183,18 +183,18 @@ class MetaTrainingSet:
         """
         metric = resolve_metric(metric or None, task).name
         configs = db.configurations(task)
-        evaluated = db.evaluations(task)
+        # Which cells a build has reached (any state), without the scores ``evaluations`` joins.
+        evaluated = db.evaluated_pairs(task)
         matrix = db.performance_matrix(metric, task)
         mf = db.meta_features(task)
-        if len(evaluated):
-            evaluated = evaluated[evaluated["dataset"].isin(mf.index)]
         candidates = [d for d in matrix.index if d in mf.index]
         done = np.zeros((len(candidates), len(configs)), dtype=bool)
-        if len(evaluated) and candidates:
+        if evaluated and candidates:
             # Index lookups, not pd.crosstab, whose per-cell Python aggregation took most of a
             # second of every warm-started fit's start on the shipped database.
-            rows = pd.Index(candidates).get_indexer(evaluated["dataset"])
-            cols = pd.Index(configs.index).get_indexer(evaluated["config_id"])
+            datasets, config_ids = zip(*evaluated, strict=True)
+            rows = pd.Index(candidates).get_indexer(list(datasets))
+            cols = pd.Index(configs.index).get_indexer(list(config_ids))
             known = (rows >= 0) & (cols >= 0)
             done[rows[known], cols[known]] = True
         columns, keep = _largest_complete(done, min_coverage)
