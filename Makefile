@@ -163,6 +163,8 @@ benchmarks: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/cost_model.py --output benchmarks/results/cost-model
 	# Where the seconds of a 30 s search go, 4 tables per task (~15 min).
 	$(BIN)/python benchmarks/trial_cost.py --n-datasets 4 --output benchmarks/results/trial-cost
+	# Portfolio orderings replayed at equal recorded seconds: gain per second against the plain order (~10 s).
+	$(BIN)/python benchmarks/cost_ordered_portfolio.py --output benchmarks/results/cost-ordered-portfolio
 	# 8 processes sharing one study's budget on PostgreSQL and on a journal file (~5 min).
 	$(BIN)/python benchmarks/storage_load.py --workers 8 --trials-per-worker 200 \
 		--output benchmarks/results/storage-load
@@ -177,6 +179,7 @@ benchmarks: $(VENV)/.installed-dev
 		--heldout benchmarks/results/reserved-mlbench --heldout benchmarks/results/reserved-first-pick \
 		--ensemble benchmarks/results/ensemble-gain --ensemble benchmarks/results/ensemble-gain-fresh \
 		--cost benchmarks/results/cost-model --trial-cost benchmarks/results/trial-cost \
+		--trial-cost benchmarks/results/cost-ordered-portfolio \
 		--storage-load benchmarks/results/storage-load \
 		--soak benchmarks/results/soak
 

@@ -154,7 +154,10 @@ def build_page(pool_dirs: list[Path], live_dirs: list[Path], output: Path, figur
                      "benchmark's tables and splits each fit's wall time into set-up, model fits, "
                      "predicting and scoring, the time outside the worker process (sampler, "
                      "sending the trial, starting the worker) and the refit. Code versions run in "
-                     "turn, dataset by dataset, so that they share the machine's load.", "",
+                     "turn, dataset by dataset, so that they share the machine's load. "
+                     "`cost_ordered_portfolio.py` replays portfolio orderings on the "
+                     "meta-database's recorded durations: what to try first when the budget is "
+                     "seconds rather than trials.", "",
                      *_summary_runs(trial_cost_dirs, trial_cost_notes)]
     if storage_dirs:
         sections += ["## Shared studies: claiming trials under load", "",
@@ -413,7 +416,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cost", type=Path, action="append", default=[],
                         help="the output directory of cost_model.py; repeat for several")
     parser.add_argument("--trial-cost", type=Path, action="append", default=[],
-                        help="the output directory of trial_cost.py; repeat for several")
+                        help="the output directory of trial_cost.py or "
+                             "cost_ordered_portfolio.py; repeat for several")
     parser.add_argument("--storage-load", type=Path, action="append", default=[],
                         help="the output directory of storage_load.py; repeat for several")
     parser.add_argument("--output", type=Path, default=REPO / "docs/benchmarks.md")
