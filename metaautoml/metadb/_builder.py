@@ -49,6 +49,9 @@ DEFAULT_FIDELITY_CONFIGS = 35
 DEFAULT_N_VIEWS = 8
 #: Seed of the Sobol pool and of every split and model in the build.
 POOL_SEED = 0
+#: Times a build resubmits the chunks a lost worker left unfinished before it gives up (a
+#: resumed build starts from what was recorded anyway).
+MAX_ATTEMPTS = 3
 #: The build protocol's parameters (``build``'s keyword arguments) and their defaults; a database
 #: records the values it was built with and refuses a build that asks for others.
 BUILD_DEFAULTS = {"n_per_family": DEFAULT_N_PER_FAMILY, "max_rows": DEFAULT_MAX_ROWS,
@@ -330,14 +333,48 @@ def _run_chunks(todo: list[tuple[str, list]], prepared: dict, report: BuildRepor
         todo = kept
     if not todo:
         return
-    jobs = (delayed(_evaluate_chunk)(name, *prepared[name], chunk, cv, time_limit, POOL_SEED)
-            for name, chunk in todo)
     show = sys.stderr.isatty() if progress is None else progress
+    finished: set[int] = set()
     with _progress_bar(sum(len(c) for _, c in todo), show) as bar, _backend(backend, scheduler, n_jobs):
-        for dataset, results in Parallel(n_jobs=n_jobs, return_as="generator_unordered")(jobs):
-            report.evaluated += record(dataset, [(cid, TrialResult(**r)) for cid, r in results])
-            report.remaining -= len(results)
-            bar.update(len(results))
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            jobs = (delayed(_evaluate_numbered_chunk)(i, name, *prepared[name], chunk, cv,
+                                                      time_limit, POOL_SEED)
+                    for i, (name, chunk) in enumerate(todo) if i not in finished)
+            try:
+                for i, (dataset, results) in Parallel(n_jobs=n_jobs,
+                                                      return_as="generator_unordered")(jobs):
+                    report.evaluated += record(dataset, [(cid, TrialResult(**r))
+                                                         for cid, r in results])
+                    report.remaining -= len(results)
+                    finished.add(i)
+                    bar.update(len(results))
+                return
+            except _lost_worker_errors() as exc:
+                # A worker process died (killed, out of memory, its machine gone) and the
+                # executor gave up on its chunk. What finished is recorded; the rest runs again.
+                if attempt == MAX_ATTEMPTS:
+                    raise
+                logger.warning("a build worker was lost (%s: %s); resubmitting the %d chunks not "
+                               "recorded yet", type(exc).__name__, exc, len(todo) - len(finished))
+
+
+def _evaluate_numbered_chunk(number: int, *args) -> tuple[int, tuple[str, list]]:
+    """:func:`_evaluate_chunk` with the chunk's number, so that a retry skips finished ones."""
+    return number, _evaluate_chunk(*args)
+
+
+def _lost_worker_errors() -> tuple[type[BaseException], ...]:
+    """What joblib raises when a worker died under a chunk: loky's pool broken by a dead
+    process, dask's future cancelled or its worker declared killed."""
+    from joblib.externals.loky.process_executor import TerminatedWorkerError
+
+    errors: list[type[BaseException]] = [TerminatedWorkerError]
+    try:
+        from distributed.client import FutureCancelledError
+        from distributed.scheduler import KilledWorker
+    except ImportError:  # the dask extra is not installed
+        return tuple(errors)
+    return (*errors, FutureCancelledError, KilledWorker)
 
 
 def dataset_views(X: pd.DataFrame, y: np.ndarray, task: str, n_views: int, seed: int = POOL_SEED):

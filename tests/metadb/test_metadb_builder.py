@@ -477,3 +477,60 @@ def test_a_second_fidelity_needs_a_base_build(tmp_path):
     with MetaDB(tmp_path / "empty.sqlite", create=True) as db, \
             pytest.raises(ValueError, match="no build protocol yet"):
         build_fidelity(db, [IRIS])
+
+
+def test_chunks_a_lost_worker_left_run_again(reference, tmp_path, monkeypatch, caplog):
+    """A worker lost mid-build (the executor gives up on its chunk: loky's pool broken, dask's
+    future cancelled) costs a resubmission of the unrecorded chunks, not the build."""
+    from joblib.externals.loky.process_executor import TerminatedWorkerError
+
+    from metaautoml.metadb import _builder
+
+    real = _builder.Parallel
+    calls = []
+
+    class LosesAWorkerOnce:
+        def __init__(self, **kwargs):
+            self.parallel = real(**kwargs)
+
+        def __call__(self, jobs):
+            calls.append(1)
+            results = self.parallel(jobs)
+            if len(calls) > 1:
+                return results
+
+            def lose_after_the_first():
+                yield next(iter(results))
+                raise TerminatedWorkerError("A worker process was killed (SIGKILL)")
+            return lose_after_the_first()
+
+    monkeypatch.setattr(_builder, "Parallel", LosesAWorkerOnce)
+    path = tmp_path / "lost.sqlite"
+    with caplog.at_level("WARNING", logger=_builder.__name__), MetaDB(path, create=True) as db:
+        report = build(db, [IRIS, DIABETES], n_jobs=1, meta_features=False, chunk_size=4,
+                       **PROTOCOL)
+    assert len(calls) == 2
+    assert "a build worker was lost (TerminatedWorkerError" in caplog.text
+    assert (report.evaluated, report.remaining) == (BOTH_POOLS, 0)
+    with closing(sqlite3.connect(path)) as conn:
+        counts = conn.execute("SELECT COUNT(*), COUNT(DISTINCT dataset || '/' || config_id) "
+                              "FROM evaluations").fetchone()
+    assert counts == (BOTH_POOLS, BOTH_POOLS)  # none lost, none twice
+    pd.testing.assert_frame_equal(outcomes(path), outcomes(reference[0]), check_exact=True)
+
+
+def test_a_worker_lost_on_every_attempt_fails_the_build(tmp_path, monkeypatch):
+    from joblib.externals.loky.process_executor import TerminatedWorkerError
+
+    from metaautoml.metadb import _builder
+
+    class AlwaysLoses:
+        def __init__(self, **kwargs):
+            pass
+
+        def __call__(self, jobs):
+            raise TerminatedWorkerError("A worker process was killed (SIGKILL)")
+
+    monkeypatch.setattr(_builder, "Parallel", AlwaysLoses)
+    with MetaDB(tmp_path / "lost.sqlite", create=True) as db, pytest.raises(TerminatedWorkerError):
+        build(db, [IRIS], n_jobs=1, meta_features=False, **PROTOCOL)
