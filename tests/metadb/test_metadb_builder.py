@@ -424,12 +424,17 @@ def test_a_build_survives_a_dask_worker_killed_mid_build(reference, tmp_path, da
     assert killed is not None, "no worker was busy after the first commit"
     report = built["report"]
     assert (report.evaluated, report.remaining) == (total, 0)
-    with closing(sqlite3.connect(path)) as conn:
-        counts = conn.execute("SELECT COUNT(*), COUNT(DISTINCT dataset || '/' || config_id) "
-                              "FROM evaluations").fetchone()
+    counts = _evaluation_counts(path)
     assert counts == (total, total)  # none lost, none twice
     # Cell for cell the uninterrupted joblib build's (the unloadable dataset has no rows there).
     pd.testing.assert_frame_equal(outcomes(path), outcomes(reference[0]), check_exact=True)
+
+
+def _evaluation_counts(path: Path) -> tuple[int, int]:
+    """Evaluations recorded, and distinct (dataset, configuration) cells among them."""
+    with closing(sqlite3.connect(path)) as conn:
+        return conn.execute("SELECT COUNT(*), COUNT(DISTINCT dataset || '/' || config_id) "
+                            "FROM evaluations").fetchone()
 
 
 def _count_evaluations(path: Path) -> int:
@@ -512,9 +517,7 @@ def test_chunks_a_lost_worker_left_run_again(reference, tmp_path, monkeypatch, c
     assert len(calls) == 2
     assert "a build worker was lost (TerminatedWorkerError" in caplog.text
     assert (report.evaluated, report.remaining) == (BOTH_POOLS, 0)
-    with closing(sqlite3.connect(path)) as conn:
-        counts = conn.execute("SELECT COUNT(*), COUNT(DISTINCT dataset || '/' || config_id) "
-                              "FROM evaluations").fetchone()
+    counts = _evaluation_counts(path)
     assert counts == (BOTH_POOLS, BOTH_POOLS)  # none lost, none twice
     pd.testing.assert_frame_equal(outcomes(path), outcomes(reference[0]), check_exact=True)
 
