@@ -54,6 +54,7 @@ from metaautoml.benchmark import (  # noqa: E402
     corpus_datasets,
     default_dataset_names,
     holm,
+    markdown_table,
     outer_split,
     paired_test,
     prepare_dataset,
@@ -178,15 +179,15 @@ def main(argv: list[str] | None = None) -> int:
     markdown = ["Seconds per trial (medians; trial 0, which starts the worker process, apart: "
                 "its time outside the worker is `first_trial_sampler`) and each phase's share of "
                 "the wall time, per code version, task and method.", "",
-                _markdown(table.round(3)), ""]
+                markdown_table(table.round(3).set_index("label"), "{}"), ""]
     if len(paired):
         paired.to_csv(out / "paired.csv", index=False)
         markdown += [f"Trials finished within the budget, `{paired['label'].iloc[0]}`, paired "
                      "over (dataset, method) units: mean difference, bootstrap 95 % CI, "
                      "wins/ties/losses and Wilcoxon signed-rank p (Holm over the rows).", "",
-                     _markdown(paired.drop(columns="label")), ""]
+                     markdown_table(paired.drop(columns="label").set_index("units"), "{}"), ""]
     markdown += ["Median seconds per trial by family (trials after the first).", "",
-                 _markdown(by_family.round(3)), ""]
+                 markdown_table(by_family.round(3).set_index("label"), "{}"), ""]
     (out / "summary.md").write_text("\n".join(markdown))
     print("\n".join(markdown))
     return 0 if np.isfinite(summary_frame["wall"]).all() else 1
@@ -214,13 +215,6 @@ def compare_labels(summary: pd.DataFrame) -> pd.DataFrame:
         frame["p (Holm)"] = holm(frame["p"].to_numpy())
         frame[["p", "p (Holm)"]] = frame[["p", "p (Holm)"]].map(lambda v: f"{v:.3g}")
     return frame
-
-
-def _markdown(frame: pd.DataFrame) -> str:
-    header = "| " + " | ".join(map(str, frame.columns)) + " |"
-    rule = "|" + "---|" * len(frame.columns)
-    rows = ["| " + " | ".join(map(str, row)) + " |" for row in frame.itertuples(index=False)]
-    return "\n".join([header, rule, *rows])
 
 
 if __name__ == "__main__":
