@@ -344,7 +344,8 @@ class WarmStartProposer:
             return self.performance
         return np.clip(self.performance + self.config.size_weight * columns[None, :], 0.0, 1.0)
 
-    def order(self, meta_features: pd.Series, n: int, *, exclude: np.ndarray | None = None) -> ProposalOrder:
+    def order(self, meta_features: pd.Series, n: int, *, exclude: np.ndarray | None = None,
+              seconds: np.ndarray | None = None) -> ProposalOrder:
         """Pool indices to try, in order, with what chose them (see :meth:`propose`)."""
         cfg = self.config
         performance = self.sized_performance(meta_features)
@@ -354,6 +355,19 @@ class WarmStartProposer:
         if predicted is not None:
             span = predicted.max() - predicted.min()
             prior = (predicted - predicted.min()) / (span if span > 0 else 1.0)
+        if seconds is not None:
+            # A search its seconds bound: one matched greedy by gain per predicted second. The
+            # leading defaults, hedged first pick and L1 neighbours' bests order a search its
+            # trials bound (they protect the first trials' scores, not the deadline's).
+            seconds = np.asarray(seconds, dtype=np.float64)
+            if seconds.shape != (self.training.n_configs,):
+                raise ValueError(f"seconds must hold one prediction per pool configuration "
+                                 f"({self.training.n_configs}), got shape {seconds.shape}")
+            chosen = greedy_portfolio(performance, n, weights=weights, prior=prior,
+                                      prior_weight=cfg.surrogate_weight * trust, exclude=exclude,
+                                      prior_start=cfg.matched_first,
+                                      cost=np.clip(seconds, 1e-3, None))
+            return ProposalOrder(chosen, weights, distances, predicted, trust, reasons, {}, [])
         blocked = set(np.flatnonzero(exclude)) if exclude is not None else set()
         # An excluded default (already tried, say) has served its purpose: it is not replaced.
         lead = [i for i in self._defaults[:self._n_lead(meta_features)] if i not in blocked][:n]
@@ -400,7 +414,8 @@ class WarmStartProposer:
         return picks
 
     def propose(self, meta_features: pd.Series, n: int, *,
-                families: Sequence[str] | None = None) -> WarmStart:
+                families: Sequence[str] | None = None,
+                seconds: np.ndarray | None = None) -> WarmStart:
         """Up to ``n`` pool configurations for a dataset with these meta-features.
 
         Parameters
@@ -413,6 +428,13 @@ class WarmStartProposer:
             Propose only configurations of these model families (a restricted search's
             :attr:`~metaautoml.space.SearchSpace.family_names`): the portfolio, the leading
             defaults and the neighbours' best configurations are all chosen among them.
+        seconds : ndarray of shape (n_configs,), optional
+            Each pool configuration's predicted seconds on the new dataset (a
+            :class:`~metaautoml.cost.CostModel`'s), for a search a time budget bounds. The
+            proposals are then the matched greedy portfolio by gain per predicted second
+            (``greedy_portfolio``'s ``cost``): cheap strong configurations first, scaling up;
+            no leading defaults, hedge or L1 neighbours' bests, which protect a search's first
+            trials rather than its deadline.
 
         Returns
         -------
@@ -428,7 +450,7 @@ class WarmStartProposer:
                 raise ValueError(f"the meta-database's pool has no configuration of the families "
                                  f"{sorted(allowed)}")
         chosen, weights, distances, predicted, trust, reasons, l1_best_on, lead = self.order(
-            meta_features, int(n), exclude=exclude)
+            meta_features, int(n), exclude=exclude, seconds=seconds)
         names = self.training.datasets
         if distances is not None:
             near = np.argsort(distances, kind="stable")[:self.config.n_explain]

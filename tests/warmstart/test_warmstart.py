@@ -85,6 +85,25 @@ def test_greedy_portfolio_rejects_bad_weights_and_starts():
         greedy_portfolio(np.ones((2, 3)), 2, start=[3])
 
 
+def test_greedy_portfolio_by_cost_picks_gain_per_second_then_plain_gain():
+    P = np.array([[1.0, 0.0, 0.7, 0.9],
+                  [0.0, 1.0, 0.7, 0.0],
+                  [0.0, 1.0, 0.7, 0.0]])
+    # Column 2 adds most (0.7) but takes 100 s; 3 adds 0.3 in 0.5 s, then 1 adds 2/3 in 2 s,
+    # and 0 adds 0.1/3 in 1 s; column 2 adds nothing after them and comes last, by plain gain.
+    cost = np.array([1.0, 2.0, 100.0, 0.5])
+    assert greedy_portfolio(P, 4, cost=cost) == [3, 1, 0, 2]
+    # Equal costs rank by the gain added: the plain greedy order.
+    assert greedy_portfolio(P, 4, cost=np.full(4, 5.0)) == greedy_portfolio(P, 4)
+    # The prior counts in the gain per second from prior_start, as without cost.
+    prior = np.array([0, 0, 0, 1.0])
+    assert greedy_portfolio(P, 1, cost=np.array([1.0, 1.0, 1.0, 4.0]), prior=prior,
+                            prior_weight=5.0) == [3]
+    for bad in (np.ones(3), np.array([1.0, 0.0, 1.0, 1.0]), np.array([1.0, np.nan, 1.0, 1.0])):
+        with pytest.raises(ValueError, match="one positive number of seconds per column"):
+            greedy_portfolio(P, 2, cost=bad)
+
+
 @pytest.fixture(scope="module")
 def proposer():
     training = synthetic_training_set()
@@ -218,6 +237,28 @@ def test_lead_defaults_put_the_cold_starts_defaults_first_and_the_matched_portfo
     exclude[defaults[0]] = True
     skipped = _with(proposer, lead_defaults=1).order(meta, 3, exclude=exclude)
     assert skipped.defaults == [] and defaults[0] not in skipped.chosen
+
+
+def test_seconds_order_the_proposals_by_gain_per_second(proposer):
+    training = proposer.training
+    meta = training.meta_features.loc["A3"]
+    families = np.array([c["family"] for c in training.configs])
+    plain = _with(proposer, lead_defaults=1, neighbor_best=2).order(meta, 6)
+    slow = plain.chosen[0]
+    # The plain first pick predicted 1,000 times slower than everything else.
+    seconds = np.where(families == families[slow], 100.0, 0.1)
+    timed = _with(proposer, lead_defaults=1, neighbor_best=2).order(meta, 6, seconds=seconds)
+    assert families[timed.chosen[0]] != families[slow]
+    # No leading defaults or L1 neighbours' bests: they order a search its trials bound.
+    assert timed.defaults == [] and timed.best_on == {}
+    # The matched objective itself: equal predicted seconds give its greedy order.
+    weights = proposer.weights(meta)[0]
+    equal = _with(proposer, surrogate_weight=0.0).order(meta, 4, seconds=np.ones(training.n_configs))
+    assert equal.chosen == greedy_portfolio(proposer.performance, 4, weights=weights)
+    warm = proposer.propose(meta, 3, seconds=seconds)
+    assert LEAD_DEFAULT_SOURCE not in set(warm.table["source"])
+    with pytest.raises(ValueError, match="one prediction per pool configuration"):
+        proposer.propose(meta, 3, seconds=np.ones(2))
 
 
 def test_lead_defaults_per_task_and_validated():
