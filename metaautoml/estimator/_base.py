@@ -27,7 +27,7 @@ from sklearn.utils.validation import (
 )
 
 from .._validation import as_frame
-from ..cost import CostModel, fit_in_budget, load_cost_model
+from ..cost import CostModel, load_cost_model
 from ..ensemble import (
     DEFAULT_ENSEMBLE_SIZE,
     PredictionStore,
@@ -527,11 +527,18 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         n_warm, n_trials = self.n_warm_start, self._trial_budget()
         if n_trials is not None:
             n_warm = min(n_warm, n_trials)
-        plan = strategy.plan(objective.space, objective.frame, objective.y_search,
-                             objective.metric.name, seed, int(n_warm))
-        if self.time_budget is not None:
-            _fit_plan_in_budget(plan, objective, self._task, float(self.time_budget),
-                                deadline)
+        args = (objective.space, objective.frame, objective.y_search, objective.metric.name,
+                seed, int(n_warm))
+        model = load_cost_model(self._task) if self.time_budget is not None else None
+        if model is None:  # no budget, or no shipped cost model: the plan as a trial limit gets it
+            return strategy.plan(*args)
+        predict = partial(_predicted_seconds, model, objective, self._task)
+        plan = strategy.plan_in_budget(*args, predict_seconds=predict,
+                                       budget=float(self.time_budget) * objective.n_jobs,
+                                       n_trials=n_trials)
+        if isinstance(plan.sampler, MetaSurrogateSampler):
+            plan.sampler.limit_cost(predict, time.time() + float(self.time_budget)
+                                    if deadline is None else deadline)
         return plan
 
     def recommend(self, X, y, n: int = 10):
@@ -768,28 +775,6 @@ def _ranked_trials(study: optuna.Study, trials) -> list[optuna.trial.FrozenTrial
     raise RuntimeError(f"all {len(trials)} trials failed, so there is no model to refit. "
                        f"Most common errors: {common}")
 
-
-
-def _fit_plan_in_budget(plan: SearchPlan, objective: SearchObjective, task: str,
-                        time_budget: float, deadline: float | None = None) -> None:
-    """Make ``plan`` cost-aware for a search of ``time_budget`` seconds.
-
-    The enqueued configurations predicted not to finish within the budget -- counting the ones
-    before them, and ``n_jobs`` trials at a time -- move to ``plan.left_out``; a surrogate
-    sampler proposes only configurations predicted to finish in the time left. Without a
-    shipped cost model, the plan is left as is.
-    """
-    model = load_cost_model(task)
-    if model is None:
-        return
-    predict = partial(_predicted_seconds, model, objective, task)
-    if plan.enqueue:
-        seconds = predict([config for _, config in plan.enqueue])
-        plan.enqueue, left_out = fit_in_budget(plan.enqueue, seconds, time_budget * objective.n_jobs)
-        plan.left_out = [*plan.left_out, *left_out]
-    if isinstance(plan.sampler, MetaSurrogateSampler):
-        plan.sampler.limit_cost(predict, time.time() + time_budget if deadline is None
-                                else deadline)
 
 
 def _predicted_seconds(model: CostModel, objective: SearchObjective, task: str,

@@ -31,10 +31,12 @@ class MetaAutoMLClassifier(ClassifierMixin, MetaAutoMLBase):
     time_budget : float or None, default=None
         Seconds for the search. A trial still running when it ends is stopped. The refit of
         the best trial (and of an ensemble's members) comes on top: ``search_time_`` and
-        ``refit_time_`` report both. With a budget, the search is cost-aware: warm-start
-        configurations predicted (by the shipped :class:`~metaautoml.cost.CostModel`) not to
-        finish within it are left out (``warm_start_left_out_``), and the surrogate proposes
-        only configurations predicted to finish in the time left.
+        ``refit_time_`` report both. With a budget, the search is cost-aware, using each
+        configuration's time predicted by the shipped :class:`~metaautoml.cost.CostModel`:
+        when the budget rather than ``n_trials`` ends the search, the meta-learned warm start
+        proposes by gain per predicted second (cheap strong configurations first); proposals
+        predicted not to finish within the budget are left out (``warm_start_left_out_``);
+        and the surrogate proposes only configurations predicted to finish in the time left.
     metric : str, callable or None, default=None
         What the search maximizes: a name such as ``"accuracy"``, ``"balanced_accuracy"``,
         ``"roc_auc"``, ``"log_loss"`` or ``"f1_macro"``, any scikit-learn scoring name, or a

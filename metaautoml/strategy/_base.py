@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,7 +11,11 @@ import numpy as np
 import optuna
 import pandas as pd
 
+from ..cost import fit_in_budget
 from ..space import Config, SearchSpace
+
+#: Predicted seconds of evaluating each configuration on the data being searched.
+PredictSeconds = Callable[[list[Config]], np.ndarray]
 
 
 @dataclass
@@ -89,3 +94,40 @@ class WarmStartStrategy(abc.ABC):
 
     def __hash__(self) -> int:
         return hash(type(self))
+
+    def plan_in_budget(self, space: SearchSpace, frame: pd.DataFrame, y: np.ndarray, metric: str,
+                       seed: int, n_proposals: int, *, predict_seconds: PredictSeconds,
+                       budget: float, n_trials: int | None = None) -> SearchPlan:
+        """The plan for a search ``budget`` seconds bound (the estimators' ``time_budget``).
+
+        This default makes :meth:`plan`'s plan fit: the enqueued configurations predicted not
+        to finish within ``budget`` -- counting the ones before them -- move to
+        ``plan.left_out``, so a slow one makes room for the cheaper ones behind it. A strategy
+        that can do better with the predicted times (:class:`MetaWarmStart` orders its
+        proposals by gain per second) overrides it.
+
+        Parameters
+        ----------
+        space, frame, y, metric, seed, n_proposals
+            As for :meth:`plan`.
+        predict_seconds : callable
+            Maps a list of configurations to their predicted seconds of evaluation on
+            ``(frame, y)``.
+        budget : float
+            Seconds of evaluation the search has (its time budget times its parallel workers).
+        n_trials : int or None, default=None
+            The search's trial limit, if it has one as well.
+        """
+        plan = self.plan(space, frame, y, metric, seed, n_proposals)
+        return fit_plan_in_budget(plan, predict_seconds, budget)
+
+
+def fit_plan_in_budget(plan: SearchPlan, predict_seconds: PredictSeconds,
+                       budget: float) -> SearchPlan:
+    """``plan`` with the enqueued configurations predicted not to finish within ``budget``
+    (counting the ones before them) moved to ``plan.left_out``."""
+    if plan.enqueue:
+        seconds = predict_seconds([config for _, config in plan.enqueue])
+        plan.enqueue, left_out = fit_in_budget(plan.enqueue, seconds, budget)
+        plan.left_out = [*plan.left_out, *left_out]
+    return plan

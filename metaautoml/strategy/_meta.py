@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..search import MetaSurrogateSampler, default_sampler
 from ..space import FAMILY, SearchSpace
-from ._base import SearchPlan, WarmStartStrategy
+from ._base import PredictSeconds, SearchPlan, WarmStartStrategy, fit_plan_in_budget
 from ._cold import ColdStart
 
 
@@ -42,17 +42,39 @@ class MetaWarmStart(WarmStartStrategy):
     ``exclude``) restricts both to its families. Without a usable meta-database it warns and plans a
     :class:`ColdStart`.
 
+    With a time budget (:meth:`plan_in_budget`) that binds -- no trial limit, or one whose
+    proposals are predicted not to fit in the budget -- the proposals are ordered by gain per
+    predicted second instead (``WarmStartProposer.propose``'s ``seconds``): cheap strong
+    configurations first, then the slower ones, as FLAML's cost-frugal search starts.
+
     Parameters
     ----------
     proposer : WarmStartProposer or None, default=None
         ``None`` loads the shipped one for the task and metric.
+    cost_order : bool, default=True
+        Order the proposals by gain per predicted second when a time budget binds; ``False``
+        keeps the order a trial limit gets (a benchmark's comparison).
     """
 
-    def __init__(self, proposer=None):
+    def __init__(self, proposer=None, cost_order: bool = True):
         self.proposer = proposer
+        self.cost_order = cost_order
 
     def plan(self, space: SearchSpace, frame: pd.DataFrame, y: np.ndarray, metric: str,
              seed: int, n_proposals: int) -> SearchPlan:
+        return self._plan(space, frame, y, metric, seed, n_proposals)
+
+    def plan_in_budget(self, space: SearchSpace, frame: pd.DataFrame, y: np.ndarray, metric: str,
+                       seed: int, n_proposals: int, *, predict_seconds: PredictSeconds,
+                       budget: float, n_trials: int | None = None) -> SearchPlan:
+        plan = self._plan(space, frame, y, metric, seed, n_proposals,
+                          predict_seconds=predict_seconds if self.cost_order else None,
+                          budget=budget, n_trials=n_trials)
+        return fit_plan_in_budget(plan, predict_seconds, budget)
+
+    def _plan(self, space: SearchSpace, frame: pd.DataFrame, y: np.ndarray, metric: str,
+              seed: int, n_proposals: int, *, predict_seconds: PredictSeconds | None = None,
+              budget: float | None = None, n_trials: int | None = None) -> SearchPlan:
         if self.proposer is not None:
             proposer = self._proposer(space.task, metric)
         else:
@@ -60,10 +82,15 @@ class MetaWarmStart(WarmStartStrategy):
                 proposer = load_shipped_proposer(space.task, metric)
             except (FileNotFoundError, ValueError) as exc:
                 warnings.warn(f"warm start unavailable ({exc}); starting cold", UserWarning,
-                              stacklevel=3)
+                              stacklevel=4)
                 return ColdStart().plan(space, frame, y, metric, seed, n_proposals)
         features = meta_features_of(frame, y, space.task, seed)
-        warm = proposer.propose(features, int(n_proposals), families=searched_families(space))
+        families = searched_families(space)
+        warm = proposer.propose(features, int(n_proposals), families=families)
+        if predict_seconds is not None and _time_binds(warm, predict_seconds, budget, n_trials):
+            seconds = np.asarray(predict_seconds(list(proposer.training.configs)), dtype=float)
+            warm = proposer.propose(features, int(n_proposals), families=families,
+                                    seconds=seconds)
         sampler = MetaSurrogateSampler(proposer.surrogate, space, features,
                                        pool=pool_of(proposer, space),
                                        fallback=default_sampler(seed), seed=seed)
@@ -82,6 +109,16 @@ class MetaWarmStart(WarmStartStrategy):
         if proposer.training.task != task:
             raise ValueError(f"the warm_start proposer is for {proposer.training.task}, not {task}")
         return proposer
+
+
+def _time_binds(warm, predict_seconds: PredictSeconds, budget: float | None,
+                n_trials: int | None) -> bool:
+    """Whether a search's seconds, not its trials, end it: no trial limit, or the first
+    ``n_trials`` proposals predicted to take more than ``budget``."""
+    if n_trials is None:
+        return True
+    first = [config for _, config in warm.proposals[:n_trials]]
+    return bool(first) and float(np.sum(predict_seconds(first))) > float(budget)
 
 
 def searched_families(space: SearchSpace) -> tuple[str, ...] | None:

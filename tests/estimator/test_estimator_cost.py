@@ -57,3 +57,26 @@ def test_a_joining_process_plans_for_the_searchs_deadline(slow_kernels):
         pytest.skip("the warm start fell back to a cold start here")
     assert plan.sampler._deadline == 123.0
     assert model.plan_search(objective, 0).sampler._deadline > 123.0
+
+
+class _SlowFamily:
+    """A stand-in cost model: one family takes 10 s a fit (log10 = 1), the rest 0.01 s."""
+
+    def __init__(self, family):
+        self.family = family
+
+    def predict_log_seconds(self, configs, n_train, n_features, n_classes=None):
+        return np.array([1.0 if c["family"] == self.family else -2.0 for c in configs])
+
+
+def test_a_budget_that_ends_the_search_orders_the_warm_start_by_gain_per_second(monkeypatch):
+    X, y = load_iris(return_X_y=True)
+
+    def first_family(**params):
+        model = MetaAutoMLClassifier(cv=2, random_state=0, **params)
+        return model.plan_search(model.search_objective(X, y, seed=0), 0).enqueue[0][1]["family"]
+
+    plain = first_family(n_trials=5)
+    monkeypatch.setattr(_base, "load_cost_model", lambda task: _SlowFamily(plain))
+    assert first_family(time_budget=60) != plain  # the seconds end it: cheap first
+    assert first_family(time_budget=60, n_trials=5) == plain  # 5 trials fit in 60 s

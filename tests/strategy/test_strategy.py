@@ -95,6 +95,40 @@ def test_a_metric_the_meta_database_never_scored_proposes_by_the_default_metric(
     assert [c for _, c in f1.enqueue] != space.default_configs()[:4]
 
 
+def _slow(family, seconds=1000.0):
+    """A stand-in cost model: ``family`` takes ``seconds`` a configuration, the rest 0.01 s."""
+    return lambda configs: np.array([seconds if c["family"] == family else 0.01 for c in configs])
+
+
+def test_a_strategy_fits_its_plan_into_the_budget_by_default(iris):
+    space = get_space("classification")
+    plan = ColdStart().plan_in_budget(space, *iris, "accuracy", 0, 8,
+                                      predict_seconds=_slow("svm"), budget=60.0)
+    assert "svm" not in {c["family"] for _, c in plan.enqueue}
+    assert [c["family"] for _, c in plan.left_out] == ["svm"]
+
+
+def test_the_meta_warm_start_orders_by_gain_per_second_when_the_budget_binds(iris):
+    space = get_space("classification")
+    plain = MetaWarmStart().plan(space, *iris, "accuracy", 0, 5)
+    first = plain.enqueue[0][1]["family"]
+    slow = _slow(first, seconds=5.0)
+
+    def planned(cost_order=True, budget=60.0, n_trials=None):
+        plan = MetaWarmStart(cost_order=cost_order).plan_in_budget(space, *iris, "accuracy", 0, 5, predict_seconds=slow,
+                                       budget=budget, n_trials=n_trials)
+        return [c for _, c in plan.enqueue]
+
+    # The budget binds (no trial limit): cheap strong configurations come first.
+    assert planned()[0]["family"] != first
+    # A trial limit whose proposals fit in the budget keeps the order it gets without one...
+    assert planned(n_trials=5) == [c for _, c in plain.enqueue]
+    # ...and one whose proposals do not fit is ordered by the budget.
+    assert planned(budget=4.0, n_trials=5)[0]["family"] != first
+    # cost_order=False keeps the plain order, less what does not fit.
+    assert planned(cost_order=False) == [c for _, c in plain.enqueue]
+
+
 def test_warm_start_parameter_resolves():
     proposer = load_proposer("regression")
     assert resolve_strategy(True) == MetaWarmStart()
