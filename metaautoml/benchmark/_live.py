@@ -13,6 +13,9 @@ Methods (:data:`LIVE_METHODS`):
 - ``metaautoml_warm_ensemble``: the same search with a post-hoc ensemble of its trials
   (``ensemble_size``); against ``metaautoml_warm``, the ensemble's gain over the best single
   model;
+- ``metaautoml_warm_trial_order``: ``metaautoml_warm`` with ``MetaWarmStart(cost_order=False)``:
+  under a time budget its proposals keep the order a trial limit gets, instead of gain per
+  predicted second; against ``metaautoml_warm``, what the cost-aware order gives;
 - ``metaautoml_cold``: the estimator with ``warm_start=False`` (each family's default enqueued
   first, then TPE);
 - ``optuna_tpe`` and ``random_search``: the estimator's search -- the same space, folds, trial
@@ -64,16 +67,18 @@ from ._pool import fit_proposer
 #: The methods, in the order they run and reports list them (``flaml_time`` needs
 #: ``metaautoml_warm``'s wall time, so it comes after it).
 LIVE_METHODS = (
-    "metaautoml_warm", "metaautoml_warm_ensemble", "metaautoml_cold", "optuna_tpe",
-    "random_search", "flaml_trials", "flaml_time", "flaml_zeroshot", "metaautoml_first",
+    "metaautoml_warm", "metaautoml_warm_ensemble", "metaautoml_warm_trial_order",
+    "metaautoml_cold", "optuna_tpe", "random_search", "flaml_trials", "flaml_time",
+    "flaml_zeroshot", "metaautoml_first",
     "hgb_default",
 )
 #: The methods that run the library's search with the run's budget; each has a best-so-far CV
 #: curve (``metaautoml_first`` has one too, of its one trial).
-SEARCH_METHODS = ("metaautoml_warm", "metaautoml_warm_ensemble", "metaautoml_cold",
-                  "optuna_tpe", "random_search")
+SEARCH_METHODS = ("metaautoml_warm", "metaautoml_warm_ensemble", "metaautoml_warm_trial_order",
+                  "metaautoml_cold", "optuna_tpe", "random_search")
 #: The methods whose warm start is meta-trained without the dataset's group.
-WARM_METHODS = ("metaautoml_warm", "metaautoml_warm_ensemble", "metaautoml_first")
+WARM_METHODS = ("metaautoml_warm", "metaautoml_warm_ensemble", "metaautoml_warm_trial_order",
+                "metaautoml_first")
 #: How far below default HistGradientBoosting the first model alone may score (the issue's
 #: "never a gamble": at most 2 points).
 FIRST_MODEL_MARGIN = 0.02
@@ -286,6 +291,7 @@ _STRATEGIES = {
     "metaautoml_cold": lambda proposer: ColdStart(),
     "metaautoml_warm": lambda proposer: MetaWarmStart(proposer),
     "metaautoml_warm_ensemble": lambda proposer: MetaWarmStart(proposer),
+    "metaautoml_warm_trial_order": lambda proposer: MetaWarmStart(proposer, cost_order=False),
     "metaautoml_first": lambda proposer: MetaWarmStart(proposer),
     "optuna_tpe": lambda proposer: PlainSearch("tpe"),
     "random_search": lambda proposer: PlainSearch("random"),
