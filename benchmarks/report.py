@@ -157,7 +157,10 @@ def build_page(pool_dirs: list[Path], live_dirs: list[Path], output: Path, figur
                      "turn, dataset by dataset, so that they share the machine's load. "
                      "`cost_ordered_portfolio.py` replays portfolio orderings on the "
                      "meta-database's recorded durations: what to try first when the budget is "
-                     "seconds rather than trials.", "",
+                     "seconds rather than trials. `cost_aware_heldout.py` replays the shipped "
+                     "warm start's two orders (a trial limit's, and gain per predicted second "
+                     "with the shipped cost model, what a time budget gets) on a later build's "
+                     "datasets the shipped models never saw.", "",
                      *_summary_runs(trial_cost_dirs, trial_cost_notes)]
     if storage_dirs:
         sections += ["## Shared studies: claiming trials under load", "",
@@ -416,8 +419,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cost", type=Path, action="append", default=[],
                         help="the output directory of cost_model.py; repeat for several")
     parser.add_argument("--trial-cost", type=Path, action="append", default=[],
-                        help="the output directory of trial_cost.py or "
-                             "cost_ordered_portfolio.py; repeat for several")
+                        help="the output directory of trial_cost.py, "
+                             "cost_ordered_portfolio.py or cost_aware_heldout.py; repeat "
+                             "for several")
     parser.add_argument("--storage-load", type=Path, action="append", default=[],
                         help="the output directory of storage_load.py; repeat for several")
     parser.add_argument("--output", type=Path, default=REPO / "docs/benchmarks.md")
