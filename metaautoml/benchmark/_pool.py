@@ -26,7 +26,7 @@ from joblib import Parallel, delayed
 
 from ..matcher import L1Matcher, LearnedMatcher, MatcherConfig
 from ..metadb import MetaTrainingSet
-from ..search import MetaSurrogateSampler
+from ..search import MetaSurrogateSampler, expected_improvement
 from ..space import get_space
 from ..surrogate import MetaSurrogate, TrainingConfig
 from ..warmstart import (
@@ -155,17 +155,6 @@ def _sequential(surrogate: MetaSurrogate, meta: pd.Series, train: MetaTrainingSe
             pick = sampler.select(left, observed, scores[chosen], min_distance=0.0)
         chosen.append(index[space.config_id(pick)])
     return chosen
-
-
-def expected_improvement(mean: np.ndarray, std: np.ndarray, best: float) -> np.ndarray:
-    """Expected improvement over ``best`` of a maximized score, Gaussian predictive
-    distributions; where ``std`` is 0 it is the plain improvement."""
-    from scipy.stats import norm
-
-    gain = mean - best
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = np.where(std > 0, gain / std, 0.0)
-    return np.where(std > 0, gain * norm.cdf(z) + std * norm.pdf(z), np.maximum(gain, 0.0))
 
 
 def cold_surrogate_search(encodings: np.ndarray, scores: np.ndarray, horizon: int,

@@ -20,7 +20,7 @@ from ._driver import (
     run_search,
 )
 from ._leaderboard import LEADERBOARD_COLUMNS, leaderboard
-from ._sampler import PROPOSAL_ATTR, SURROGATE_SOURCE, MetaSurrogateSampler
+from ._sampler import PROPOSAL_ATTR, SURROGATE_SOURCE, MetaSurrogateSampler, expected_improvement
 from ._shared import (
     SEARCH_ATTR,
     AdvisoryLock,
@@ -57,6 +57,7 @@ __all__ = [
     "count_claimed",
     "create_study",
     "default_sampler",
+    "expected_improvement",
     "joined_budget",
     "leaderboard",
     "load_study",

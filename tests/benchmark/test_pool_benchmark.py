@@ -14,7 +14,6 @@ from metaautoml.benchmark import (
     METHODS,
     PoolBenchmarkConfig,
     cold_surrogate_search,
-    expected_improvement,
     group_folds,
     paired_comparison,
     run_pool_benchmark,
@@ -259,14 +258,6 @@ def test_the_sequential_phase_is_the_shipped_samplers_acquisition():
         expected = sampler.select(left, [configs[i] for i in order[:step]], scores[order[:step]])
         if expected is not None:
             assert configs[order[step]] == expected
-
-
-def test_expected_improvement_is_the_plain_gain_without_spread_and_grows_with_it():
-    mean = np.array([0.5, 0.7, 0.9])
-    assert np.allclose(expected_improvement(mean, np.zeros(3), 0.7), [0.0, 0.0, 0.2])
-    wider = expected_improvement(mean, np.full(3, 0.2), 0.7)
-    assert (wider > expected_improvement(mean, np.zeros(3), 0.7)).all()
-    assert np.all(np.diff(wider) > 0)
 
 
 def test_the_cold_surrogate_search_starts_with_its_start_and_climbs_a_learnable_score():

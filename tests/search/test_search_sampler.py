@@ -15,7 +15,13 @@ from optuna.distributions import (
     IntDistribution,
 )
 
-from metaautoml.search import PROPOSAL_ATTR, SURROGATE_SOURCE, MetaSurrogateSampler, create_study
+from metaautoml.search import (
+    PROPOSAL_ATTR,
+    SURROGATE_SOURCE,
+    MetaSurrogateSampler,
+    create_study,
+    expected_improvement,
+)
 from metaautoml.search._sampler import _in_distribution
 from metaautoml.space import get_space
 from metaautoml.surrogate import MetaSurrogate, TrainingConfig
@@ -226,3 +232,37 @@ def test_a_trial_failed_with_some_parameters_unset_is_ignored(surrogate):
     study.optimize(_objective(space), n_trials=4)
     sources = [t.user_attrs.get("source") for t in study.trials[1:]]
     assert sources[-1] == SURROGATE_SOURCE  # the surrogate proposes, past the partial trial
+
+
+def test_expected_improvement_is_the_plain_gain_without_spread_and_grows_with_it():
+    mean = np.array([0.5, 0.7, 0.9])
+    assert np.allclose(expected_improvement(mean, np.zeros(3), 0.7), [0.0, 0.0, 0.2])
+    wider = expected_improvement(mean, np.full(3, 0.2), 0.7)
+    assert (wider > expected_improvement(mean, np.zeros(3), 0.7)).all()
+    assert np.all(np.diff(wider) > 0)
+
+
+class _FixedSurrogate:
+    """Predicts knn 0.6, svm 0.9 (both +- 0.1) and the tried linear model 0.5 (no spread)."""
+
+    def predict(self, meta_features, encodings, observed_encodings=None, observed_scores=None):
+        mean, std = np.array([0.6, 0.9, 0.5]), np.array([0.1, 0.1, 0.0])
+        return mean[:len(encodings)], std[:len(encodings)]
+
+
+@pytest.mark.parametrize("per_second, expected", [(True, "knn"), (False, "svm")])
+def test_under_a_cost_limit_it_weighs_expected_improvement_by_predicted_seconds(per_second,
+                                                                                expected):
+    import time
+
+    space = get_space("classification")
+    sampler = MetaSurrogateSampler(_FixedSurrogate(), space, None, per_second=per_second, seed=0)
+    candidates = [space.default_config("knn"), space.default_config("svm")]
+    observed, scores = [space.default_config("linear")], np.array([0.6])
+    # Without a cost limit: the upper confidence bound, svm.
+    assert sampler.select(candidates, observed, scores)["family"] == "svm"
+    # knn improves by about 0.1 in 1 s, svm by about 0.4 in 100 s.
+    sampler.limit_cost(lambda configs: np.array([1.0 if c["family"] == "knn" else 100.0
+                                                 for c in configs]),
+                       deadline=time.time() + 1000)
+    assert sampler.select(candidates, observed, scores)["family"] == expected
