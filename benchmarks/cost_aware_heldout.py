@@ -8,7 +8,7 @@ weights. This is the independent check: the *shipped* proposer (matcher, surroga
 and the *shipped* cost model, unchanged, on the datasets of a later meta-database build (``--db``,
 by default ``meta_db/build/metadb.sqlite``) that are not in the shipped meta-database and
 whose source group is not either. Nothing here is tuned; both orders are what the library
-ships:
+ships (``MetaWarmStart(cost_order=...)``):
 
 - ``trial_order``: ``proposer.order(meta_features, n)``, what a search its trials bound tries;
 - ``cost_order``: ``proposer.order(meta_features, n, seconds=...)``, what a search its time
@@ -22,6 +22,11 @@ dataset's recorded durations plus ``--overhead`` seconds a trial, as in
 regret (min-max over the shared configurations) at equal seconds and at equal trials, paired
 over datasets (one per group), bootstrap 95 % CI, Wilcoxon p, Holm within each task.
 
+It then replays the whole time-budgeted warm search (:func:`replay_search`) at 5-40 recorded
+seconds: the proposals fitted into the budget, then the shipped sampler's ``select`` over the
+untried shared configurations under the cost limit of the time left, by its upper confidence
+bound or by expected improvement per predicted second (``MetaSurrogateSampler(per_second=...)``).
+
 Usage::
 
     .venv/bin/python benchmarks/cost_aware_heldout.py --output benchmarks/results/cost-aware-heldout
@@ -31,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -94,6 +100,137 @@ def run(db: MetaDB, task: str, overhead: float = 0.1) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+#: The time-budgeted search replays: ``(proposal order, sampler per_second)``.
+SEARCH_ARMS = {"trial_order+ucb": (False, False), "cost_order+ucb": (True, False),
+               "cost_order+ei_per_second": (True, True)}
+#: Budgets of the search replay, in recorded seconds (the orders' regret is flat beyond them).
+SEARCH_SECONDS = (5.0, 10.0, 20.0, 40.0)
+
+
+def replay_search(proposer, sampler, meta, proposals: list[int], candidates: list[int],
+                  raw: np.ndarray, normalized: np.ndarray, recorded: np.ndarray,
+                  predict, budget: float, overhead: float) -> tuple[float, int]:
+    """A time-budgeted search replayed on one dataset: the ``proposals`` (pool indices, fitted
+    into ``budget`` by their predicted seconds as the estimators do), then ``sampler.select``
+    over the untried ``candidates`` under the cost limit of the time left, every trial costing
+    its recorded seconds plus ``overhead``; a trial still running at ``budget`` counts for
+    nothing. Returns the normalized regret at ``budget`` and the trials finished."""
+    from metaautoml.cost import fit_in_budget
+
+    configs = proposer.training.configs
+    planned, _ = fit_in_budget(proposals, predict([configs[i] for i in proposals]), budget)
+    spent, tried = 0.0, []
+    for index in planned:
+        spent += recorded[index] + overhead
+        if spent > budget:
+            return _regret(normalized, tried), len(tried)
+        tried.append(index)
+    left = [i for i in candidates if i not in tried]
+    while left:
+        sampler.limit_cost(predict, deadline=time.time() + budget - spent)
+        pick = sampler.select([configs[i] for i in left], [configs[i] for i in tried],
+                              raw[tried])
+        if pick is None:
+            break
+        index = left[[configs[i] for i in left].index(pick)]
+        spent += recorded[index] + overhead
+        if spent > budget:
+            break
+        tried.append(index)
+        left.remove(index)
+    return _regret(normalized, tried), len(tried)
+
+
+def _regret(normalized: np.ndarray, tried: list[int]) -> float:
+    return 1.0 - float(np.max(normalized[tried])) if tried else 1.0
+
+
+def run_search(db: MetaDB, task: str, overhead: float = 0.1, n_warm_start: int = 8,
+               limit: int | None = None) -> pd.DataFrame:
+    """:func:`replay_search` of every arm of :data:`SEARCH_ARMS` at every budget of
+    :data:`SEARCH_SECONDS` on the held-out datasets (the first ``limit`` of them)."""
+    from metaautoml.search import MetaSurrogateSampler
+    from metaautoml.space import get_space
+
+    proposer = load_proposer(task)
+    cost = load_cost_model(task)
+    data = MetaTrainingSet.from_metadb(db, task)
+    rows, columns = heldout(proposer, data)
+    shared = columns >= 0
+    seconds_recorded = durations(db, data)
+    space = get_space(task)
+    out = []
+    for i in rows[:limit]:
+        scores = data.scores[i, columns[shared]]
+        if not np.all(np.isfinite(scores)):
+            continue
+        raw, normalized, recorded = (np.full(len(columns), np.nan) for _ in range(3))
+        raw[shared] = scores
+        normalized[shared] = minmax_normalize(scores[None, :])[0]
+        recorded[shared] = seconds_recorded[i, columns[shared]]
+        info = data.info.loc[data.datasets[i]]
+        shape = {"n_rows": int(info["n_rows"]), "n_features": int(info["n_features"]),
+                 "n_classes": int(info["n_classes"]) if task == "classification" else None}
+
+        def predict(configs, shape=shape):
+            return cost.predict_seconds(list(configs), **shape)
+
+        meta = data.meta_features.iloc[i]
+        pool_seconds = predict(proposer.training.configs)
+        candidates = [int(j) for j in np.flatnonzero(shared)]
+        for arm, (cost_order, per_second) in SEARCH_ARMS.items():
+            proposals = proposer.order(meta, n_warm_start, exclude=~shared,
+                                       seconds=pool_seconds if cost_order else None).chosen
+            for budget in SEARCH_SECONDS:
+                sampler = MetaSurrogateSampler(proposer.surrogate, space, meta,
+                                               per_second=per_second, seed=0)
+                regret, n_trials = replay_search(proposer, sampler, meta, proposals,
+                                                 candidates, raw, normalized, recorded,
+                                                 predict, budget, overhead)
+                out.append({"task": task, "dataset": data.datasets[i], "group": data.groups[i],
+                            "method": arm, "budget_kind": "seconds", "budget": budget,
+                            "regret": regret, "n_trials": n_trials})
+    return pd.DataFrame(out)
+
+
+def compare_arms(raw: pd.DataFrame, pairs: list[tuple[str, str]], seed: int = 0) -> pd.DataFrame:
+    """``a - b`` per task and budget for each ``(a, b)`` of ``pairs``, paired over groups,
+    Holm over each task's rows."""
+    from metaautoml.benchmark import holm, paired_test
+
+    rng = np.random.default_rng(seed)
+    wide = raw.groupby(["task", "budget", "group", "method"])["regret"].mean().unstack("method")
+    trials = raw.groupby(["task", "budget", "method"])["n_trials"].median().unstack("method")
+    rows = []
+    for a, b in pairs:
+        for (task, budget), part in wide.groupby(level=[0, 1], sort=False):
+            test = paired_test((part[a] - part[b]).to_numpy(), rng)
+            rows.append({"task": task, "comparison": f"{a} - {b}", "budget": f"{budget:g} s",
+                         "groups": test.n, "a": part[a].mean(), "b": part[b].mean(),
+                         "difference": test.mean, "ci_low": test.ci_low,
+                         "ci_high": test.ci_high, "record": test.record, "p": test.p,
+                         "trials_a": trials.loc[(task, budget), a],
+                         "trials_b": trials.loc[(task, budget), b]})
+    table = pd.DataFrame(rows)
+    table["p_holm"] = np.nan
+    for _, index in table.groupby("task").groups.items():
+        table.loc[index, "p_holm"] = holm(table.loc[index, "p"].to_numpy())
+    return table
+
+
+def search_markdown(table: pd.DataFrame) -> str:
+    lines = ["| task | comparison (a - b) | budget | groups | a | b | a - b [95% CI] "
+             "| a worse/tie/better | median trials a / b | p (Holm) |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in table.itertuples():
+        p = "n/a" if np.isnan(r.p_holm) else (
+            f"{r.p_holm:.3g}" + ("" if r.p_holm < 0.05 else ", not significant"))
+        lines.append(f"| {r.task} | {r.comparison} | {r.budget} | {r.groups} | {r.a:.4f} | "
+                     f"{r.b:.4f} | {r.difference:+.4f} [{r.ci_low:+.4f}, {r.ci_high:+.4f}] | "
+                     f"{r.record} | {r.trials_a:g} / {r.trials_b:g} | {p} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default=DEFAULT_DB, help="a later meta-database build")
@@ -137,6 +274,24 @@ def main(argv: list[str] | None = None) -> int:
             *[f"| {task} | {first.loc[task, 'trial_order']:.2f} | "
               f"{first.loc[task, 'cost_order']:.2f} | {families.loc[task, 'trial_order']} | "
               f"{families.loc[task, 'cost_order']} |" for task in first.index], ""]
+    searches = [r for r in (run_search(db, task, args.overhead)
+                            for task in ("classification", "regression")) if len(r)]
+    search_raw = pd.concat(searches, ignore_index=True)
+    search_raw.to_csv(out / "search-raw.csv", index=False)
+    search_table = compare_arms(search_raw, [
+        ("cost_order+ucb", "trial_order+ucb"),
+        ("cost_order+ei_per_second", "cost_order+ucb"),
+        ("cost_order+ei_per_second", "trial_order+ucb")])
+    search_table.to_csv(out / "search-paired.csv", index=False)
+    text += ["The whole time-budgeted warm search replayed (`replay_search`): the shipped "
+             "proposer's 8 proposals fitted into the budget by their predicted seconds, then "
+             "the shipped `MetaSurrogateSampler.select` over the untried shared configurations "
+             "under the cost limit of the time left, by upper confidence bound (`ucb`, "
+             "`per_second=False`) or expected improvement per predicted second "
+             "(`ei_per_second`); a trial still running at the budget counts for nothing. "
+             "Normalized regret at the budget, paired over held-out datasets, Holm within "
+             "each task's table.", "",
+             search_markdown(search_table), ""]
     (out / "summary.md").write_text("\n".join(text))
     print("\n".join(text))
     return 0

@@ -18,3 +18,46 @@ def test_heldout_keeps_unseen_datasets_of_unseen_groups_and_maps_the_shared_pool
     assert rows == [2, 3]
     # c1 and c3 were evaluated by the later build (its columns 2 and 0); c2 was not.
     np.testing.assert_array_equal(columns, [2, -1, 0])
+
+
+class _FirstCandidate:
+    """A stand-in sampler: proposes its first candidate predicted to finish in the time left,
+    and records its cost limits."""
+
+    def __init__(self):
+        self.limits = []
+
+    def limit_cost(self, predict, deadline):
+        self.predict = predict
+        self.limits.append(deadline)
+
+    def select(self, candidates, observed, scores):
+        import time
+
+        fits = [c for c in candidates if self.predict([c])[0] <= self.limits[-1] - time.time()]
+        return fits[0] if fits else candidates[0]
+
+
+def test_replay_search_fits_the_proposals_then_samples_until_the_budget_ends(script):
+    module = script("cost_aware_heldout")
+    configs = [{"family": "knn", "i": i} for i in range(5)]
+    proposer = SimpleNamespace(training=SimpleNamespace(configs=configs))
+    normalized = np.array([0.1, 0.5, 0.2, 1.0, 0.9])
+    recorded = np.array([1.0, 50.0, 1.0, 1.0, 20.0])  # predicted as recorded
+
+    def predict(cs):
+        return recorded[[c["i"] for c in cs]]
+
+    sampler = _FirstCandidate()
+    # Proposal 1 is predicted to overrun 10 s and is left out; 0 then runs (1.5 s), the
+    # sampler picks 2 (3 s), 3 (4.5 s), then 1 (the cheapest left, none fitting the 5.5 s
+    # left), still running at 10 s: it counts for nothing.
+    regret, n_trials = module.replay_search(proposer, sampler, None, [0, 1], [0, 1, 2, 3, 4],
+                                            normalized, normalized, recorded, predict,
+                                            budget=10.0, overhead=0.5)
+    assert n_trials == 3 and regret == 0.0
+    assert len(sampler.limits) == 3
+    # A proposal overrunning the budget ends the replay with what finished before it.
+    assert module.replay_search(proposer, _FirstCandidate(), None, [1], [1], normalized,
+                                normalized, recorded, predict, budget=10.0,
+                                overhead=0.5) == (1.0, 0)
