@@ -24,8 +24,8 @@ over datasets (one per group), bootstrap 95 % CI, Wilcoxon p, Holm within each t
 
 It then replays the whole time-budgeted warm search (:func:`replay_search`) at 5-40 recorded
 seconds: the proposals fitted into the budget, then the shipped sampler's ``select`` over the
-untried shared configurations under the cost limit of the time left, by its upper confidence
-bound or by expected improvement per predicted second (``MetaSurrogateSampler(per_second=...)``).
+untried shared configurations under the cost limit of the time left, by each of the sampler's
+``cost_acquisition`` settings.
 
 Usage::
 
@@ -100,9 +100,10 @@ def run(db: MetaDB, task: str, overhead: float = 0.1) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-#: The time-budgeted search replays: ``(proposal order, sampler per_second)``.
-SEARCH_ARMS = {"trial_order+ucb": (False, False), "cost_order+ucb": (True, False),
-               "cost_order+ei_per_second": (True, True)}
+#: The time-budgeted search replays: ``(cost-ordered proposals, sampler cost_acquisition)``.
+SEARCH_ARMS = {"trial_order+ucb": (False, "ucb"), "cost_order+ucb": (True, "ucb"),
+               "cost_order+ei_per_second": (True, "ei_per_second"),
+               "cost_order+ei_cooled": (True, "ei_cooled")}
 #: Budgets of the search replay, in recorded seconds (the orders' regret is flat beyond them).
 SEARCH_SECONDS = (5.0, 10.0, 20.0, 40.0)
 
@@ -127,7 +128,7 @@ def replay_search(proposer, sampler, meta, proposals: list[int], candidates: lis
         tried.append(index)
     left = [i for i in candidates if i not in tried]
     while left:
-        sampler.limit_cost(predict, deadline=time.time() + budget - spent)
+        sampler.limit_cost(predict, deadline=time.time() + budget - spent, budget=budget)
         pick = sampler.select([configs[i] for i in left], [configs[i] for i in tried],
                               raw[tried])
         if pick is None:
@@ -178,12 +179,12 @@ def run_search(db: MetaDB, task: str, overhead: float = 0.1, n_warm_start: int =
         meta = data.meta_features.iloc[i]
         pool_seconds = predict(proposer.training.configs)
         candidates = [int(j) for j in np.flatnonzero(shared)]
-        for arm, (cost_order, per_second) in SEARCH_ARMS.items():
+        for arm, (cost_order, acquisition) in SEARCH_ARMS.items():
             proposals = proposer.order(meta, n_warm_start, exclude=~shared,
                                        seconds=pool_seconds if cost_order else None).chosen
             for budget in SEARCH_SECONDS:
                 sampler = MetaSurrogateSampler(proposer.surrogate, space, meta,
-                                               per_second=per_second, seed=0)
+                                               cost_acquisition=acquisition, seed=0)
                 regret, n_trials = replay_search(proposer, sampler, meta, proposals,
                                                  candidates, raw, normalized, recorded,
                                                  predict, budget, overhead)
@@ -280,15 +281,17 @@ def main(argv: list[str] | None = None) -> int:
     search_raw.to_csv(out / "search-raw.csv", index=False)
     search_table = compare_arms(search_raw, [
         ("cost_order+ucb", "trial_order+ucb"),
+        ("cost_order+ei_cooled", "cost_order+ucb"),
         ("cost_order+ei_per_second", "cost_order+ucb"),
-        ("cost_order+ei_per_second", "trial_order+ucb")])
+        ("cost_order+ei_cooled", "trial_order+ucb")])
     search_table.to_csv(out / "search-paired.csv", index=False)
     text += ["The whole time-budgeted warm search replayed (`replay_search`): the shipped "
              "proposer's 8 proposals fitted into the budget by their predicted seconds, then "
              "the shipped `MetaSurrogateSampler.select` over the untried shared configurations "
-             "under the cost limit of the time left, by upper confidence bound (`ucb`, "
-             "`per_second=False`) or expected improvement per predicted second "
-             "(`ei_per_second`); a trial still running at the budget counts for nothing. "
+             "under the cost limit of the time left, by its `cost_acquisition`: upper "
+             "confidence bound (`ucb`), expected improvement per predicted second "
+             "(`ei_per_second`) or with the cost's power cooled to the share of the budget "
+             "left (`ei_cooled`); a trial still running at the budget counts for nothing. "
              "Normalized regret at the budget, paired over held-out datasets, Holm within "
              "each task's table.", "",
              search_markdown(search_table), ""]

@@ -538,7 +538,8 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
                                        n_trials=n_trials)
         if isinstance(plan.sampler, MetaSurrogateSampler):
             plan.sampler.limit_cost(predict, time.time() + float(self.time_budget)
-                                    if deadline is None else deadline)
+                                    if deadline is None else deadline,
+                                    budget=float(self.time_budget))
         return plan
 
     def recommend(self, X, y, n: int = 10):

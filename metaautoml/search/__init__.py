@@ -20,7 +20,13 @@ from ._driver import (
     run_search,
 )
 from ._leaderboard import LEADERBOARD_COLUMNS, leaderboard
-from ._sampler import PROPOSAL_ATTR, SURROGATE_SOURCE, MetaSurrogateSampler, expected_improvement
+from ._sampler import (
+    COST_ACQUISITIONS,
+    PROPOSAL_ATTR,
+    SURROGATE_SOURCE,
+    MetaSurrogateSampler,
+    expected_improvement,
+)
 from ._shared import (
     SEARCH_ATTR,
     AdvisoryLock,
@@ -40,6 +46,7 @@ from ._shared import (
 from ._study import create_study, default_sampler, optuna_verbosity
 
 __all__ = [
+    "COST_ACQUISITIONS",
     "ENQUEUED_SOURCE",
     "LEADERBOARD_COLUMNS",
     "OPTUNA_SOURCE",

@@ -29,6 +29,10 @@ PROPOSAL_ATTR = "metaautoml:surrogate_proposal"
 SURROGATE_SOURCE = "meta_surrogate"
 
 
+#: The acquisitions of :class:`MetaSurrogateSampler` under a cost limit.
+COST_ACQUISITIONS = ("ei_cooled", "ei_per_second", "ucb")
+
+
 class MetaSurrogateSampler(BaseSampler):
     """Proposes the candidate the adapted surrogate rates best, with TPE as the fallback.
 
@@ -37,7 +41,7 @@ class MetaSurrogateSampler(BaseSampler):
     its meta-learned few gradient steps, scores a set of candidates -- random configurations of
     every family, perturbations of the best trials so far and the meta-database's pool -- by an
     upper confidence bound ``mean + exploration * std`` (under a time budget's cost limit, by
-    expected improvement per predicted second), and fixes the trial's parameters to the
+    expected improvement per predicted second with CArBO's cost cooling), and fixes the trial's parameters to the
     winner. With fewer than ``min_observed`` finished trials, or without a surrogate, the
     ``fallback`` sampler (TPE by default) decides. Proposals are kept per trial (by trial
     number) in memory and in the trial's system attributes, so the sampler works with any Optuna
@@ -66,11 +70,14 @@ class MetaSurrogateSampler(BaseSampler):
         -- are not proposed: near the best trial the surrogate's optimum is a plateau, and
         without this the search spends its last trials on copies of one configuration that
         differ in the third decimal.
-    per_second : bool, default=True
-        Under a cost limit (:meth:`limit_cost`, a search with a time budget), choose by expected
-        improvement per predicted second (Snoek et al., 2012) instead of the upper confidence
-        bound, so that a cheap candidate with a fair chance of improving goes before a slow
-        one with a slightly better chance. Without a cost limit it changes nothing.
+    cost_acquisition : {"ei_cooled", "ei_per_second", "ucb"}, default="ei_cooled"
+        How a cost limit (:meth:`limit_cost`, a search with a time budget) weighs the
+        candidates that fit in the time left. ``"ucb"``: not at all, the upper confidence bound
+        as without a limit. ``"ei_per_second"``: expected improvement per predicted second
+        (Snoek et al., 2012), which can spend a budget on many cheap candidates that each
+        improve a little. ``"ei_cooled"``: expected improvement per predicted second raised to
+        the share of the budget left (CArBO's cost cooling, Lee et al., 2020): frugal at the
+        start, cost-blind at the end. Without a cost limit it changes nothing.
     seed : int, optional
 
     Examples
@@ -89,9 +96,13 @@ class MetaSurrogateSampler(BaseSampler):
     def __init__(self, surrogate: Any, space: SearchSpace, meta_features: pd.Series | None, *,
                  pool: Sequence[Config] = (), fallback: BaseSampler | None = None,
                  n_candidates: int = 256, exploration: float = 0.5, min_observed: int = 3,
-                 min_distance: float = 0.02, per_second: bool = True, seed: int | None = None):
+                 min_distance: float = 0.02, cost_acquisition: str = "ei_cooled",
+                 seed: int | None = None):
         if not 0.0 <= min_distance < 1.0:
             raise ValueError(f"min_distance must lie in [0, 1), got {min_distance!r}")
+        if cost_acquisition not in COST_ACQUISITIONS:
+            raise ValueError(f"cost_acquisition must be one of {list(COST_ACQUISITIONS)}, "
+                             f"got {cost_acquisition!r}")
         self.surrogate = surrogate
         self.space = space
         self.meta_features = meta_features
@@ -101,23 +112,27 @@ class MetaSurrogateSampler(BaseSampler):
         self.exploration = exploration
         self.min_observed = min_observed
         self.min_distance = min_distance
-        self.per_second = per_second
+        self.cost_acquisition = cost_acquisition
         self._rng = np.random.default_rng(seed)
         self._proposals: dict[int, Config] = {}
         self._lock = threading.Lock()
         self._cost: Callable[[list[Config]], np.ndarray] | None = None
         self._deadline: float | None = None
+        self._budget: float | None = None
 
     def limit_cost(self, predict_seconds: Callable[[list[Config]], np.ndarray],
-                   deadline: float) -> None:
+                   deadline: float, budget: float | None = None) -> None:
         """From now on, propose only candidates predicted to finish before ``deadline``.
 
         ``predict_seconds`` gives each candidate's predicted evaluation time on the data being
         searched (a :class:`~metaautoml.cost.CostModel`'s); ``deadline`` is a ``time.time()``.
-        When no candidate is predicted to finish in time, the cheapest is proposed. The limit
-        belongs to one search: it is not pickled with the sampler.
+        When no candidate is predicted to finish in time, the cheapest is proposed. ``budget``
+        is the search's whole time budget, of which ``"ei_cooled"`` weighs the share left
+        (default: the time from now to ``deadline``). The limit belongs to one search: it is
+        not pickled with the sampler.
         """
         self._cost, self._deadline = predict_seconds, float(deadline)
+        self._budget = float(budget) if budget is not None else max(deadline - time.time(), 1e-9)
 
     def __getstate__(self) -> dict[str, Any]:
         # A fitted estimator keeps its study, sampler included, and must pickle (joblib model
@@ -125,7 +140,7 @@ class MetaSurrogateSampler(BaseSampler):
         state = self.__dict__.copy()
         del state["_lock"]
         state["_proposals"] = {}
-        state["_cost"] = state["_deadline"] = None
+        state["_cost"] = state["_deadline"] = state["_budget"] = None
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -214,9 +229,9 @@ class MetaSurrogateSampler(BaseSampler):
         of the surrogate adapted to ``(observed, scores)``, never one already tried or pending
         or within ``min_distance`` (default: the sampler's) of one; ``None`` when none is left.
         Under a cost limit (:meth:`limit_cost`), only candidates predicted to finish in the
-        time left, and with ``per_second`` the one with the most expected improvement over the
-        best tried configuration per predicted second (the upper confidence bound when none is
-        expected to improve).
+        time left, chosen by ``cost_acquisition``: the expected improvement over the best tried
+        configuration per predicted second (its power cooled for ``"ei_cooled"``), or the upper
+        confidence bound (``"ucb"``, and when no candidate is expected to improve).
 
         :meth:`propose` calls it with :meth:`candidates`; the pool benchmark calls it with the
         meta-database's pool, so both measure one implementation.
@@ -246,7 +261,7 @@ class MetaSurrogateSampler(BaseSampler):
             if not fits.any():
                 fits = seconds == seconds.min()
             candidates, encoded = [c for c, k in zip(candidates, fits, strict=True) if k], encoded[fits]
-            if self.per_second and len(observed):
+            if self.cost_acquisition != "ucb" and len(observed):
                 # One adapted prediction for the candidates and the tried configurations: the
                 # improvement is over the best tried one's predicted utility, in the same units.
                 mean, std = self.surrogate.predict(self.meta_features,
@@ -255,7 +270,11 @@ class MetaSurrogateSampler(BaseSampler):
                 n = len(encoded)
                 gain = expected_improvement(mean[:n], std[:n], float(np.max(mean[n:])))
                 if np.any(gain > 0):
-                    return candidates[int(np.argmax(gain / np.clip(seconds[fits], 1e-3, None)))]
+                    power = 1.0
+                    if self.cost_acquisition == "ei_cooled":
+                        power = float(np.clip((self._deadline - time.time()) / self._budget, 0, 1))
+                    cost = np.clip(seconds[fits], 1e-3, None) ** power
+                    return candidates[int(np.argmax(gain / cost))]
                 return candidates[int(np.argmax(mean[:n] + self.exploration * std[:n]))]
         mean, std = self.surrogate.predict(self.meta_features, encoded, observed_encoded, scores)
         return candidates[int(np.argmax(mean + self.exploration * std))]

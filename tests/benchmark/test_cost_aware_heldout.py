@@ -27,7 +27,7 @@ class _FirstCandidate:
     def __init__(self):
         self.limits = []
 
-    def limit_cost(self, predict, deadline):
+    def limit_cost(self, predict, deadline, budget=None):
         self.predict = predict
         self.limits.append(deadline)
 

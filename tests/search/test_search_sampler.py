@@ -250,19 +250,41 @@ class _FixedSurrogate:
         return mean[:len(encodings)], std[:len(encodings)]
 
 
-@pytest.mark.parametrize("per_second, expected", [(True, "knn"), (False, "svm")])
-def test_under_a_cost_limit_it_weighs_expected_improvement_by_predicted_seconds(per_second,
+@pytest.mark.parametrize("acquisition, expected", [("ei_per_second", "knn"), ("ucb", "svm")])
+def test_under_a_cost_limit_it_weighs_expected_improvement_by_predicted_seconds(acquisition,
                                                                                 expected):
     import time
 
     space = get_space("classification")
-    sampler = MetaSurrogateSampler(_FixedSurrogate(), space, None, per_second=per_second, seed=0)
+    sampler = MetaSurrogateSampler(_FixedSurrogate(), space, None, cost_acquisition=acquisition,
+                                   seed=0)
     candidates = [space.default_config("knn"), space.default_config("svm")]
     observed, scores = [space.default_config("linear")], np.array([0.6])
     # Without a cost limit: the upper confidence bound, svm.
     assert sampler.select(candidates, observed, scores)["family"] == "svm"
     # knn improves by about 0.1 in 1 s, svm by about 0.4 in 100 s.
-    sampler.limit_cost(lambda configs: np.array([1.0 if c["family"] == "knn" else 100.0
-                                                 for c in configs]),
-                       deadline=time.time() + 1000)
+    sampler.limit_cost(_knn_fast, deadline=time.time() + 1000)
     assert sampler.select(candidates, observed, scores)["family"] == expected
+
+
+def _knn_fast(configs):
+    return np.array([1.0 if c["family"] == "knn" else 100.0 for c in configs])
+
+
+def test_cost_cooling_is_frugal_early_and_cost_blind_late():
+    import time
+
+    space = get_space("classification")
+    sampler = MetaSurrogateSampler(_FixedSurrogate(), space, None, seed=0)
+    assert sampler.cost_acquisition == "ei_cooled"
+    candidates = [space.default_config("knn"), space.default_config("svm")]
+    observed, scores = [space.default_config("linear")], np.array([0.6])
+    # All of a 1,000 s budget left: the cost counts in full, as per second.
+    sampler.limit_cost(_knn_fast, deadline=time.time() + 1000, budget=1000)
+    assert sampler.select(candidates, observed, scores)["family"] == "knn"
+    # 200 s of it left (both still fit): the cost's power is 0.2, and svm's larger expected
+    # improvement wins.
+    sampler.limit_cost(_knn_fast, deadline=time.time() + 200, budget=1000)
+    assert sampler.select(candidates, observed, scores)["family"] == "svm"
+    with pytest.raises(ValueError, match="cost_acquisition must be one of"):
+        MetaSurrogateSampler(None, space, None, cost_acquisition="ei")
