@@ -275,8 +275,9 @@ def test_cost_cooling_is_frugal_early_and_cost_blind_late():
     import time
 
     space = get_space("classification")
-    sampler = MetaSurrogateSampler(_FixedSurrogate(), space, None, seed=0)
-    assert sampler.cost_acquisition == "ei_cooled"
+    sampler = MetaSurrogateSampler(_FixedSurrogate(), space, None, cost_acquisition="ei_cooled",
+                                   seed=0)
+    assert MetaSurrogateSampler(None, space, None).cost_acquisition == "ucb"
     candidates = [space.default_config("knn"), space.default_config("svm")]
     observed, scores = [space.default_config("linear")], np.array([0.6])
     # All of a 1,000 s budget left: the cost counts in full, as per second.
