@@ -37,7 +37,10 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -66,36 +69,66 @@ def heldout(proposer, data: MetaTrainingSet) -> tuple[list[int], np.ndarray]:
     return rows, columns
 
 
-def run(db: MetaDB, task: str, overhead: float = 0.1) -> pd.DataFrame:
+class HeldOut(NamedTuple):
+    """One held-out dataset, over the shipped pool's columns (NaN where the build lacks one)."""
+
+    index: int
+    raw: np.ndarray
+    normalized: np.ndarray
+    recorded: np.ndarray
+    predict: Callable[[Sequence[dict]], np.ndarray]
+
+
+def heldout_datasets(db: MetaDB, task: str, limit: int | None = None):
+    """The shipped proposer, the shared columns and, one by one, the held-out datasets on
+    which every shared configuration is evaluated, with the shipped cost model's predictions
+    for their shape as evaluated (rows capped)."""
     proposer = load_proposer(task)
     cost = load_cost_model(task)
     data = MetaTrainingSet.from_metadb(db, task)
     rows, columns = heldout(proposer, data)
     shared = columns >= 0
     seconds_recorded = durations(db, data)
+
+    def datasets():
+        for i in rows[:limit]:
+            scores = data.scores[i, columns[shared]]
+            if not np.all(np.isfinite(scores)):
+                continue  # not every shared configuration evaluated on it yet
+            raw, normalized, recorded = (np.full(len(columns), np.nan) for _ in range(3))
+            raw[shared] = scores
+            normalized[shared] = minmax_normalize(scores[None, :])[0]
+            recorded[shared] = seconds_recorded[i, columns[shared]]
+            info = data.info.loc[data.datasets[i]]
+            shape = {"n_rows": int(info["n_rows"]), "n_features": int(info["n_features"]),
+                     "n_classes": int(info["n_classes"]) if task == "classification" else None}
+            yield HeldOut(i, raw, normalized, recorded,
+                          partial(_predict_seconds, cost, shape=shape))
+
+    return proposer, data, shared, datasets()
+
+
+def _predict_seconds(cost, configs, *, shape) -> np.ndarray:
+    return cost.predict_seconds(list(configs), **shape)
+
+
+def run(db: MetaDB, task: str, overhead: float = 0.1) -> pd.DataFrame:
+    """Both orders over the whole shared pool, replayed on every held-out dataset."""
+    proposer, data, shared, datasets = heldout_datasets(db, task)
     out = []
-    for i in rows:
-        scores = data.scores[i, columns[shared]]
-        if not np.all(np.isfinite(scores)):
-            continue  # not every shared configuration evaluated on it yet
-        normalized = np.full(len(columns), np.nan)
-        normalized[shared] = minmax_normalize(scores[None, :])[0]
-        recorded = np.full(len(columns), np.nan)
-        recorded[shared] = seconds_recorded[i, columns[shared]]
-        info = data.info.loc[data.datasets[i]]
-        n_classes = int(info["n_classes"]) if task == "classification" else None
-        predicted = cost.predict_seconds(list(proposer.training.configs),
-                                         n_rows=int(info["n_rows"]),  # as evaluated (capped)
-                                         n_features=int(info["n_features"]), n_classes=n_classes)
-        meta = data.meta_features.iloc[i]
+    for held in datasets:
+        meta = data.meta_features.iloc[held.index]
+        seconds = held.predict(proposer.training.configs)
         orders = {"trial_order": proposer.order(meta, int(shared.sum()), exclude=~shared).chosen,
                   "cost_order": proposer.order(meta, int(shared.sum()), exclude=~shared,
-                                               seconds=predicted).chosen}
+                                               seconds=seconds).chosen}
         for method, order in orders.items():
-            for (kind, budget), regret in replay(order, normalized, recorded, overhead).items():
-                out.append({"task": task, "dataset": data.datasets[i], "group": data.groups[i],
-                            "method": method, "budget_kind": kind, "budget": budget,
-                            "regret": regret, "first_pick_seconds": recorded[order[0]],
+            for (kind, budget), regret in replay(order, held.normalized, held.recorded,
+                                                 overhead).items():
+                out.append({"task": task, "dataset": data.datasets[held.index],
+                            "group": data.groups[held.index], "method": method,
+                            "budget_kind": kind, "budget": budget, "regret": regret,
+                            "first_pick_seconds": held.recorded[order[0]],
                             "first_pick_family": proposer.training.configs[order[0]]["family"]})
     return pd.DataFrame(out)
 
@@ -153,32 +186,13 @@ def run_search(db: MetaDB, task: str, overhead: float = 0.1, n_warm_start: int =
     from metaautoml.search import MetaSurrogateSampler
     from metaautoml.space import get_space
 
-    proposer = load_proposer(task)
-    cost = load_cost_model(task)
-    data = MetaTrainingSet.from_metadb(db, task)
-    rows, columns = heldout(proposer, data)
-    shared = columns >= 0
-    seconds_recorded = durations(db, data)
+    proposer, data, shared, datasets = heldout_datasets(db, task, limit)
     space = get_space(task)
+    candidates = [int(j) for j in np.flatnonzero(shared)]
     out = []
-    for i in rows[:limit]:
-        scores = data.scores[i, columns[shared]]
-        if not np.all(np.isfinite(scores)):
-            continue
-        raw, normalized, recorded = (np.full(len(columns), np.nan) for _ in range(3))
-        raw[shared] = scores
-        normalized[shared] = minmax_normalize(scores[None, :])[0]
-        recorded[shared] = seconds_recorded[i, columns[shared]]
-        info = data.info.loc[data.datasets[i]]
-        shape = {"n_rows": int(info["n_rows"]), "n_features": int(info["n_features"]),
-                 "n_classes": int(info["n_classes"]) if task == "classification" else None}
-
-        def predict(configs, shape=shape):
-            return cost.predict_seconds(list(configs), **shape)
-
-        meta = data.meta_features.iloc[i]
-        pool_seconds = predict(proposer.training.configs)
-        candidates = [int(j) for j in np.flatnonzero(shared)]
+    for held in datasets:
+        meta = data.meta_features.iloc[held.index]
+        pool_seconds = held.predict(proposer.training.configs)
         for arm, (cost_order, acquisition) in SEARCH_ARMS.items():
             proposals = proposer.order(meta, n_warm_start, exclude=~shared,
                                        seconds=pool_seconds if cost_order else None).chosen
@@ -186,11 +200,12 @@ def run_search(db: MetaDB, task: str, overhead: float = 0.1, n_warm_start: int =
                 sampler = MetaSurrogateSampler(proposer.surrogate, space, meta,
                                                cost_acquisition=acquisition, seed=0)
                 regret, n_trials = replay_search(proposer, sampler, meta, proposals,
-                                                 candidates, raw, normalized, recorded,
-                                                 predict, budget, overhead)
-                out.append({"task": task, "dataset": data.datasets[i], "group": data.groups[i],
-                            "method": arm, "budget_kind": "seconds", "budget": budget,
-                            "regret": regret, "n_trials": n_trials})
+                                                 candidates, held.raw, held.normalized,
+                                                 held.recorded, held.predict, budget, overhead)
+                out.append({"task": task, "dataset": data.datasets[held.index],
+                            "group": data.groups[held.index], "method": arm,
+                            "budget_kind": "seconds", "budget": budget, "regret": regret,
+                            "n_trials": n_trials})
     return pd.DataFrame(out)
 
 
@@ -220,16 +235,24 @@ def compare_arms(raw: pd.DataFrame, pairs: list[tuple[str, str]], seed: int = 0)
 
 
 def search_markdown(table: pd.DataFrame) -> str:
-    lines = ["| task | comparison (a - b) | budget | groups | a | b | a - b [95% CI] "
-             "| a worse/tie/better | median trials a / b | p (Holm) |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
-    for r in table.itertuples():
-        p = "n/a" if np.isnan(r.p_holm) else (
-            f"{r.p_holm:.3g}" + ("" if r.p_holm < 0.05 else ", not significant"))
-        lines.append(f"| {r.task} | {r.comparison} | {r.budget} | {r.groups} | {r.a:.4f} | "
-                     f"{r.b:.4f} | {r.difference:+.4f} [{r.ci_low:+.4f}, {r.ci_high:+.4f}] | "
-                     f"{r.record} | {r.trials_a:g} / {r.trials_b:g} | {p} |")
-    return "\n".join(lines)
+    """``compare_arms``' table for the page (``metaautoml.benchmark.markdown_table``)."""
+    from metaautoml.benchmark import markdown_table
+
+    def p(value: float) -> str:
+        if np.isnan(value):
+            return "n/a"
+        return f"{value:.3g}" + ("" if value < 0.05 else ", not significant")
+
+    shown = pd.DataFrame({
+        "task": table["task"], "comparison (a - b)": table["comparison"],
+        "budget": table["budget"], "groups": table["groups"], "a": table["a"], "b": table["b"],
+        "a - b [95% CI]": [f"{r.difference:+.4f} [{r.ci_low:+.4f}, {r.ci_high:+.4f}]"
+                           for r in table.itertuples()],
+        "a worse/tie/better": table["record"],
+        "median trials a / b": [f"{a:g} / {b:g}" for a, b in
+                                zip(table["trials_a"], table["trials_b"], strict=True)],
+        "p (Holm)": [p(v) for v in table["p_holm"]]})
+    return markdown_table(shown.set_index("task"))
 
 
 def main(argv: list[str] | None = None) -> int:
