@@ -86,11 +86,18 @@ class MetaWarmStart(WarmStartStrategy):
                 return ColdStart().plan(space, frame, y, metric, seed, n_proposals)
         features = meta_features_of(frame, y, space.task, seed)
         families = searched_families(space)
-        warm = proposer.propose(features, int(n_proposals), families=families)
-        if predict_seconds is not None and _time_binds(warm, predict_seconds, budget, n_trials):
-            seconds = np.asarray(predict_seconds(list(proposer.training.configs)), dtype=float)
-            warm = proposer.propose(features, int(n_proposals), families=families,
-                                    seconds=seconds)
+        if predict_seconds is None:
+            warm = proposer.propose(features, int(n_proposals), families=families)
+        else:
+            # Without a trial limit the budget always binds and the trial order is never
+            # needed; with one, its first n_trials proposals tell whether the budget binds.
+            warm = (None if n_trials is None
+                    else proposer.propose(features, int(n_proposals), families=families))
+            if warm is None or _time_binds(warm, predict_seconds, budget, n_trials):
+                seconds = np.asarray(predict_seconds(list(proposer.training.configs)),
+                                     dtype=float)
+                warm = proposer.propose(features, int(n_proposals), families=families,
+                                        seconds=seconds)
         sampler = MetaSurrogateSampler(proposer.surrogate, space, features,
                                        pool=pool_of(proposer, space),
                                        fallback=default_sampler(seed), seed=seed)
@@ -112,11 +119,9 @@ class MetaWarmStart(WarmStartStrategy):
 
 
 def _time_binds(warm, predict_seconds: PredictSeconds, budget: float | None,
-                n_trials: int | None) -> bool:
-    """Whether a search's seconds, not its trials, end it: no trial limit, or the first
+                n_trials: int) -> bool:
+    """Whether a trial-limited search's seconds, not its trials, end it: its first
     ``n_trials`` proposals predicted to take more than ``budget``."""
-    if n_trials is None:
-        return True
     first = [config for _, config in warm.proposals[:n_trials]]
     return bool(first) and float(np.sum(predict_seconds(first))) > float(budget)
 

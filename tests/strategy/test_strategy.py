@@ -129,6 +129,32 @@ def test_the_meta_warm_start_orders_by_gain_per_second_when_the_budget_binds(iri
     assert planned(cost_order=False) == [c for _, c in plain.enqueue]
 
 
+def test_the_meta_warm_start_asks_for_the_trial_order_only_when_it_may_use_it(iris, monkeypatch):
+    space = get_space("classification")
+    proposer = load_proposer("classification")
+    calls = []
+    propose = proposer.propose
+
+    def counting(*args, seconds=None, **kwargs):
+        calls.append(seconds is not None)
+        return propose(*args, seconds=seconds, **kwargs)
+
+    monkeypatch.setattr(proposer, "propose", counting)
+
+    def cost_ordered_calls(budget, n_trials):
+        calls.clear()
+        MetaWarmStart(proposer).plan_in_budget(space, *iris, "accuracy", 0, 5,
+                                               predict_seconds=_slow("svm", seconds=5.0),
+                                               budget=budget, n_trials=n_trials)
+        return list(calls)
+
+    # No trial limit: the budget binds, only the cost order is computed.
+    assert cost_ordered_calls(60.0, None) == [True]
+    # A trial limit: the trial order, and the cost order only when the budget binds.
+    assert cost_ordered_calls(1e6, 5) == [False]
+    assert cost_ordered_calls(0.5, 5) == [False, True]
+
+
 def test_warm_start_parameter_resolves():
     proposer = load_proposer("regression")
     assert resolve_strategy(True) == MetaWarmStart()
