@@ -210,49 +210,23 @@ def run_search(db: MetaDB, task: str, overhead: float = 0.1, n_warm_start: int =
 
 
 def compare_arms(raw: pd.DataFrame, pairs: list[tuple[str, str]], seed: int = 0) -> pd.DataFrame:
-    """``a - b`` per task and budget for each ``(a, b)`` of ``pairs``, paired over groups,
-    Holm over each task's rows."""
-    from metaautoml.benchmark import holm, paired_test
-
-    rng = np.random.default_rng(seed)
-    wide = raw.groupby(["task", "budget", "group", "method"])["regret"].mean().unstack("method")
-    trials = raw.groupby(["task", "budget", "method"])["n_trials"].median().unstack("method")
-    rows = []
-    for a, b in pairs:
-        for (task, budget), part in wide.groupby(level=[0, 1], sort=False):
-            test = paired_test((part[a] - part[b]).to_numpy(), rng)
-            rows.append({"task": task, "comparison": f"{a} - {b}", "budget": f"{budget:g} s",
-                         "groups": test.n, "a": part[a].mean(), "b": part[b].mean(),
-                         "difference": test.mean, "ci_low": test.ci_low,
-                         "ci_high": test.ci_high, "record": test.record, "p": test.p,
-                         "trials_a": trials.loc[(task, budget), a],
-                         "trials_b": trials.loc[(task, budget), b]})
-    table = pd.DataFrame(rows)
-    table["p_holm"] = np.nan
-    for _, index in table.groupby("task").groups.items():
-        table.loc[index, "p_holm"] = holm(table.loc[index, "p"].to_numpy())
+    """``compare``'s table for the search replays, with each arm's median number of trials
+    (``trials_a``, ``trials_b``)."""
+    table = compare(raw, pairs, seed)
+    trials = raw.groupby(["task", "budget", "method"])["n_trials"].median()
+    for side in ("a", "b"):
+        methods = table["comparison"].str.split(" - ").str[0 if side == "a" else 1]
+        table[f"trials_{side}"] = [trials[(task, budget, method)] for task, budget, method
+                                   in zip(table["task"], table["budget"], methods, strict=True)]
     return table
 
 
 def search_markdown(table: pd.DataFrame) -> str:
-    """``compare_arms``' table for the page (``metaautoml.benchmark.markdown_table``)."""
-    from metaautoml.benchmark import markdown_table
-
-    def p(value: float) -> str:
-        if np.isnan(value):
-            return "n/a"
-        return f"{value:.3g}" + ("" if value < 0.05 else ", not significant")
-
-    shown = pd.DataFrame({
-        "task": table["task"], "comparison (a - b)": table["comparison"],
-        "budget": table["budget"], "groups": table["groups"], "a": table["a"], "b": table["b"],
-        "a - b [95% CI]": [f"{r.difference:+.4f} [{r.ci_low:+.4f}, {r.ci_high:+.4f}]"
-                           for r in table.itertuples()],
-        "a worse/tie/better": table["record"],
-        "median trials a / b": [f"{a:g} / {b:g}" for a, b in
-                                zip(table["trials_a"], table["trials_b"], strict=True)],
-        "p (Holm)": [p(v) for v in table["p_holm"]]})
-    return markdown_table(shown.set_index("task"))
+    """``compare_arms``' table for the page."""
+    trials = pd.DataFrame({"median trials a / b": [
+        f"{a:g} / {b:g}" for a, b in zip(table["trials_a"], table["trials_b"], strict=True)]},
+        index=table.index)
+    return markdown(table, extra=trials)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -276,8 +250,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     raw = pd.concat(raws, ignore_index=True)
     raw.to_csv(out / "raw.csv", index=False)
-    table = compare(raw.replace({"method": {"trial_order": "portfolio",
-                                            "cost_order": "cost_aware"}}))
+    table = compare(raw, [("cost_order", "trial_order")])
     table.to_csv(out / "paired.csv", index=False)
     counts = raw.groupby("task")["dataset"].nunique()
     firsts = raw[(raw["budget_kind"] == "trials") & (raw["budget"] == 1)]
@@ -289,8 +262,7 @@ def main(argv: list[str] | None = None) -> int:
             f"({', '.join(f'{t} {n}' for t, n in counts.items())}; tasks without any are left "
             "out), replayed at their recorded seconds "
             f"(plus {args.overhead:g} s a trial) and at equal trials. Normalized regret "
-            "(0 = the dataset's best shared configuration); portfolio = trial_order, "
-            "cost_aware = cost_order.", "",
+            "(0 = the dataset's best shared configuration).", "",
             markdown(table), "",
             "The first configuration each order tries: median recorded seconds, and families:", "",
             "| task | trial_order s | cost_order s | trial_order families | cost_order families |",

@@ -29,12 +29,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from metaautoml.benchmark import holm, paired_test, write_run_notes
+from metaautoml.benchmark import holm, markdown_table, paired_test, write_run_notes
 from metaautoml.metadb import MetaDB, MetaTrainingSet, minmax_normalize
 from metaautoml.warmstart import greedy_portfolio
 
@@ -108,20 +109,25 @@ def run(db: MetaDB, task: str, overhead: float = 0.1) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def compare(raw: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
-    """cost_aware - portfolio per task and budget, paired over datasets (mean over a group's
-    datasets first, so a group counts once)."""
+def compare(raw: pd.DataFrame, pairs: Sequence[tuple[str, str]] = (("cost_aware", "portfolio"),),
+            seed: int = 0) -> pd.DataFrame:
+    """``a - b`` per task and budget for each ``(a, b)`` of ``pairs``, paired over source
+    groups (a group's datasets averaged first, so it counts once); Holm over each task's rows.
+
+    ``raw`` has one row per task, group, method and budget (``budget_kind`` "seconds" or
+    "trials", ``budget``) with its ``regret``.
+    """
     rng = np.random.default_rng(seed)
     per_group = raw.groupby(["task", "budget_kind", "budget", "group", "method"])["regret"].mean()
     wide = per_group.unstack("method")
     rows = []
-    for (task, kind, budget), part in wide.groupby(level=[0, 1, 2], sort=False):
-        test = paired_test((part["cost_aware"] - part["portfolio"]).to_numpy(), rng)
-        rows.append({"task": task, "budget": f"{budget:g} {'s' if kind == 'seconds' else 'trials'}",
-                     "groups": test.n, "portfolio": part["portfolio"].mean(),
-                     "cost_aware": part["cost_aware"].mean(), "difference": test.mean,
-                     "ci_low": test.ci_low, "ci_high": test.ci_high, "record": test.record,
-                     "p": test.p})
+    for a, b in pairs:
+        for (task, kind, budget), part in wide.groupby(level=[0, 1, 2], sort=False):
+            test = paired_test((part[a] - part[b]).to_numpy(), rng)
+            rows.append({"task": task, "comparison": f"{a} - {b}", "budget_kind": kind,
+                         "budget": budget, "groups": test.n, "a": part[a].mean(),
+                         "b": part[b].mean(), "difference": test.mean, "ci_low": test.ci_low,
+                         "ci_high": test.ci_high, "record": test.record, "p": test.p})
     table = pd.DataFrame(rows)
     table["p_holm"] = np.nan
     for _, index in table.groupby("task").groups.items():
@@ -129,16 +135,25 @@ def compare(raw: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
     return table
 
 
-def markdown(table: pd.DataFrame) -> str:
-    lines = ["| task | budget | groups | portfolio | cost_aware | cost_aware - portfolio [95% CI] "
-             "| cost_aware worse/tie/better | p (Holm) |", "|---|---|---|---|---|---|---|---|"]
-    for r in table.itertuples():
-        significant = "" if r.p_holm < 0.05 else ", not significant"
-        p = "n/a" if np.isnan(r.p_holm) else f"{r.p_holm:.3g}{significant}"
-        lines.append(f"| {r.task} | {r.budget} | {r.groups} | {r.portfolio:.4f} | "
-                     f"{r.cost_aware:.4f} | {r.difference:+.4f} [{r.ci_low:+.4f}, {r.ci_high:+.4f}] "
-                     f"| {r.record} | {p} |")
-    return "\n".join(lines)
+def markdown(table: pd.DataFrame, extra: pd.DataFrame | None = None) -> str:
+    """``compare``'s table for the page, with ``extra`` columns (same index) before p."""
+    def p(value: float) -> str:
+        if np.isnan(value):
+            return "n/a"
+        return f"{value:.3g}" + ("" if value < 0.05 else ", not significant")
+
+    shown = pd.DataFrame({
+        "task": table["task"], "comparison (a - b)": table["comparison"],
+        "budget": [f"{b:g} {'s' if k == 'seconds' else 'trials'}"
+                   for k, b in zip(table["budget_kind"], table["budget"], strict=True)],
+        "groups": table["groups"], "a": table["a"], "b": table["b"],
+        "a - b [95% CI]": [f"{r.difference:+.4f} [{r.ci_low:+.4f}, {r.ci_high:+.4f}]"
+                           for r in table.itertuples()],
+        "a worse/tie/better": table["record"]})
+    if extra is not None:
+        shown = pd.concat([shown, extra], axis=1)
+    shown["p (Holm)"] = table["p_holm"].map(p)
+    return markdown_table(shown.set_index("task"))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import numpy as np
+import pandas as pd
 
 
 def test_heldout_keeps_unseen_datasets_of_unseen_groups_and_maps_the_shared_pool(script):
@@ -61,3 +62,22 @@ def test_replay_search_fits_the_proposals_then_samples_until_the_budget_ends(scr
     assert module.replay_search(proposer, _FirstCandidate(), None, [1], [1], normalized,
                                 normalized, recorded, predict, budget=10.0,
                                 overhead=0.5) == (1.0, 0)
+
+
+def test_compare_arms_pairs_each_comparison_over_groups_with_median_trials(script):
+    module = script("cost_aware_heldout")
+    rows = []
+    for g in range(6):
+        for method, regret, trials in (("x", 0.1, 4), ("y", 0.3, 2), ("z", 0.2, 3)):
+            # Two datasets in group 0: averaged first, so it counts once.
+            for dataset in ((f"d{g}a", f"d{g}b") if g == 0 else (f"d{g}",)):
+                rows.append({"task": "regression", "dataset": dataset, "group": f"g{g}",
+                             "method": method, "budget_kind": "seconds", "budget": 10.0,
+                             "regret": regret + 0.01 * g, "n_trials": trials})
+    table = module.compare_arms(pd.DataFrame(rows), [("x", "y"), ("z", "x")])
+    assert list(table["comparison"]) == ["x - y", "z - x"]
+    assert list(table["groups"]) == [6, 6]
+    np.testing.assert_allclose(table["difference"], [-0.2, 0.1])
+    assert list(table["trials_a"]) == [4, 3] and list(table["trials_b"]) == [2, 4]
+    page = module.search_markdown(table)
+    assert "| regression | x - y | 10 s | 6 |" in page and "4 / 2" in page
