@@ -87,7 +87,8 @@ def run(args: argparse.Namespace) -> int:
             trials = run_search(
                 study, search["space"], search["make_runner"], n_trials=budget.trials_left(study),
                 time_budget=budget.time_left(), per_trial_time_limit=search["per_trial_time_limit"],
-                n_jobs=search["n_jobs"], progress=_common.stderr_is_terminal(), shared=budget)
+                n_jobs=search["n_jobs"], progress=_common.stderr_is_terminal(), shared=budget,
+                predict_seconds=search["predict_seconds"])
     _report(args, study, budget, trials)
     return 0
 
@@ -195,10 +196,11 @@ def _rebuild_search(study, record: dict, storage: str, n_jobs: int) -> dict:
                                            groups=groups, sample_weight=weights)
     # The fit's sampler, but seeded apart: with one seed, every process would propose the same
     # configurations.
-    study.sampler = estimator.plan_search(objective, _independent_seed(),
-                                          deadline=budget.deadline).sampler
+    plan = estimator.plan_search(objective, _independent_seed(), deadline=budget.deadline)
+    study.sampler = plan.sampler
     return {"budget": budget, "space": objective.space, "make_runner": objective.make_runner,
-            "n_jobs": objective.n_jobs, "per_trial_time_limit": estimator.per_trial_time_limit}
+            "n_jobs": objective.n_jobs, "per_trial_time_limit": estimator.per_trial_time_limit,
+            "predict_seconds": plan.predict_seconds}
 
 
 def _independent_seed() -> int:

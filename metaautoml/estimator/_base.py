@@ -301,7 +301,8 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
                                 per_trial_time_limit=self.per_trial_time_limit,
                                 enqueue=plan.enqueue, n_jobs=n_jobs,
                                 progress=self.verbose >= 1, shared=shared,
-                                prediction_store=store, callbacks=tuple(self.callbacks or ()))
+                                prediction_store=store, callbacks=tuple(self.callbacks or ()),
+                                predict_seconds=plan.predict_seconds)
             self.search_time_ = time.perf_counter() - started
         self.performance_over_time_ = performance_over_time(trials)
         started = time.perf_counter()
@@ -536,6 +537,7 @@ class MetaAutoMLBase(BaseEstimator, metaclass=ABCMeta):
         plan = strategy.plan_in_budget(*args, predict_seconds=predict,
                                        budget=float(self.time_budget) * objective.n_jobs,
                                        n_trials=n_trials)
+        plan.predict_seconds = predict
         if isinstance(plan.sampler, MetaSurrogateSampler):
             plan.sampler.limit_cost(predict, time.time() + float(self.time_budget)
                                     if deadline is None else deadline,

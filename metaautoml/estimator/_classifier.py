@@ -35,8 +35,10 @@ class MetaAutoMLClassifier(ClassifierMixin, MetaAutoMLBase):
         configuration's time predicted by the shipped :class:`~metaautoml.cost.CostModel`:
         when the budget rather than ``n_trials`` ends the search, the meta-learned warm start
         proposes by gain per predicted second (cheap strong configurations first); proposals
-        predicted not to finish within the budget are left out (``warm_start_left_out_``);
-        and the surrogate proposes only configurations predicted to finish in the time left.
+        predicted not to finish within the budget are left out (``warm_start_left_out_``),
+        and one whose turn comes with less time left than predicted is not started (its trial's
+        ``state`` is ``"skipped"``); and the surrogate proposes only configurations predicted
+        to finish in the time left.
     metric : str, callable or None, default=None
         What the search maximizes: a name such as ``"accuracy"``, ``"balanced_accuracy"``,
         ``"roc_auc"``, ``"log_loss"`` or ``"f1_macro"``, any scikit-learn scoring name, or a

@@ -14,6 +14,7 @@ and the trial of a process that died is failed and retried.
 from ._driver import (
     ENQUEUED_SOURCE,
     OPTUNA_SOURCE,
+    SKIPPED,
     Evaluator,
     PredictionSink,
     check_budget,
@@ -52,6 +53,7 @@ __all__ = [
     "OPTUNA_SOURCE",
     "PROPOSAL_ATTR",
     "SEARCH_ATTR",
+    "SKIPPED",
     "SURROGATE_SOURCE",
     "AdvisoryLock",
     "ClaimLock",

@@ -24,7 +24,7 @@ from optuna.trial import FrozenTrial, TrialState
 
 from ..evaluation import COMPLETE, FAILED, TIMEOUT, TrialResult
 from ..space import FAMILY, Config, SearchSpace
-from ._optuna_internals import ask, heartbeats, stoppable
+from ._optuna_internals import ask, enqueued_params, heartbeats, stoppable
 from ._shared import PROCESS_ATTR, SharedBudget
 
 #: One INFO line per finished trial (the estimators' ``verbose=2`` shows them on stderr).
@@ -34,6 +34,9 @@ LOGGER = logging.getLogger("metaautoml.search")
 OPTUNA_SOURCE = "optuna"
 #: ``source`` of an enqueued configuration given without a tag.
 ENQUEUED_SOURCE = "enqueued"
+#: ``state`` of an enqueued trial not started because it was predicted to overrun the time left
+#: (told as failed; it says nothing of the configuration's score).
+SKIPPED = "skipped"
 #: Seconds between looks at a shared study whose budget is spent while trials still run.
 _RUNNING_POLL = 1.0
 
@@ -79,14 +82,17 @@ def run_search(study: optuna.Study, space: SearchSpace, make_runner: Callable[[]
                enqueue: Iterable[Config | Proposal] = (), n_jobs: int = 1,
                progress: bool = False, callbacks: Sequence[Callback] = (),
                shared: SharedBudget | None = None,
-               prediction_store: PredictionSink | None = None) -> list[FrozenTrial]:
+               prediction_store: PredictionSink | None = None,
+               predict_seconds: Callable[[list[Config]], np.ndarray] | None = None,
+               ) -> list[FrozenTrial]:
     """Run trials of ``space`` on ``study`` until ``n_trials`` ran or ``time_budget`` is spent.
 
     Each trial is ``study.ask()``, ``space.suggest(trial)``, ``runner.evaluate(config, limit)``
     and ``study.tell(...)``. A failed or timed-out trial is told as ``TrialState.FAIL`` and the
     search goes on. Every trial gets the user attributes ``family``, ``state`` (``"complete"``,
-    ``"failed"`` or ``"timeout"``), ``error``, ``fit_time``, ``duration``, ``scores`` (every
-    metric; ``None`` where undefined), ``score_std``, ``source`` and ``process`` (the
+    ``"failed"``, ``"timeout"`` or ``"skipped"``), ``error``, ``fit_time``, ``duration``,
+    ``scores`` (every metric; ``None`` where undefined), ``score_std``, ``source`` and
+    ``process`` (the
     ``"<host>:<pid>"`` that ran it). On a storage with heartbeats (a database server), the
     running trial writes one every few seconds (see :mod:`metaautoml.search`).
 
@@ -126,6 +132,14 @@ def run_search(study: optuna.Study, space: SearchSpace, make_runner: Callable[[]
         them (``TrialRunner(keep_predictions=True)``), e.g. a
         :class:`~metaautoml.ensemble.PredictionStore`. Trials of other processes searching the
         same study are not seen.
+    predict_seconds : callable, optional
+        With ``time_budget``: maps configurations to their predicted seconds of evaluation (a
+        :class:`~metaautoml.cost.CostModel`'s). An enqueued configuration predicted to take
+        longer than the time left when its turn comes is not started: its trial is told as
+        failed with the ``state`` ``"skipped"`` (:data:`SKIPPED`) and an ``error`` saying so,
+        and the sampler has the time left. Configurations the sampler proposes are its own to
+        limit (:meth:`MetaSurrogateSampler.limit_cost`). A skipped trial counts toward
+        ``n_trials``.
     shared : SharedBudget or None
         For a study that other processes search too (``metaautoml worker``): the budget they
         share, from :func:`share_study`. Each trial is then also claimed from it, under its
@@ -162,7 +176,8 @@ def run_search(study: optuna.Study, space: SearchSpace, make_runner: Callable[[]
     budget = _Budget(n_trials, time_budget, per_trial_time_limit)
     _enqueue(study, space, enqueue, n_trials)
     search = _Search(study, space, make_runner, budget, callbacks,
-                     _ProgressBar(progress, total=n_trials), shared, prediction_store)
+                     _ProgressBar(progress, total=n_trials), shared, prediction_store,
+                     predict_seconds)
     try:
         if n_jobs == 1:
             # In the calling thread: deterministic, and Ctrl-C lands where the trial runs.
@@ -243,10 +258,11 @@ class _Budget:
 
 class _Search:
     def __init__(self, study, space, make_runner, budget, callbacks, progress, shared=None,
-                 prediction_store=None):
+                 prediction_store=None, predict_seconds=None):
         self.study, self.space, self.make_runner = study, space, make_runner
         self.budget, self.callbacks, self.progress = budget, list(callbacks), progress
         self.shared, self.prediction_store = shared, prediction_store
+        self.predict_seconds = predict_seconds
         self.trials: list[FrozenTrial] = []
         self.errors: list[BaseException] = []
         self._lock = threading.Lock()
@@ -295,7 +311,7 @@ class _Search:
                 trial.set_user_attr(PROCESS_ATTR, f"{socket.gethostname()}:{os.getpid()}")
                 config = self.space.suggest(trial)
                 limit = self.budget.time_limit()
-                result = runner.evaluate(config, limit)
+                result = self._not_started(trial, config) or runner.evaluate(config, limit)
             if result.state == TIMEOUT and self.budget.cut_by_budget(limit):
                 result = replace(result, error=f"stopped after {limit:.1f} s, when the search's "
                                                "time_budget ran out")
@@ -320,6 +336,21 @@ class _Search:
                     callback(self.study, frozen)
                 if stopped():
                     self.budget.stop()
+
+
+    def _not_started(self, trial: optuna.Trial, config: Config) -> TrialResult | None:
+        """The result of an enqueued configuration predicted not to finish in the time left,
+        recorded instead of starting it; ``None`` to start it."""
+        left = self.budget.remaining()
+        if (self.predict_seconds is None or left is None
+                or enqueued_params(_stored_trial(self.study, trial)) is None):
+            return None
+        predicted = float(np.asarray(self.predict_seconds([config]), dtype=float)[0])
+        if predicted <= left:
+            return None
+        return TrialResult(SKIPPED, duration=0.0,
+                           error=f"not started: predicted to take {predicted:.1f} s, with "
+                                 f"{left:.1f} s of the search's time_budget left")
 
 
 def _tell(study: optuna.Study, trial: optuna.Trial, config: Config, result: TrialResult,

@@ -21,6 +21,7 @@ from optuna.samplers import BaseSampler
 from optuna.trial import FrozenTrial, TrialState
 
 from ..space import FAMILY, Categorical, Config, SearchSpace
+from ._driver import SKIPPED
 from ._optuna_internals import enqueued_params, set_trial_system_attr, set_trial_user_attr
 
 #: System attribute holding the configuration the sampler proposed for a trial (JSON).
@@ -161,13 +162,19 @@ class MetaSurrogateSampler(BaseSampler):
         if self.surrogate is None or enqueued_params(trial) is not None:
             return  # an enqueued trial: its parameters are given
         trials = study.get_trials(deepcopy=False)
+        # A skipped trial never ran: its configuration is not proposed again, and its score,
+        # unknown, is not the worst.
+        skipped = [t for t in trials if t.user_attrs.get("state") == SKIPPED]
         observed = [(config, t.value if t.state == TrialState.COMPLETE else np.nan)
                     for t in trials if t.state in (TrialState.COMPLETE, TrialState.FAIL)
+                    and t.user_attrs.get("state") != SKIPPED
                     and (config := _complete_config(t.params, self.space)) is not None]
         if len(observed) < self.min_observed:
             return
+        pending = _pending_configs(trials, trial, self.space) + [
+            config for t in skipped if (config := _complete_config(t.params, self.space))]
         proposal = self.propose([p for p, _ in observed], np.array([v for _, v in observed], float),
-                                pending=_pending_configs(trials, trial, self.space))
+                                pending=pending)
         if proposal is None:
             return
         with self._lock:

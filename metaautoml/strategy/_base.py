@@ -36,6 +36,11 @@ class SearchPlan:
     left_out : list of (str, dict)
         Configurations the plan proposed but left out of ``enqueue``, e.g. as predicted not to
         finish within the search's time budget.
+    predict_seconds : callable or None
+        With a time budget, the predicted seconds the plan was made with
+        (:data:`PredictSeconds`); the search then does not start an enqueued configuration
+        predicted to overrun the time left (``run_search``'s ``predict_seconds``). ``None``
+        otherwise.
     """
 
     enqueue: list[tuple[str, Config]]
@@ -44,6 +49,7 @@ class SearchPlan:
     meta_features: pd.Series | None = None
     notes: list[str] = field(default_factory=list)
     left_out: list[tuple[str, Config]] = field(default_factory=list)
+    predict_seconds: PredictSeconds | None = None
 
 
 class WarmStartStrategy(abc.ABC):

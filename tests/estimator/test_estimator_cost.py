@@ -80,3 +80,41 @@ def test_a_budget_that_ends_the_search_orders_the_warm_start_by_gain_per_second(
     monkeypatch.setattr(_base, "load_cost_model", lambda task: _SlowFamily(plain))
     assert first_family(time_budget=60) != plain  # the seconds end it: cheap first
     assert first_family(time_budget=60, n_trials=5) == plain  # 5 trials fit in 60 s
+
+
+class _LastFamilyFillsTheBudget:
+    """A stand-in cost model: ``family`` is predicted to take ``seconds`` over 2 folds, the
+    rest 2 ms a fit."""
+
+    def __init__(self, family, seconds):
+        self.family, self.seconds = family, seconds
+
+    def predict_log_seconds(self, configs, n_train, n_features, n_classes=None):
+        return np.array([np.log10(self.seconds / 2) if c["family"] == self.family else -3.0
+                         for c in configs])
+
+
+def test_an_enqueued_configuration_predicted_to_overrun_the_time_left_is_skipped(monkeypatch):
+    from metaautoml.strategy import ColdStart
+
+    X, y = load_iris(return_X_y=True)
+    last = ColdStart().plan(*_iris_space_args(X, y)).enqueue[-1][1]["family"]
+    # Predicted to fit when the plan is made (the budget less the others' 2 ms fits), but not
+    # once the trials before it have run.
+    monkeypatch.setattr(_base, "load_cost_model",
+                        lambda task: _LastFamilyFillsTheBudget(last, seconds=29.9))
+    model = MetaAutoMLClassifier(time_budget=30, n_trials=7, warm_start=False, cv=2,
+                                 random_state=0).fit(X, y)
+    assert model.warm_start_left_out_ == []
+    board = model.leaderboard()
+    skipped = board[board["family"] == last]
+    assert list(skipped["state"]) == ["skipped"]
+    assert skipped["error"].iloc[0].startswith("not started: predicted to take 29.9 s, with")
+    assert len(board) == 7  # it counts toward n_trials
+    assert model.score(X, y) > 0.9
+
+
+def _iris_space_args(X, y):
+    from metaautoml.space import get_space
+
+    return get_space("classification"), None, y, "accuracy", 0, 8

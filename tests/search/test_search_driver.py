@@ -144,6 +144,32 @@ def test_time_budget_alone_ends_the_search():
     assert runner.time_limits[-1] < 0.3  # the last trial got only what was left
 
 
+def test_an_enqueued_configuration_predicted_to_overrun_the_time_left_is_not_started():
+    # Each trial takes 0.3 s; svm is predicted to take 10 s, everything else 0.01 s.
+    runner = ScriptedRunner(delay=0.3)
+    slow = dict(SPACE.default_config("svm"))
+
+    def predict(configs):
+        return np.array([10.0 if c["family"] == "svm" else 0.01 for c in configs])
+
+    trials = run_search(_study(), SPACE, lambda: runner, n_trials=3, time_budget=5.0,
+                        enqueue=[("warm", SPACE.default_config("knn")), ("warm", slow)],
+                        predict_seconds=predict)
+    assert runner.configs[0]["family"] == "knn"
+    skipped = trials[1]
+    assert skipped.params["family"] == "svm" and skipped.user_attrs["state"] == "skipped"
+    assert skipped.user_attrs["source"] == "warm"
+    assert skipped.user_attrs["error"].startswith("not started: predicted to take 10.0 s")
+    assert len(runner.configs) == 2  # the skipped trial counts toward n_trials
+
+    # Predicted to fit, or no prediction: it runs.
+    for budget, kwargs in ((60.0, {"predict_seconds": predict}), (5.0, {})):
+        fitting = ScriptedRunner()
+        run_search(_study(), SPACE, lambda r=fitting: r, n_trials=1, time_budget=budget,
+                   enqueue=[slow], **kwargs)
+        assert [c["family"] for c in fitting.configs] == ["svm"]
+
+
 @pytest.mark.slow
 def test_a_hanging_trial_is_killed_and_the_budget_holds():
     # A 3-layer, 512-unit MLP on 6,000 rows takes minutes: it stands for a hanging model.

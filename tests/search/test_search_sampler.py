@@ -17,6 +17,7 @@ from optuna.distributions import (
 
 from metaautoml.search import (
     PROPOSAL_ATTR,
+    SKIPPED,
     SURROGATE_SOURCE,
     MetaSurrogateSampler,
     create_study,
@@ -215,6 +216,42 @@ def test_with_a_cost_limit_it_proposes_only_what_finishes_in_the_time_left(surro
     assert sampler.propose(observed, scores)["family"] in cheap
     # The limit belongs to one search: a pickled sampler proposes without it.
     assert pickle.loads(pickle.dumps(sampler))._cost is None
+
+
+def test_a_skipped_trial_is_neither_proposed_again_nor_scored_as_the_worst(surrogate,
+                                                                          monkeypatch):
+    # The search skips an enqueued configuration predicted to overrun the time left: it never
+    # ran, so it says nothing of its score, but it is too slow to propose again.
+    training, fitted = surrogate
+    space = get_space("classification")
+    sampler = MetaSurrogateSampler(fitted, space, training.meta_features.loc["A0"],
+                                   pool=training.configs, min_observed=3, n_candidates=0, seed=0)
+    study = optuna.create_study(direction="maximize", sampler=sampler)
+    study.optimize(_objective(space), n_trials=3)
+    winner = sampler.propose([t.params for t in study.trials],
+                             np.array([t.value for t in study.trials]))
+    study.enqueue_trial(winner)
+    skipped = study.ask()
+    space.suggest(skipped)
+    skipped.set_user_attr("state", SKIPPED)
+    study.tell(skipped, state=optuna.trial.TrialState.FAIL)
+    seen = {}
+    propose = sampler.propose
+
+    def spy(observed, scores, pending=()):
+        seen.update(observed=list(observed), pending=list(pending))
+        return propose(observed, scores, pending)
+
+    monkeypatch.setattr(sampler, "propose", spy)
+    trial = study.ask()
+
+    def ids(configs):
+        return {space.config_id(space.validate(c)) for c in configs}
+
+    assert len(seen["observed"]) == 3 and space.config_id(winner) not in ids(seen["observed"])
+    assert space.config_id(winner) in ids(seen["pending"])
+    proposal = json.loads(study._storage.get_trial(trial._trial_id).system_attrs[PROPOSAL_ATTR])
+    assert space.config_id(space.validate(proposal)) != space.config_id(winner)
 
 
 def test_a_trial_failed_with_some_parameters_unset_is_ignored(surrogate):
