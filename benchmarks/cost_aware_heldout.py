@@ -145,7 +145,8 @@ def replay_search(proposer, sampler, meta, proposals: list[int], candidates: lis
                   raw: np.ndarray, normalized: np.ndarray, recorded: np.ndarray,
                   predict, budget: float, overhead: float) -> tuple[float, int]:
     """A time-budgeted search replayed on one dataset: the ``proposals`` (pool indices, fitted
-    into ``budget`` by their predicted seconds as the estimators do), then ``sampler.select``
+    into ``budget`` by their predicted seconds as the estimators do, and, after the first, each
+    skipped when predicted to overrun the time left at its turn, as ``run_search`` does), then ``sampler.select``
     over the untried ``candidates`` under the cost limit of the time left, every trial costing
     its recorded seconds plus ``overhead``; a trial still running at ``budget`` counts for
     nothing. Returns the normalized regret at ``budget`` and the trials finished."""
@@ -153,13 +154,18 @@ def replay_search(proposer, sampler, meta, proposals: list[int], candidates: lis
 
     configs = proposer.training.configs
     planned, _ = fit_in_budget(proposals, predict([configs[i] for i in proposals]), budget)
-    spent, tried = 0.0, []
+    spent, tried, skipped = 0.0, [], []
     for index in planned:
+        # As run_search: once a trial completed, a proposal predicted to overrun the time
+        # left is not started.
+        if tried and float(predict([configs[index]])[0]) > budget - spent:
+            skipped.append(index)
+            continue
         spent += recorded[index] + overhead
         if spent > budget:
             return _regret(normalized, tried), len(tried)
         tried.append(index)
-    left = [i for i in candidates if i not in tried]
+    left = [i for i in candidates if i not in tried and i not in skipped]
     while left:
         sampler.limit_cost(predict, deadline=time.time() + budget - spent, budget=budget)
         pick = sampler.select([configs[i] for i in left], [configs[i] for i in tried],

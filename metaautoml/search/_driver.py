@@ -135,9 +135,9 @@ def run_search(study: optuna.Study, space: SearchSpace, make_runner: Callable[[]
     predict_seconds : callable, optional
         With ``time_budget``: maps configurations to their predicted seconds of evaluation (a
         :class:`~metaautoml.cost.CostModel`'s). An enqueued configuration predicted to take
-        longer than the time left when its turn comes is not started: its trial is told as
-        failed with the ``state`` ``"skipped"`` (:data:`SKIPPED`) and an ``error`` saying so,
-        and the sampler has the time left. Configurations the sampler proposes are its own to
+        longer than the time left when its turn comes is not started, once a trial of this
+        call has completed: its trial is told as failed with the ``state`` ``"skipped"``
+        (:data:`SKIPPED`) and an ``error`` saying so, and the sampler has the time left. Configurations the sampler proposes are its own to
         limit (:meth:`MetaSurrogateSampler.limit_cost`). A skipped trial counts toward
         ``n_trials``.
     shared : SharedBudget or None
@@ -340,10 +340,18 @@ class _Search:
 
     def _not_started(self, trial: optuna.Trial, config: Config) -> TrialResult | None:
         """The result of an enqueued configuration predicted not to finish in the time left,
-        recorded instead of starting it; ``None`` to start it."""
+        recorded instead of starting it; ``None`` to start it.
+
+        Until a trial of this search completes, every configuration starts, as ``fit_in_budget``
+        keeps the cheapest proposal when none fits: a search should end with a model.
+        """
         left = self.budget.remaining()
-        if (self.predict_seconds is None or left is None
-                or enqueued_params(_stored_trial(self.study, trial)) is None):
+        if self.predict_seconds is None or left is None:
+            return None
+        with self._lock:
+            if not any(t.state == TrialState.COMPLETE for t in self.trials):
+                return None
+        if enqueued_params(_stored_trial(self.study, trial)) is None:
             return None
         predicted = float(np.asarray(self.predict_seconds([config]), dtype=float)[0])
         if predicted <= left:

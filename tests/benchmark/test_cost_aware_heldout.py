@@ -64,6 +64,26 @@ def test_replay_search_fits_the_proposals_then_samples_until_the_budget_ends(scr
                                 overhead=0.5) == (1.0, 0)
 
 
+def test_replay_search_skips_a_proposal_predicted_to_overrun_the_time_left(script):
+    module = script("cost_aware_heldout")
+    configs = [{"family": "knn", "i": i} for i in range(4)]
+    proposer = SimpleNamespace(training=SimpleNamespace(configs=configs))
+    normalized = np.array([0.1, 0.3, 1.0, 0.2])
+    recorded = np.array([6.0, 1.0, 5.0, 1.0])
+    predicted = np.array([1.0, 1.0, 5.0, 1.0])  # 0 runs slower than predicted
+
+    def predict(cs):
+        return predicted[[c["i"] for c in cs]]
+
+    # 0 and 2 fit the plan (6 s predicted) but 0 takes 6.5 s: 2, predicted 5 s with 3.5 s
+    # left, is skipped and never sampled; the sampler runs 1 (7.5 s) and 3 (8.5 s).
+    sampler = _FirstCandidate()
+    regret, n_trials = module.replay_search(proposer, sampler, None, [0, 2], [0, 1, 2, 3],
+                                            normalized, normalized, recorded, predict,
+                                            budget=10.0, overhead=0.5)
+    assert n_trials == 3 and regret == 1.0 - 0.3
+
+
 def test_compare_arms_pairs_each_comparison_over_groups_with_median_trials(script):
     module = script("cost_aware_heldout")
     rows = []

@@ -162,8 +162,9 @@ def test_an_enqueued_configuration_predicted_to_overrun_the_time_left_is_not_sta
     assert skipped.user_attrs["error"].startswith("not started: predicted to take 10.0 s")
     assert len(runner.configs) == 2  # the skipped trial counts toward n_trials
 
-    # Predicted to fit, or no prediction: it runs.
-    for budget, kwargs in ((60.0, {"predict_seconds": predict}), (5.0, {})):
+    # Predicted to fit, no prediction, or the search's first trial (it needs a model): it runs.
+    for budget, kwargs in ((60.0, {"predict_seconds": predict}), (5.0, {}),
+                           (5.0, {"predict_seconds": predict})):
         fitting = ScriptedRunner()
         run_search(_study(), SPACE, lambda r=fitting: r, n_trials=1, time_budget=budget,
                    enqueue=[slow], **kwargs)
