@@ -79,10 +79,11 @@ class HeldOut(NamedTuple):
     predict: Callable[[Sequence[dict]], np.ndarray]
 
 
-def heldout_datasets(db: MetaDB, task: str, limit: int | None = None):
+def heldout_datasets(db: MetaDB, task: str, limit: int | None = None,
+                     skip: frozenset[str] = frozenset()):
     """The shipped proposer, the shared columns and, one by one, the held-out datasets on
-    which every shared configuration is evaluated, with the shipped cost model's predictions
-    for their shape as evaluated (rows capped)."""
+    which every shared configuration is evaluated (less those named in ``skip``), with the
+    shipped cost model's predictions for their shape as evaluated (rows capped)."""
     proposer = load_proposer(task)
     cost = load_cost_model(task)
     data = MetaTrainingSet.from_metadb(db, task)
@@ -92,6 +93,8 @@ def heldout_datasets(db: MetaDB, task: str, limit: int | None = None):
 
     def datasets():
         for i in rows[:limit]:
+            if data.datasets[i] in skip:
+                continue
             scores = data.scores[i, columns[shared]]
             if not np.all(np.isfinite(scores)):
                 continue  # not every shared configuration evaluated on it yet
@@ -112,9 +115,11 @@ def _predict_seconds(cost, configs, *, shape) -> np.ndarray:
     return cost.predict_seconds(list(configs), **shape)
 
 
-def run(db: MetaDB, task: str, overhead: float = 0.1) -> pd.DataFrame:
-    """Both orders over the whole shared pool, replayed on every held-out dataset."""
-    proposer, data, shared, datasets = heldout_datasets(db, task)
+def run(db: MetaDB, task: str, overhead: float = 0.1,
+        skip: frozenset[str] = frozenset()) -> pd.DataFrame:
+    """Both orders over the whole shared pool, replayed on every held-out dataset not in
+    ``skip``."""
+    proposer, data, shared, datasets = heldout_datasets(db, task, skip=skip)
     out = []
     for held in datasets:
         meta = data.meta_features.iloc[held.index]
@@ -186,13 +191,14 @@ def _regret(normalized: np.ndarray, tried: list[int]) -> float:
 
 
 def run_search(db: MetaDB, task: str, overhead: float = 0.1, n_warm_start: int = 8,
-               limit: int | None = None) -> pd.DataFrame:
+               limit: int | None = None, skip: frozenset[str] = frozenset()) -> pd.DataFrame:
     """:func:`replay_search` of every arm of :data:`SEARCH_ARMS` at every budget of
-    :data:`SEARCH_SECONDS` on the held-out datasets (the first ``limit`` of them)."""
+    :data:`SEARCH_SECONDS` on the held-out datasets (the first ``limit`` of them, less those
+    in ``skip``)."""
     from metaautoml.search import MetaSurrogateSampler
     from metaautoml.space import get_space
 
-    proposer, data, shared, datasets = heldout_datasets(db, task, limit)
+    proposer, data, shared, datasets = heldout_datasets(db, task, limit, skip)
     space = get_space(task)
     candidates = [int(j) for j in np.flatnonzero(shared)]
     out = []
@@ -241,16 +247,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--overhead", type=float, default=0.1,
                         help="seconds each trial costs on top of its recorded duration")
     parser.add_argument("--output", default="benchmarks/results/cost-aware-heldout")
+    parser.add_argument("--exclude-run", type=Path, default=None,
+                        help="an earlier run's output directory: replay only the datasets it "
+                             "did not (the build has grown since), an independent check of it")
     args = parser.parse_args(argv)
     out = Path(args.output)
     db = MetaDB(args.db, readonly=True)
+    skip = frozenset()
+    if args.exclude_run is not None:
+        skip = frozenset(pd.read_csv(args.exclude_run / "raw.csv")["dataset"])
     # The later build may still be growing: its size identifies the state replayed.
     evaluated = {task: len(db.evaluations(task)) for task in ("classification", "regression")}
     write_run_notes(out, __file__, sys.argv[1:] if argv is None else argv,
                     database={"path": str(args.db), "evaluations": evaluated},
-                    settings={"overhead per trial (s)": args.overhead})
-    raws = [r for r in (run(db, task, args.overhead) for task in ("classification", "regression"))
-            if len(r)]
+                    settings={"overhead per trial (s)": args.overhead,
+                              "datasets of an earlier run left out": len(skip)})
+    raws = [r for r in (run(db, task, args.overhead, skip)
+                        for task in ("classification", "regression")) if len(r)]
     if not raws:
         print(f"{args.db} holds no fully evaluated dataset the shipped models never saw")
         return 1
@@ -268,7 +281,9 @@ def main(argv: list[str] | None = None) -> int:
             f"({', '.join(f'{t} {n}' for t, n in counts.items())}; tasks without any are left "
             "out), replayed at their recorded seconds "
             f"(plus {args.overhead:g} s a trial) and at equal trials. Normalized regret "
-            "(0 = the dataset's best shared configuration).", "",
+            "(0 = the dataset's best shared configuration)."
+            + (f" Only the datasets the run in `{args.exclude_run}` did not replay: an "
+               "independent check of it." if skip else ""), "",
             markdown(table), "",
             "The first configuration each order tries: median recorded seconds, and families:", "",
             "| task | trial_order s | cost_order s | trial_order families | cost_order families |",
@@ -276,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
             *[f"| {task} | {first.loc[task, 'trial_order']:.2f} | "
               f"{first.loc[task, 'cost_order']:.2f} | {families.loc[task, 'trial_order']} | "
               f"{families.loc[task, 'cost_order']} |" for task in first.index], ""]
-    searches = [r for r in (run_search(db, task, args.overhead)
+    searches = [r for r in (run_search(db, task, args.overhead, skip=skip)
                             for task in ("classification", "regression")) if len(r)]
     search_raw = pd.concat(searches, ignore_index=True)
     search_raw.to_csv(out / "search-raw.csv", index=False)
