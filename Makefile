@@ -168,6 +168,8 @@ benchmarks: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/cost_model.py --output benchmarks/results/cost-model
 	# Where the seconds of a 30 s search go, 4 tables per task (~15 min).
 	$(BIN)/python benchmarks/trial_cost.py --n-datasets 4 --output benchmarks/results/trial-cost
+	# The learned first pick's optimism against the family defaults' (~15 s).
+	$(BIN)/python benchmarks/selection_optimism.py --output benchmarks/results/selection-optimism
 	# Portfolio orderings replayed at equal recorded seconds: gain per second against the plain order (~10 s).
 	$(BIN)/python benchmarks/cost_ordered_portfolio.py --output benchmarks/results/cost-ordered-portfolio
 	# The shipped warm start's two orders on a later build's datasets the shipped models never saw (~1 min).
@@ -178,6 +180,7 @@ benchmarks: $(VENV)/.installed-dev
 		--output benchmarks/results/storage-load
 	$(BIN)/python benchmarks/report.py --pool benchmarks/results/pool-adaptive \
 		--nested benchmarks/results/pool-nested --pool benchmarks/results/pool --pool benchmarks/results/pool-one-member --sweep benchmarks/results/pool-sweep \
+		--diagnosis benchmarks/results/selection-optimism \
 		--live benchmarks/results/live --live benchmarks/results/live-warm-start-rerun \
 		--live benchmarks/results/live-time-30 --live benchmarks/results/live-cost-order-30 \
 		--heldout benchmarks/results/first-pick --heldout benchmarks/results/heldout-search \

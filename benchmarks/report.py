@@ -62,7 +62,8 @@ def build_page(pool_dirs: list[Path], live_dirs: list[Path], output: Path, figur
                sweep_dir: Path | None = None, soak_dir: Path | None = None,
                heldout_dirs: list[Path] = (), ensemble_dirs: list[Path] = (),
                nested_dir: Path | None = None, cost_dirs: list[Path] = (),
-               storage_dirs: list[Path] = (), trial_cost_dirs: list[Path] = ()) -> str:
+               storage_dirs: list[Path] = (), trial_cost_dirs: list[Path] = (),
+               diagnosis_dirs: list[Path] = ()) -> str:
     page_dir = output.parent
     sections = ["# Benchmarks", "",
                 "Every number on this page is read from the raw results in `benchmarks/results/` "
@@ -80,7 +81,8 @@ def build_page(pool_dirs: list[Path], live_dirs: list[Path], output: Path, figur
     cost_notes = [_run_notes(d) for d in cost_dirs]
     storage_notes = [_run_notes(d) for d in storage_dirs]
     trial_cost_notes = [_run_notes(d) for d in trial_cost_dirs]
-    for notes in (*pool_notes, nested_notes, sweep_notes, *live_notes, *heldout_notes, *ensemble_notes,
+    diagnosis_notes = [_run_notes(d) for d in diagnosis_dirs]
+    for notes in (*pool_notes, nested_notes, sweep_notes, *diagnosis_notes, *live_notes, *heldout_notes, *ensemble_notes,
                   *cost_notes, *trial_cost_notes, *storage_notes, soak_notes):
         for command in [*notes.get("earlier_commands", []), notes.get("command")]:
             if command and command not in regenerate:
@@ -89,6 +91,7 @@ def build_page(pool_dirs: list[Path], live_dirs: list[Path], output: Path, figur
                    + " ".join(f"--pool {_rel(d)}" for d in pool_dirs) + " "
                    + (f"--nested {_rel(nested_dir)} " if nested_dir is not None else "")
                    + (f"--sweep {_rel(sweep_dir)} " if sweep_dir is not None else "")
+                   + "".join(f"--diagnosis {_rel(d)} " for d in diagnosis_dirs)
                    + " ".join(f"--live {_rel(d)}" for d in live_dirs)
                    + "".join(f" --heldout {_rel(d)}" for d in heldout_dirs)
                    + "".join(f" --ensemble {_rel(d)}" for d in ensemble_dirs)
@@ -111,6 +114,15 @@ def build_page(pool_dirs: list[Path], live_dirs: list[Path], output: Path, figur
     for index, (directory, notes) in enumerate(zip(pool_dirs[1:], pool_notes[1:], strict=True), start=2):
         sections += _pool_part(directory, notes, page_dir, figures_dir, stem=f"pool{index}",
                                heading=f"### Run in `{_rel(directory)}`")
+    if diagnosis_dirs:
+        sections += ["## Diagnosis: the learned first pick against the family defaults", "",
+                     "`selection_optimism.py` asks whether choosing the best configuration on "
+                     "the meta-training datasets makes it look better there than it is (the "
+                     "winner's curse, 1 of 203 chosen), and whether the best family default "
+                     "(1 of 7 chosen) escapes it: the optimism of each pick on the pool "
+                     "benchmark's folds, and the learned first pick against the default chosen "
+                     "the same way on held-out datasets.",
+                     "", *_summary_runs(diagnosis_dirs, diagnosis_notes)]
     sections += ["## Live: searches on datasets outside the meta-database", "",
                  "Each method is fitted on the training part of an outer split and scored on its "
                  "test part; the warm start is meta-trained without the dataset's source group. "
@@ -408,6 +420,8 @@ def main(argv: list[str] | None = None) -> int:
                              "page, paired with the first --pool run (same folds and seed)")
     parser.add_argument("--sweep", type=Path, default=None,
                         help="the output directory of pool_sweep.py, if it ran")
+    parser.add_argument("--diagnosis", type=Path, action="append", default=[],
+                        help="the output directory of selection_optimism.py; repeat for several")
     parser.add_argument("--soak", type=Path, default=None,
                         help="the output directory of soak.py, if it ran")
     parser.add_argument("--heldout", type=Path, action="append", default=[],
@@ -431,7 +445,8 @@ def main(argv: list[str] | None = None) -> int:
     pool = args.pool or [REPO / "benchmarks/results/pool"]
     page = build_page(pool, live, args.output, args.figures, args.sweep, args.soak, args.heldout,
                       args.ensemble, nested_dir=args.nested, cost_dirs=args.cost,
-                      storage_dirs=args.storage_load, trial_cost_dirs=args.trial_cost)
+                      storage_dirs=args.storage_load, trial_cost_dirs=args.trial_cost,
+                      diagnosis_dirs=args.diagnosis)
     tmp = args.output.with_suffix(".md.tmp")
     tmp.write_text(page)
     os.replace(tmp, args.output)
