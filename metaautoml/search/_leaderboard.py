@@ -21,9 +21,10 @@ def leaderboard(study: optuna.Study) -> pd.DataFrame:
     state, source, error, params``; ``score`` is the mean cross-validated primary metric (NaN
     for failures), ``fit_time`` the seconds its models' ``fit`` took (all folds), ``duration``
     the trial's seconds in all, ``started`` and ``completed`` its wall-clock times (Optuna's,
-    local time) and ``params`` the family's hyperparameters without the ``"family__"`` prefix, and the task-level
-    ones (regression's ``target_transform``).
-    Trials still running or waiting are left out.
+    local time), ``state`` ``"complete"``, ``"failed"``, ``"timeout"`` or ``"skipped"`` (an
+    enqueued configuration not started for lack of time, see ``run_search``), and ``params``
+    the family's hyperparameters without the ``"family__"`` prefix, and the task-level ones
+    (regression's ``target_transform``). Trials still running or waiting are left out.
 
     Examples
     --------
