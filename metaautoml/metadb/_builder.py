@@ -174,7 +174,7 @@ class BuildDataset:
 def build(db: MetaDB, datasets: Iterable[BuildDataset], *, n_per_family: int = DEFAULT_N_PER_FAMILY,
           max_rows: int = DEFAULT_MAX_ROWS, cv: int = DEFAULT_CV,
           time_limit: float = DEFAULT_TIME_LIMIT, n_jobs: int = 1, backend: str = "loky",
-          scheduler: str | None = None, wave_size: int = 32, chunk_size: int = 8,
+          scheduler: str | None = None, wave_size: int = 32, chunk_size: int = 32,
           meta_features: bool = True, n_views: int = DEFAULT_N_VIEWS,
           max_evaluations: int | None = None,
           progress: bool | None = None) -> BuildReport:
@@ -193,6 +193,14 @@ def build(db: MetaDB, datasets: Iterable[BuildDataset], *, n_per_family: int = D
     backend : {"loky", "dask"}
         ``"dask"`` runs on a ``dask.distributed`` cluster: ``scheduler`` is its address, or a
         ``LocalCluster`` of ``n_jobs`` single-threaded workers is started.
+    wave_size : int
+        Pool configurations per wave: every dataset gets a wave's configurations before any
+        gets the next wave's, so that a partial build is a complete matrix of its first waves.
+    chunk_size : int
+        Evaluations of one dataset per task sent to a worker. Each chunk starts and stops an
+        isolated trial process (about 3 s on two busy cores, against a median evaluation of
+        under a second), so chunks of a whole wave waste least; a worker lost mid-chunk loses
+        at most one chunk's work.
     meta_features : bool
         Compute (or refresh, when the extractor's version changed) meta-features of each dataset
         and of ``n_views`` subsampled views of it.

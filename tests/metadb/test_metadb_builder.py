@@ -210,7 +210,8 @@ def test_a_dataset_whose_content_changed_is_refused(reference_copy):
 def test_max_evaluations_stops_early_and_a_rerun_completes_it(reference, tmp_path):
     path = tmp_path / "partial.sqlite"
     with MetaDB(path, create=True) as db:
-        first = build(db, [IRIS], max_evaluations=5, meta_features=False, **PROTOCOL)
+        first = build(db, [IRIS], max_evaluations=5, meta_features=False, chunk_size=4,
+                      **PROTOCOL)
         # Whole chunks are evaluated, so "about 5" may be a few more, never the whole pool.
         assert 5 <= first.evaluated < POOL_SIZE
         assert first.remaining == POOL_SIZE - first.evaluated
