@@ -1,0 +1,128 @@
+"""Two meta-databases' pool-benchmark runs compared: does the larger one help each method?
+
+Issue #23 asks, once the v2 meta-database ships, for the leave-groups-out pool benchmark rerun
+on it and compared with v1's run, method by method at k = 1, 3, 5, 10, 25. The two runs hold
+out different datasets under different folds (v2 has more of them and a larger regression
+pool), so this compares:
+
+- each method's mean normalized regret on each run's own held-out datasets, with its standard
+  error over datasets (``--old`` and ``--new``, unpaired);
+- on the datasets both runs hold out, the paired difference new - old of each dataset's regret
+  (negative: the new meta-database brings the method closer to that dataset's best), with its
+  standard error, bootstrap 95 % CI and Wilcoxon signed-rank p, Holm-corrected over each task's
+  rows. A dataset's regret is relative to the best configuration of its run's pool, so where
+  the pools differ the paired difference also counts the new pool's own reach.
+
+Usage::
+
+    .venv/bin/python benchmarks/compare_metadb_versions.py --old benchmarks/results/pool-adaptive \\
+        --new benchmarks/results/pool-v2 --output benchmarks/results/pool-v2/versions.md
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from metaautoml.benchmark import holm, markdown_table, paired_test
+
+K_VALUES = (1, 3, 5, 10, 25)
+
+
+def load_run(directory: Path) -> pd.DataFrame:
+    """A pool-benchmark run's raw regrets (its ``raw_<task>.csv`` files)."""
+    paths = sorted(Path(directory).glob("raw_*.csv"))
+    if not paths:
+        raise SystemExit(f"no raw_*.csv in {directory}")
+    return pd.concat([pd.read_csv(p) for p in paths], ignore_index=True)
+
+
+def compare_versions(old: pd.DataFrame, new: pd.DataFrame,
+                     k_values: Sequence[int] = K_VALUES, seed: int = 0) -> pd.DataFrame:
+    """One row per task, method (in both runs) and ``k``: each run's mean regret and standard
+    error over its datasets, and the paired new - old difference on the datasets both hold
+    out."""
+    rng = np.random.default_rng(seed)
+    keys = ["task", "method", "k", "dataset"]
+    # A dataset is held out once per run; its regret at k is the mean over any repeats.
+    old = old[old["k"].isin(k_values)].groupby(keys)["regret"].mean()
+    new = new[new["k"].isin(k_values)].groupby(keys)["regret"].mean()
+    rows = []
+    for task in sorted(set(old.index.get_level_values("task"))
+                       & set(new.index.get_level_values("task"))):
+        methods = [m for m in dict.fromkeys(new.loc[task].index.get_level_values("method"))
+                   if m in set(old.loc[task].index.get_level_values("method"))]
+        for method in methods:
+            for k in k_values:
+                try:
+                    before, after = old.loc[(task, method, k)], new.loc[(task, method, k)]
+                except KeyError:
+                    continue
+                common = before.index.intersection(after.index)
+                row = {"task": task, "method": method, "k": k,
+                       "old": before.mean(), "old_sem": _sem(before), "old_datasets": len(before),
+                       "new": after.mean(), "new_sem": _sem(after), "new_datasets": len(after),
+                       "common": len(common), "difference": np.nan, "difference_sem": np.nan,
+                       "ci_low": np.nan, "ci_high": np.nan, "p": np.nan}
+                if len(common):
+                    test = paired_test((after[common] - before[common]).to_numpy(), rng)
+                    row.update(difference=test.mean, difference_sem=test.sem,
+                               ci_low=test.ci_low, ci_high=test.ci_high, p=test.p)
+                rows.append(row)
+    table = pd.DataFrame(rows)
+    if len(table):
+        table["p_holm"] = np.nan
+        for _, index in table.groupby("task").groups.items():
+            table.loc[index, "p_holm"] = holm(table.loc[index, "p"].to_numpy())
+    return table
+
+
+def _sem(values: pd.Series) -> float:
+    return float(values.std(ddof=1) / np.sqrt(len(values))) if len(values) > 1 else float("nan")
+
+
+def markdown(table: pd.DataFrame) -> str:
+    """``compare_versions``' table for a page, one section per task."""
+    parts = []
+    for task, part in table.groupby("task", sort=False):
+        shown = pd.DataFrame({
+            "method": part["method"], "k": part["k"],
+            "old (SE)": [f"{m:.4f} ({s:.4f})" for m, s in zip(part["old"], part["old_sem"],
+                                                               strict=True)],
+            "new (SE)": [f"{m:.4f} ({s:.4f})" for m, s in zip(part["new"], part["new_sem"],
+                                                               strict=True)],
+            "common datasets": part["common"],
+            "new - old (SE) [95% CI]": [
+                f"{r.difference:+.4f} ({r.difference_sem:.4f}) [{r.ci_low:+.4f}, {r.ci_high:+.4f}]"
+                for r in part.itertuples()],
+            "p (Holm)": [("n/a" if np.isnan(p) else f"{p:.3g}"
+                          + ("" if p < 0.05 else ", not significant")) for p in part["p_holm"]]})
+        datasets = f"{part['old_datasets'].max()} old, {part['new_datasets'].max()} new"
+        parts += [f"#### {task} ({datasets} held-out datasets)", "",
+                  markdown_table(shown.set_index("method")), ""]
+    return "\n".join(parts)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--old", type=Path, required=True, help="the earlier database's run")
+    parser.add_argument("--new", type=Path, required=True, help="the later database's run")
+    parser.add_argument("--output", type=Path, required=True, help="a markdown file")
+    args = parser.parse_args(argv)
+    table = compare_versions(load_run(args.old), load_run(args.new))
+    if table.empty:
+        raise SystemExit(f"{args.old} and {args.new} share no task, method and k")
+    text = markdown(table)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(text)
+    table.to_csv(args.output.with_suffix(".csv"), index=False)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
