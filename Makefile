@@ -9,7 +9,7 @@ export OMP_NUM_THREADS ?= 1
 export OPENBLAS_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: demo test lint install dev metadb metadb-v2 metadb-ship metadb-info cost-models lcdb benchmarks live-v2 notebooks-strip clean
+.PHONY: demo test lint install dev metadb metadb-v2 metadb-v2-fidelity metadb-ship metadb-info cost-models lcdb benchmarks live-v2 notebooks-strip clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,14 @@ metadb-v2: $(VENV)/.installed-dev meta_db/build/weka meta_db/build/rdata
 	$(BIN)/metaautoml db build --db $(METADB_BUILD) --datasets @$(V2_LIST) \
 		--corpus-dir $(METAAUTOML_CORPUS_DIR) --weka-dir $(METAAUTOML_WEKA_DIR) \
 		--rdata-dir meta_db/build/rdata --n-jobs 2
+
+## The v2 build's second fidelity (issue 23): the pool's first 35 configurations on 5,000 rows of
+## every listed dataset that has that many. About 10x a base evaluation's cost; resumable.
+metadb-v2-fidelity: $(VENV)/.installed-dev meta_db/build/weka meta_db/build/rdata
+	$(BIN)/python meta_db/select_shipped.py --output meta_db/build/datasets-v2.txt
+	$(BIN)/metaautoml db build --db $(METADB_BUILD) --datasets @meta_db/build/datasets-v2.txt \
+		--corpus-dir $(METAAUTOML_CORPUS_DIR) --weka-dir $(METAAUTOML_WEKA_DIR) \
+		--rdata-dir meta_db/build/rdata --fidelity-rows 5000 --n-jobs 2
 
 ## Copy the build (consistent even while it runs) into the package as the shipped database.
 metadb-ship: $(VENV)/.installed
