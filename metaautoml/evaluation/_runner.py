@@ -310,12 +310,9 @@ class TrialRunner:
             self._await_start()
         except Exception:  # noqa: BLE001 -- a failed start leaves nothing running to stop
             pass
-        if self._process is not None and self._process.poll() is None:
-            try:
-                self._requests.send(("stop", None))
-                self._process.wait(timeout=5)
-            except (OSError, ValueError, subprocess.TimeoutExpired):
-                pass
+        # Killed, not asked to stop: the worker holds nothing to save, and an orderly exit
+        # (the interpreter tearing down scikit-learn and the dataset) is time the caller of a
+        # time-budgeted fit waited for after its search had ended.
         self._kill()
 
     # -- worker management ------------------------------------------------------------------------

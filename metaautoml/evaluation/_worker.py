@@ -59,9 +59,7 @@ def main(argv: list[str] | None = None) -> None:
     while True:
         try:
             kind, payload = requests.recv()
-        except EOFError:
-            return
-        if kind == "stop":
+        except EOFError:  # the runner closed its end; it kills an idle worker anyway
             return
         if kind == "fit":
             replies.send(_refit(payload, setup, memory_mb))
