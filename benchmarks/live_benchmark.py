@@ -96,9 +96,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time-limit", type=float, default=30.0,
                         help="seconds per trial (0: no limit)")
     parser.add_argument("--max-rows", type=int, default=2000, help="rows kept per dataset")
-    parser.add_argument("--iterations", type=int, default=300, help="surrogate meta-iterations")
-    parser.add_argument("--matcher-epochs", type=int, default=200, help="matcher epochs")
-    parser.add_argument("--ensemble", type=int, default=1, help="surrogate ensemble members")
+    shipped = LiveBenchmarkConfig()
+    parser.add_argument("--iterations", type=int, default=shipped.training.meta_iterations,
+                        help="surrogate meta-iterations (default: the shipped models', %(default)s)")
+    parser.add_argument("--matcher-epochs", type=int, default=shipped.matcher.epochs,
+                        help="matcher epochs (default: the shipped matcher's, %(default)s)")
+    parser.add_argument("--ensemble", type=int, default=shipped.n_ensemble,
+                        help="surrogate ensemble members (default: the shipped surrogate's, "
+                             "%(default)s)")
+    parser.add_argument("--proposer-cache", default=None, metavar="DIR",
+                        help="keep the meta-trained models per held-out group here, for runs "
+                             "side by side or resumed (e.g. build/live-proposers)")
     parser.add_argument("--match-trials", type=int, default=10,
                         help="the warm start's trials the cold searches must match")
     parser.add_argument("--corpus-dir", default=None,
@@ -151,11 +159,14 @@ def main(argv: list[str] | None = None) -> int:
                                  else {"trials": config.n_trials}),
                               "seeds": len(config.seeds), "cv": config.cv,
                               "rows at most": config.max_rows,
-                              "surrogate meta-iterations": args.iterations})
+                              "surrogate meta-iterations": args.iterations,
+                              "surrogate members": args.ensemble,
+                              "matcher epochs": args.matcher_epochs})
     start = time.perf_counter()
     results, curves = run_live_benchmark(datasets, db, config, out,
                                          progress=lambda line: print(line, file=sys.stderr,
-                                                                     flush=True))
+                                                                     flush=True),
+                                         proposer_cache=args.proposer_cache)
     print(f"{time.perf_counter() - start:.0f} s", file=sys.stderr)
     results = results[results["dataset"].isin(names)]
     curves = curves[curves["dataset"].isin(names)]

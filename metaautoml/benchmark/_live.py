@@ -39,12 +39,16 @@ a run resumes where it stopped; :func:`summarize_live`, :func:`per_dataset_score
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
+import shutil
+import tempfile
 import time
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -56,12 +60,12 @@ from sklearn.model_selection import train_test_split
 
 from ..estimator import MetaAutoMLClassifier, MetaAutoMLRegressor
 from ..evaluation import resolve_metric
-from ..matcher import MatcherConfig
+from ..matcher import MatcherConfig, load_matcher, save_matcher
 from ..metadb import MetaDB, MetaTrainingSet
 from ..strategy import ColdStart, MetaWarmStart, PlainSearch
-from ..surrogate import TrainingConfig
+from ..surrogate import MetaSurrogate, TrainingConfig
 from ..task import check_task, task_defaults
-from ..warmstart import ProposerConfig, WarmStartProposer
+from ..warmstart import DEFAULT_N_ENSEMBLE, ProposerConfig, WarmStartProposer
 from ._pool import fit_proposer
 
 #: The methods, in the order they run and reports list them (``flaml_time`` needs
@@ -124,7 +128,9 @@ class LiveBenchmarkConfig:
     ensemble_size : int
         ``ensemble_size`` of ``metaautoml_warm_ensemble``.
     training : TrainingConfig
-        The surrogate's meta-training; iterations are the warm start's main cost.
+        The surrogate's meta-training; iterations are the warm start's main cost. The
+        default, like ``n_ensemble``'s and ``matcher``'s, is what ``metaautoml meta-train``
+        ships, so the benchmark measures the shipped models' kind.
     n_ensemble : int
         Surrogate ensemble members.
     matcher : MatcherConfig
@@ -148,9 +154,9 @@ class LiveBenchmarkConfig:
     min_class_rows: int = 10
     n_warm_start: int = 8
     ensemble_size: int = 50
-    training: TrainingConfig = field(default_factory=lambda: TrainingConfig(meta_iterations=300))
-    n_ensemble: int = 1
-    matcher: MatcherConfig = field(default_factory=lambda: MatcherConfig(epochs=200))
+    training: TrainingConfig = field(default_factory=TrainingConfig)
+    n_ensemble: int = DEFAULT_N_ENSEMBLE
+    matcher: MatcherConfig = field(default_factory=MatcherConfig)
     proposer: ProposerConfig | None = None
     time_budget: float | None = None
 
@@ -315,11 +321,37 @@ def best_so_far(study: optuna.Study, start: datetime) -> list[tuple[int, float, 
 
 
 # -- running ---------------------------------------------------------------------------------------
-class _Proposers:
-    """Warm-start proposers trained without a dataset's group, one per distinct training subset."""
+def _training_digest(train: MetaTrainingSet, config: LiveBenchmarkConfig) -> str:
+    """A key for the models meta-trained on ``train`` under ``config``: its datasets, pool,
+    scores, meta-features and views, and the meta-training settings (not the proposer's, which
+    are applied when the proposer is built)."""
+    digest = hashlib.sha256(json.dumps({
+        "task": train.task, "metric": train.metric, "datasets": list(train.datasets),
+        "configs": list(train.config_ids), "training": asdict(config.training),
+        "n_ensemble": config.n_ensemble, "matcher": asdict(config.matcher)},
+        sort_keys=True, default=str).encode())
+    digest.update(np.ascontiguousarray(train.scores, dtype=np.float64).tobytes())
+    digest.update(np.ascontiguousarray(train.meta_features.to_numpy(np.float64)).tobytes())
+    for name in train.datasets:
+        if name in train.views:
+            digest.update(np.ascontiguousarray(train.views[name].to_numpy(np.float64)).tobytes())
+    return digest.hexdigest()[:20]
 
-    def __init__(self, meta: MetaDB | Mapping[str, MetaTrainingSet], config: LiveBenchmarkConfig):
+
+class _Proposers:
+    """Warm-start proposers trained without a dataset's group, one per distinct training subset.
+
+    With a ``cache`` directory the meta-trained matcher and surrogate are saved there (as the
+    shipped artifacts are: JSON and ``weights_only`` state_dicts) under
+    the training digest, and loaded instead of retrained by any later run -- another budget's
+    run side by side, or a resumed one. An entry appears whole or not at all (written aside,
+    then renamed); of two runs that train the same one at once, the first rename wins.
+    """
+
+    def __init__(self, meta: MetaDB | Mapping[str, MetaTrainingSet], config: LiveBenchmarkConfig,
+                 cache: str | os.PathLike | None = None):
         self.meta, self.config = meta, config
+        self.cache = Path(cache) if cache is not None else None
         self._training: dict[str, MetaTrainingSet] = {}
         self._cache: dict[tuple[str, tuple[str, ...]], tuple[WarmStartProposer, float]] = {}
 
@@ -341,12 +373,35 @@ class _Proposers:
                              "dataset(s); the warm start needs at least 2")
         key = (dataset.task, keep)
         if key not in self._cache:
-            start = time.perf_counter()
             train = data.subset(list(keep)) if len(keep) < data.n_datasets else data
-            cfg = self.config
-            proposer = fit_proposer(train, cfg.training, cfg.n_ensemble, cfg.matcher, cfg.proposer)
-            self._cache[key] = (proposer, time.perf_counter() - start)
+            self._cache[key] = self._load_or_fit(train)
         return self._cache[key]
+
+    def _load_or_fit(self, train: MetaTrainingSet) -> tuple[WarmStartProposer, float]:
+        """The proposer meta-trained on ``train`` and the seconds that training took (a cached
+        entry's recorded seconds)."""
+        cfg = self.config
+        entry = (None if self.cache is None
+                 else self.cache / f"{train.task}-{_training_digest(train, cfg)}")
+        if entry is not None and (entry / "trained.json").exists():
+            proposer = WarmStartProposer(train, load_matcher(entry / "matcher"),
+                                         MetaSurrogate.load(entry / "surrogate"), cfg.proposer)
+            return proposer, float(json.loads((entry / "trained.json").read_text())["seconds"])
+        start = time.perf_counter()
+        proposer = fit_proposer(train, cfg.training, cfg.n_ensemble, cfg.matcher, cfg.proposer)
+        seconds = time.perf_counter() - start
+        if entry is not None:
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=f".{entry.name}.", dir=entry.parent))
+            save_matcher(proposer.matcher, staging / "matcher")
+            proposer.surrogate.save(staging / "surrogate")
+            (staging / "trained.json").write_text(json.dumps(
+                {"seconds": seconds, "datasets": train.n_datasets, "configs": train.n_configs}))
+            try:
+                os.rename(staging, entry)
+            except OSError:  # another run saved the same entry first
+                shutil.rmtree(staging, ignore_errors=True)
+        return proposer, seconds
 
 
 def _score(task: str, model, X, y) -> float:
@@ -510,7 +565,8 @@ def run_live_benchmark(datasets: Sequence[LiveDataset],
                        meta: MetaDB | Mapping[str, MetaTrainingSet],
                        config: LiveBenchmarkConfig | None = None,
                        output: str | os.PathLike = "benchmarks/results/live",
-                       progress: Callable[[str], None] | None = None
+                       progress: Callable[[str], None] | None = None,
+                       proposer_cache: str | os.PathLike | None = None
                        ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run every method on every dataset and seed, appending to ``output``'s CSV files.
 
@@ -529,6 +585,10 @@ def run_live_benchmark(datasets: Sequence[LiveDataset],
         (:data:`CURVE_COLUMNS`).
     progress : callable, optional
         Called with a line of text after each unit.
+    proposer_cache : path-like, optional
+        A directory where the warm start's meta-trained models are kept per training subset
+        and settings, so that runs side by side (another budget) or resumed ones reuse them
+        instead of meta-training again.
 
     Returns
     -------
@@ -547,7 +607,7 @@ def run_live_benchmark(datasets: Sequence[LiveDataset],
     warm_time = {(r.task, r.dataset, r.seed): float(r.wall_time)
                  for r in results[results["method"] == "metaautoml_warm"].itertuples()}
     methods = [m for m in LIVE_METHODS if m in set(config.methods)]
-    proposers = _Proposers(meta, config)
+    proposers = _Proposers(meta, config, proposer_cache)
     if set(WARM_METHODS) & set(methods):
         # Read the meta-database once, up front: a build shipping into it during a long run
         # must not change what the later datasets' warm starts learn from.

@@ -215,3 +215,36 @@ def test_time_to_first_model_reads_the_first_trial():
     assert table.loc["metaautoml_warm", "median_seconds"] == 3.0
     assert table.loc["metaautoml_warm", "units"] == 2
     assert table.loc["hgb_default", "median_seconds"] == 0.3
+
+
+def test_a_proposer_cache_is_reused_across_runs_and_keyed_by_the_settings(
+        tmp_path, iris_dataset, monkeypatch):
+    from metaautoml.benchmark import _live
+
+    meta = {"classification": synthetic_training_set(n_per_cluster=3)}
+    cache = tmp_path / "proposers"
+    config = _config(methods=("metaautoml_first",))
+    first, _ = run_live_benchmark([iris_dataset], meta, config, tmp_path / "a",
+                                  proposer_cache=cache)
+    entries = sorted(p.name for p in cache.iterdir())
+    assert len(entries) == 1 and entries[0].startswith("classification-")
+    assert (cache / entries[0] / "trained.json").exists()
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("meta-trained again despite the cache")
+
+    monkeypatch.setattr(_live, "fit_proposer", no_training)
+    lines: list[str] = []
+    again, _ = run_live_benchmark([iris_dataset], meta, config, tmp_path / "b",
+                                  progress=lines.append, proposer_cache=cache)
+    assert not any("FAILED" in line for line in lines)
+    assert again["test_score"].tolist() == first["test_score"].tolist()
+    assert again["meta_train_time"].tolist() == pytest.approx(first["meta_train_time"].tolist())
+
+    # Other meta-training settings are another entry: here, a training the patch refuses.
+    other = _config(methods=("metaautoml_first",),
+                    training=TrainingConfig(meta_iterations=6, meta_batch=4, query_size=8))
+    run_live_benchmark([iris_dataset], meta, other, tmp_path / "c", progress=lines.append,
+                       proposer_cache=cache)
+    assert any("FAILED" in line and "cache" in line for line in lines)
+    assert sorted(p.name for p in cache.iterdir()) == entries  # nothing half-written is left
