@@ -342,15 +342,19 @@ class _Search:
         """The result of an enqueued configuration predicted not to finish in the time left,
         recorded instead of starting it; ``None`` to start it.
 
-        Until a trial of this search completes, every configuration starts, as ``fit_in_budget``
-        keeps the cheapest proposal when none fits: a search should end with a model.
+        Until a trial of the study completes, every configuration starts, as ``fit_in_budget``
+        keeps the cheapest proposal when none fits: a search should end with a model. A study
+        shared with other processes counts theirs too: a worker joining a search that has a
+        model does not start what it has no time for.
         """
         left = self.budget.remaining()
         if self.predict_seconds is None or left is None:
             return None
         with self._lock:
-            if not any(t.state == TrialState.COMPLETE for t in self.trials):
-                return None
+            completed_here = any(t.state == TrialState.COMPLETE for t in self.trials)
+        if not completed_here and not self.study.get_trials(deepcopy=False,
+                                                            states=(TrialState.COMPLETE,)):
+            return None
         if enqueued_params(_stored_trial(self.study, trial)) is None:
             return None
         predicted = float(np.asarray(self.predict_seconds([config]), dtype=float)[0])

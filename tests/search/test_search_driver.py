@@ -171,6 +171,20 @@ def test_an_enqueued_configuration_predicted_to_overrun_the_time_left_is_not_sta
         assert [c["family"] for c in fitting.configs] == ["svm"]
 
 
+def test_a_study_that_already_has_a_model_skips_from_its_first_enqueued_trial():
+    # As a worker joining a shared search finds it: another process completed a trial.
+    study = _study()
+    earlier = study.ask()
+    SPACE.suggest(earlier)
+    study.tell(earlier, 0.5)
+    slow = dict(SPACE.default_config("svm"))
+    runner = ScriptedRunner()
+    trials = run_search(study, SPACE, lambda: runner, n_trials=1, time_budget=5.0,
+                        enqueue=[("warm", slow)],
+                        predict_seconds=lambda configs: np.full(len(configs), 10.0))
+    assert runner.configs == [] and trials[0].user_attrs["state"] == "skipped"
+
+
 @pytest.mark.slow
 def test_a_hanging_trial_is_killed_and_the_budget_holds():
     # A 3-layer, 512-unit MLP on 6,000 rows takes minutes: it stands for a hanging model.
