@@ -15,20 +15,28 @@ pool), so this compares:
 
 Usage::
 
-    .venv/bin/python benchmarks/compare_metadb_versions.py --old benchmarks/results/pool-adaptive \\
-        --new benchmarks/results/pool-v2 --output benchmarks/results/pool-v2/versions.md
+    .venv/bin/python benchmarks/compare_metadb_versions.py --old benchmarks/results/pool-v1-current \\
+        --new benchmarks/results/pool-v2 --output benchmarks/results/metadb-versions
+
+Both runs should be of the same code (the pool benchmark's methods change between commits):
+rerun the old database's benchmark at the new run's commit. ``--output`` gets ``summary.md``
+(the tables), ``versions.csv`` and ``run.json``.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from metaautoml.benchmark import holm, markdown_table, paired_test
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from resumable_runs import write_summary  # noqa: E402
+
+from metaautoml.benchmark import holm, markdown_table, paired_test  # noqa: E402
 
 K_VALUES = (1, 3, 5, 10, 25)
 
@@ -111,17 +119,29 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--old", type=Path, required=True, help="the earlier database's run")
     parser.add_argument("--new", type=Path, required=True, help="the later database's run")
-    parser.add_argument("--output", type=Path, required=True, help="a markdown file")
+    parser.add_argument("--output", type=Path, required=True,
+                        help="a directory for summary.md, versions.csv and run.json")
     args = parser.parse_args(argv)
     table = compare_versions(load_run(args.old), load_run(args.new))
     if table.empty:
         raise SystemExit(f"{args.old} and {args.new} share no task, method and k")
-    text = markdown(table)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(text)
-    table.to_csv(args.output.with_suffix(".csv"), index=False)
-    print(text)
+    text = (f"Mean normalized regret of each method on its run's held-out datasets: `{_name(args.old)}` "
+            f"(old) and `{_name(args.new)}` (new), with standard errors over datasets; then, on "
+            "the datasets both runs hold out, the paired difference new - old (negative: the new "
+            "meta-database brings the method closer to the dataset's best configuration of its "
+            "run's pool), bootstrap 95 % CI, Wilcoxon signed-rank p, Holm within each task.\n\n"
+            + markdown(table))
+    args.output.mkdir(parents=True, exist_ok=True)
+    table.to_csv(args.output / "versions.csv", index=False)
+    write_summary(args.output, text, __file__, argv)
     return 0
+
+
+def _name(directory: Path) -> str:
+    try:
+        return str(directory.resolve().relative_to(Path(__file__).resolve().parents[1]))
+    except ValueError:
+        return str(directory)
 
 
 if __name__ == "__main__":

@@ -63,7 +63,7 @@ def build_page(pool_dirs: list[Path], live_dirs: list[Path], output: Path, figur
                heldout_dirs: list[Path] = (), ensemble_dirs: list[Path] = (),
                nested_dir: Path | None = None, cost_dirs: list[Path] = (),
                storage_dirs: list[Path] = (), trial_cost_dirs: list[Path] = (),
-               diagnosis_dirs: list[Path] = ()) -> str:
+               diagnosis_dirs: list[Path] = (), versions_dirs: list[Path] = ()) -> str:
     page_dir = output.parent
     sections = ["# Benchmarks", "",
                 "Every number on this page is read from the raw results in `benchmarks/results/` "
@@ -82,7 +82,9 @@ def build_page(pool_dirs: list[Path], live_dirs: list[Path], output: Path, figur
     storage_notes = [_run_notes(d) for d in storage_dirs]
     trial_cost_notes = [_run_notes(d) for d in trial_cost_dirs]
     diagnosis_notes = [_run_notes(d) for d in diagnosis_dirs]
-    for notes in (*pool_notes, nested_notes, sweep_notes, *diagnosis_notes, *live_notes, *heldout_notes, *ensemble_notes,
+    versions_notes = [_run_notes(d) for d in versions_dirs]
+    for notes in (*pool_notes, nested_notes, sweep_notes, *diagnosis_notes, *versions_notes,
+                  *live_notes, *heldout_notes, *ensemble_notes,
                   *cost_notes, *trial_cost_notes, *storage_notes, soak_notes):
         for command in [*notes.get("earlier_commands", []), notes.get("command")]:
             if command and command not in regenerate:
@@ -92,6 +94,7 @@ def build_page(pool_dirs: list[Path], live_dirs: list[Path], output: Path, figur
                    + (f"--nested {_rel(nested_dir)} " if nested_dir is not None else "")
                    + (f"--sweep {_rel(sweep_dir)} " if sweep_dir is not None else "")
                    + "".join(f"--diagnosis {_rel(d)} " for d in diagnosis_dirs)
+                   + "".join(f"--versions {_rel(d)} " for d in versions_dirs)
                    + " ".join(f"--live {_rel(d)}" for d in live_dirs)
                    + "".join(f" --heldout {_rel(d)}" for d in heldout_dirs)
                    + "".join(f" --ensemble {_rel(d)}" for d in ensemble_dirs)
@@ -123,6 +126,12 @@ def build_page(pool_dirs: list[Path], live_dirs: list[Path], output: Path, figur
                      "benchmark's folds, and the learned first pick against the default chosen "
                      "the same way on held-out datasets.",
                      "", *_summary_runs(diagnosis_dirs, diagnosis_notes)]
+    if versions_dirs:
+        sections += ["## Meta-database versions: the same methods on a larger database", "",
+                     "`compare_metadb_versions.py` sets two pool-benchmark runs of the same code "
+                     "side by side, one on each meta-database: every method's regret at k = 1-25 "
+                     "on each run's held-out datasets, and paired on the datasets both hold out.",
+                     "", *_summary_runs(versions_dirs, versions_notes)]
     sections += ["## Live: searches on datasets outside the meta-database", "",
                  "Each method is fitted on the training part of an outer split and scored on its "
                  "test part; the warm start is meta-trained without the dataset's source group. "
@@ -422,6 +431,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="the output directory of pool_sweep.py, if it ran")
     parser.add_argument("--diagnosis", type=Path, action="append", default=[],
                         help="the output directory of selection_optimism.py; repeat for several")
+    parser.add_argument("--versions", type=Path, action="append", default=[],
+                        help="the output directory of compare_metadb_versions.py; repeat for "
+                             "several")
     parser.add_argument("--soak", type=Path, default=None,
                         help="the output directory of soak.py, if it ran")
     parser.add_argument("--heldout", type=Path, action="append", default=[],
@@ -446,7 +458,7 @@ def main(argv: list[str] | None = None) -> int:
     page = build_page(pool, live, args.output, args.figures, args.sweep, args.soak, args.heldout,
                       args.ensemble, nested_dir=args.nested, cost_dirs=args.cost,
                       storage_dirs=args.storage_load, trial_cost_dirs=args.trial_cost,
-                      diagnosis_dirs=args.diagnosis)
+                      diagnosis_dirs=args.diagnosis, versions_dirs=args.versions)
     tmp = args.output.with_suffix(".md.tmp")
     tmp.write_text(page)
     os.replace(tmp, args.output)

@@ -40,5 +40,7 @@ def test_unpaired_means_and_the_paired_difference_on_common_datasets(script, tmp
         (tmp_path / name).mkdir()
         frame.to_csv(tmp_path / name / "raw_regression.csv", index=False)
     assert module.main(["--old", str(tmp_path / "old"), "--new", str(tmp_path / "new"),
-                        "--output", str(tmp_path / "versions.md")]) == 0
-    assert (tmp_path / "versions.csv").is_file()
+                        "--output", str(tmp_path / "versions")]) == 0
+    for name in ("versions.csv", "summary.md", "run.json"):
+        assert (tmp_path / "versions" / name).is_file()
+    assert "#### regression" in (tmp_path / "versions" / "summary.md").read_text()

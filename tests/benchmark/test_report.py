@@ -75,11 +75,16 @@ def page(tmp_path_factory, script):
         ["--db", str(root / "meta.sqlite"), "--task", "classification", "--folds", "2",
          "--inner-folds", "2", "--iterations", "5", "--horizon", "5", "--seed", "0",
          "--output", str(root / "nested")]) == 0
+    # Two runs compared as if of two meta-databases (here: two protocols of one).
+    assert script("compare_metadb_versions").main(
+        ["--old", str(root / "pool-other"), "--new", str(pool),
+         "--output", str(root / "versions")]) == 0
     _live_results(root / "live")
     output = root / "docs" / "benchmarks.md"
     output.parent.mkdir()
     assert script("report").main(["--pool", str(pool), "--pool", str(root / "pool-other"),
                                    "--sweep", str(root / "sweep"), "--nested", str(root / "nested"),
+                                   "--versions", str(root / "versions"),
                                    "--live", str(root / "live"),
                                    "--output", str(output), "--figures",
                                    str(root / "docs" / "figures")]) == 0
@@ -154,6 +159,15 @@ def test_a_second_pool_run_has_its_own_part_figure_and_command(page):
     assert "| portfolio |" in other and "| full |" not in other
     assert "--folds 3" in json.loads((root / "pool-other" / "run.json").read_text())["command"]
     assert f"--pool {root / 'pool'} --pool {root / 'pool-other'}" in text
+
+
+@pytest.mark.slow
+def test_the_meta_database_versions_have_their_part_and_command(page):
+    root, text = page
+    part = text[text.index("## Meta-database versions"):text.index("## Live")]
+    assert "#### classification" in part and "| portfolio |" in part
+    assert "compare_metadb_versions.py --old" in part  # the run's command, under its heading
+    assert f"--versions {root / 'versions'}" in text
 
 
 @pytest.mark.slow
