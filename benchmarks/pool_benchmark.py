@@ -59,6 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--temperature", type=float, default=None,
                         help="proposer matching temperature (default: each task's)")
     parser.add_argument("--horizon", type=int, default=50)
+    parser.add_argument("--max-configs", type=int, default=None, metavar="N",
+                        help="only the pool's first N configurations: an older database's pool, "
+                             "which a newer one extends, so that two databases compare on one pool")
     parser.add_argument("--seed", type=int, default=0,
                         help="seeds the fold split, random orders, surrogate and matcher: a fresh "
                              "split validates a design choice without looking at the reported one")
@@ -83,6 +86,9 @@ def main(argv: list[str] | None = None) -> int:
         base = replace(base, training=replace(base.training, target=args.surrogate_target))
     task_names = args.task or ("classification", "regression")
     training = {task: MetaTrainingSet.from_metadb(db, task) for task in task_names}
+    if args.max_configs is not None:
+        training = {task: data.subset_configs(data.config_ids[:args.max_configs])
+                    for task, data in training.items()}
     # Written before the run, so that an interrupted run resumes against the database it began on.
     write_run_notes(out, __file__, sys.argv[1:] if argv is None else argv,
                     database={"path": str(args.db or "shipped (metaautoml/data/metadb.sqlite)"),

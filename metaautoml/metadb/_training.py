@@ -231,6 +231,19 @@ class MetaTrainingSet:
         ``"rank"`` or ``"median_clipped"``, all in [0, 1]."""
         return normalize_scores(self.scores, kind)
 
+    def subset_configs(self, config_ids: list[str]) -> MetaTrainingSet:
+        """The same datasets restricted to some configurations of the pool (e.g. the pool of an
+        older database, which a newer one extends), in the order given."""
+        missing = [c for c in config_ids if c not in set(self.config_ids)]
+        if missing:
+            raise ValueError(f"configurations not in the pool: {', '.join(missing[:5])}")
+        index = [self.config_ids.index(c) for c in config_ids]
+        return MetaTrainingSet(
+            task=self.task, metric=self.metric, datasets=list(self.datasets),
+            groups=list(self.groups), meta_features=self.meta_features, views=self.views,
+            configs=[self.configs[i] for i in index], config_ids=list(config_ids),
+            encodings=self.encodings[index], scores=self.scores[:, index], info=self.info)
+
     def subset(self, datasets: list[str]) -> MetaTrainingSet:
         """The same pool restricted to some datasets (e.g. all but a held-out one)."""
         index = [self.datasets.index(d) for d in datasets]

@@ -81,3 +81,17 @@ def test_normalize_scores_dispatches_by_name_and_rejects_others():
         np.testing.assert_array_equal(normalize_scores(scores, kind), function(scores))
     with pytest.raises(ValueError, match="normalization must be one of"):
         normalize_scores(scores, "zscore")
+
+
+def test_a_pool_restricted_to_some_configurations_keeps_their_columns_in_order():
+    from _meta_fixtures import synthetic_training_set
+
+    data = synthetic_training_set(n_per_cluster=2)
+    chosen = [data.config_ids[3], data.config_ids[0]]
+    part = data.subset_configs(chosen)
+    assert part.config_ids == chosen and part.datasets == data.datasets
+    np.testing.assert_array_equal(part.scores, data.scores[:, [3, 0]])
+    np.testing.assert_array_equal(part.encodings, data.encodings[[3, 0]])
+    assert part.configs == [data.configs[3], data.configs[0]]
+    with pytest.raises(ValueError, match="not in the pool: nope"):
+        data.subset_configs(["nope"])
