@@ -29,6 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from metaautoml.benchmark import (
+    ABLATIONS,
     METHODS,
     PoolBenchmarkConfig,
     check_same_database,
@@ -140,6 +141,12 @@ def main(argv: list[str] | None = None) -> int:
             paired.to_csv(out / "paired.csv", index=False)
             print("\n== baseline minus full regret, per dataset (positive: full is better) ==")
             print(paired.round(4).to_string(index=False))
+            if set(ABLATIONS) & set(results["method"]):
+                ablation = paired_comparison(results, baselines=ABLATIONS)
+                ablation.to_csv(out / "ablation.csv", index=False)
+                print("\n== the full system without a part minus the full system (its own "
+                      "Holm family) ==")
+                print(ablation.round(4).to_string(index=False))
     return 0
 
 

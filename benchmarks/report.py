@@ -27,6 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from metaautoml.benchmark import (
+    ABLATIONS,
     LIVE_METHOD_NOTES,
     LIVE_METHODS,
     NESTED_METHOD,
@@ -358,11 +359,15 @@ def _pool_part(pool_dir: Path, pool_notes: dict, page_dir: Path, figures_dir: Pa
                         f"so every model is retrained {folds} times.")
     sections += ["", "Methods:", "", _method_list(POOL_METHOD_NOTES, _present(results)), ""]
     figures = plot_pool(results, figures_dir, stem=stem)
-    paired = paired_comparison(results) if "full" in set(results["method"]) else None
+    present = set(results["method"])
+    paired = paired_comparison(results) if "full" in present else None
+    ablation = (paired_comparison(results, baselines=ABLATIONS)
+                if "full" in present and set(ABLATIONS) & present else None)
     # Each task's tables sit one level below this part's heading.
     level = len(heading) - len(heading.lstrip("#")) + 1
     return sections + [pool_section(summarize(results), trials_to_target(results), figures, page_dir,
-                                    paired=paired, stem=stem, heading="#" * level)]
+                                    paired=paired, stem=stem, heading="#" * level,
+                                    ablation=ablation)]
 
 
 def _provenance(notes: dict) -> list[str]:

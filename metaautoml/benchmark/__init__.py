@@ -39,6 +39,7 @@ from ._nested import (
     run_nested_pool_benchmark,
 )
 from ._pool import (
+    ABLATIONS,
     BASELINES,
     K_VALUES,
     METHODS,
@@ -80,6 +81,7 @@ __all__ = [
     "PairedTest",
     "holm",
     "paired_test",
+    "ABLATIONS",
     "BASELINES",
     "CURVE_COLUMNS",
     "FIRST_MODEL_MARGIN",

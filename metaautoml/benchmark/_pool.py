@@ -55,6 +55,10 @@ _SURROGATE_VARIANT = {
 #: the adaptive ones (a start, then a surrogate fit on the held-out dataset's trials alone).
 BASELINES = ("cold_start", "portfolio", "l1_knn", "one_nn", "flaml_zeroshot", "random",
              "portfolio_smac", "l1_knn_smac", "pretrain_finetune")
+#: The full system without one of its parts, each compared with it as a test family of its own
+#: (not a baseline it must beat): ``matcher`` is its matched portfolio without the surrogate, the
+#: comparison that decides whether the surrogate earns its place for a task type.
+ABLATIONS = ("matcher",)
 #: Configurations of L1-kNN that auto-sklearn 1.0 starts its Bayesian optimization with.
 N_L1_KNN_START = 25
 #: Meta-features FLAML's zero-shot AutoML matches on.

@@ -156,11 +156,13 @@ def _figure_links(figures: Sequence[Path], stem: str, alt: str, page_dir: Path) 
 
 def pool_section(summary: pd.DataFrame, trials: pd.DataFrame, figures: Sequence[Path],
                  page_dir: Path, k_values: Sequence[int] = K_VALUES,
-                 paired: pd.DataFrame | None = None, stem: str = "pool", heading: str = "###") -> str:
+                 paired: pd.DataFrame | None = None, stem: str = "pool", heading: str = "###",
+                 ablation: pd.DataFrame | None = None) -> str:
     """The pool benchmark's part of the results page: per task, regret, rank and solved share
     at each ``k``, which method wins where, the full system's paired differences to the
-    baselines (``paired``, from :func:`paired_comparison`), trials-to-target and the figure
-    (``<stem>_<task>``, as :func:`plot_pool` names it)."""
+    baselines (``paired``, from :func:`paired_comparison`) and to its own parts (``ablation``,
+    the same comparison with the ablations as baselines: a test family of its own),
+    trials-to-target and the figure (``<stem>_<task>``, as :func:`plot_pool` names it)."""
     out = []
     for task, part in summary.groupby("task"):
         part = part[part["k"].isin(k_values)]
@@ -184,6 +186,12 @@ def pool_section(summary: pd.DataFrame, trials: pd.DataFrame, figures: Sequence[
                     "the full system is better / level / worse, and the Wilcoxon signed-rank "
                     "p-value Holm-corrected over this table (**bold**: significant at 0.05):\n",
                     markdown_table(_paired_cells(paired_task, k_values), "{}"), ""]
+        ablation_task = None if ablation is None else ablation[ablation["task"] == task]
+        if ablation_task is not None and not ablation_task.empty:
+            out += ["Does each part of the full system earn its place? The same paired "
+                    "comparison against the system without it (`matcher`: the matched portfolio "
+                    "alone, no surrogate), Holm-corrected over this table:\n",
+                    markdown_table(_paired_cells(ablation_task, k_values), "{}"), ""]
         rel = trials[trials["task"] == task].set_index("method").reindex(methods)
         rel = rel[["trials", "relative_to_random"]]
         rel.index.name = "method"

@@ -162,6 +162,17 @@ def test_a_second_pool_run_has_its_own_part_figure_and_command(page):
 
 
 @pytest.mark.slow
+def test_the_surrogate_is_tested_against_the_system_without_it(page):
+    root, text = page
+    main = text[text.index("## Offline"):text.index(f"### Run in `{root / 'pool-other'}`")]
+    assert "Does each part of the full system earn its place?" in main
+    assert "| matcher | " in main.split("Does each part of the full system")[1]
+    # A run without the full system or its parts has no such table.
+    other = text[text.index(f"### Run in `{root / 'pool-other'}`"):text.index("## Live")]
+    assert "Does each part of the full system" not in other
+
+
+@pytest.mark.slow
 def test_the_meta_database_versions_have_their_part_and_command(page):
     root, text = page
     part = text[text.index("## Meta-database versions"):text.index("## Live")]
