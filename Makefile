@@ -199,6 +199,8 @@ benchmarks: $(VENV)/.installed-dev
 		--output benchmarks/results/storage-load
 	$(BIN)/python benchmarks/report.py --pool benchmarks/results/pool-adaptive \
 		--nested benchmarks/results/pool-nested --pool benchmarks/results/pool --pool benchmarks/results/pool-one-member --sweep benchmarks/results/pool-sweep \
+		--pool benchmarks/results/pool-v2 --pool benchmarks/results/pool-v2-v1pool \
+		--versions benchmarks/results/metadb-versions \
 		--diagnosis benchmarks/results/selection-optimism \
 		--live benchmarks/results/live --live benchmarks/results/live-warm-start-rerun \
 		--live benchmarks/results/live-time-30 --live benchmarks/results/live-cost-order-30 \
