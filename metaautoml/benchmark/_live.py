@@ -393,14 +393,21 @@ class _Proposers:
         if entry is not None:
             entry.parent.mkdir(parents=True, exist_ok=True)
             staging = Path(tempfile.mkdtemp(prefix=f".{entry.name}.", dir=entry.parent))
-            save_matcher(proposer.matcher, staging / "matcher")
-            proposer.surrogate.save(staging / "surrogate")
-            (staging / "trained.json").write_text(json.dumps(
-                {"seconds": seconds, "datasets": train.n_datasets, "configs": train.n_configs}))
             try:
+                save_matcher(proposer.matcher, staging / "matcher")
+                proposer.surrogate.save(staging / "surrogate")
+                (staging / "trained.json").write_text(json.dumps(
+                    {"seconds": seconds, "datasets": train.n_datasets, "configs": train.n_configs}))
                 os.rename(staging, entry)
-            except OSError:  # another run saved the same entry first
+            except BaseException as exc:
                 shutil.rmtree(staging, ignore_errors=True)
+                if not isinstance(exc, Exception):
+                    raise
+                # Another run saved the same entry first (its models are as good as these), or
+                # the cache cannot be written: either way this run goes on with its proposer.
+                if not (entry / "trained.json").exists():
+                    warnings.warn(f"could not keep the meta-trained models in {entry}: {exc}",
+                                  RuntimeWarning, stacklevel=2)
         return proposer, seconds
 
 
