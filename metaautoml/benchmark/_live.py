@@ -406,8 +406,9 @@ class _Proposers:
                 # Another run saved the same entry first (its models are as good as these), or
                 # the cache cannot be written: either way this run goes on with its proposer.
                 if not (entry / "trained.json").exists():
-                    warnings.warn(f"could not keep the meta-trained models in {entry}: {exc}",
-                                  RuntimeWarning, stacklevel=2)
+                    # Logged, not warned: the benchmark silences warnings around its units.
+                    logging.getLogger(__name__).warning(
+                        "could not keep the meta-trained models in %s: %s", entry, exc)
         return proposer, seconds
 
 

@@ -248,3 +248,22 @@ def test_a_proposer_cache_is_reused_across_runs_and_keyed_by_the_settings(
                        proposer_cache=cache)
     assert any("FAILED" in line and "cache" in line for line in lines)
     assert sorted(p.name for p in cache.iterdir()) == entries  # nothing half-written is left
+
+
+def test_a_cache_that_cannot_be_written_is_logged_and_leaves_nothing_behind(
+        tmp_path, iris_dataset, monkeypatch, caplog):
+    from metaautoml.benchmark import _live
+
+    def disk_full(*args, **kwargs):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(_live, "save_matcher", disk_full)
+    cache = tmp_path / "proposers"
+    with caplog.at_level("WARNING", logger="metaautoml.benchmark._live"):
+        results, _ = run_live_benchmark(
+            [iris_dataset], {"classification": synthetic_training_set(n_per_cluster=3)},
+            _config(methods=("metaautoml_first",)), tmp_path / "out", proposer_cache=cache)
+    assert "could not keep the meta-trained models" in caplog.text
+    assert "No space left on device" in caplog.text
+    assert len(results) == 1  # the run went on with the proposer it trained
+    assert list(cache.iterdir()) == []
