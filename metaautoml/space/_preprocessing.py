@@ -91,7 +91,10 @@ def _categories_as_strings(X) -> np.ndarray:
             continue
         values = column.to_numpy(dtype=object)
         missing = pd.isna(values)
-        strings = values.astype(str).astype(object)
+        # Not values.astype(str): NumPy's fixed-width strings drop trailing NUL characters, so
+        # "\x00" would become "" and merge with the empty string's category.
+        strings = np.fromiter((v if type(v) is str else str(v) for v in values), dtype=object,
+                              count=len(values))
         strings[missing] = np.nan
         out[:, j] = strings
     return out

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pandas as pd
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from metaautoml.space import ColumnTypes
@@ -45,6 +45,7 @@ def _columns(draw):
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(_columns(), min_size=1, max_size=4))
+@example([pd.Series(["\x00", "", "a\x00"], dtype=object)])  # NumPy's str arrays drop NULs
 def test_strings_match_pandas_conversion(columns):
     n = min(len(c) for c in columns)
     X = pd.DataFrame({f"c{i}": c.iloc[:n].reset_index(drop=True) for i, c in enumerate(columns)})
