@@ -101,3 +101,19 @@ def test_compare_arms_pairs_each_comparison_over_groups_with_median_trials(scrip
     assert list(table["trials_a"]) == [4, 3] and list(table["trials_b"]) == [2, 4]
     page = module.search_markdown(table)
     assert "| regression | x - y | 10 s | 6 |" in page and "4 / 2" in page
+
+
+def test_a_build_with_nothing_held_out_leaves_the_earlier_results_alone(script, tmp_path,
+                                                                          monkeypatch, capsys):
+    # Once the build ships, the retrained models have seen all of it: `make benchmarks` goes on
+    # and the recorded run (reproducible at its run.json commit) is not overwritten.
+    module = script("cost_aware_heldout")
+    monkeypatch.setattr(module, "MetaDB", lambda path, readonly: object())
+    monkeypatch.setattr(module, "run", lambda db, task, overhead, skip: pd.DataFrame())
+    out = tmp_path / "cost-aware-heldout"
+    out.mkdir()
+    (out / "run.json").write_text("earlier")
+    assert module.main(["--db", "later.sqlite", "--output", str(out)]) == 0
+    assert (out / "run.json").read_text() == "earlier"
+    assert sorted(p.name for p in out.iterdir()) == ["run.json"]
+    assert "never saw: nothing replayed" in capsys.readouterr().out
