@@ -18,6 +18,10 @@ Usage::
     .venv/bin/python benchmarks/compare_metadb_versions.py --old benchmarks/results/pool-v1-current \\
         --new benchmarks/results/pool-v2 --output benchmarks/results/metadb-versions
 
+Each of ``--old`` and ``--new`` may be given more than once: each task is read from the first
+run that holds it, so that a task whose pool grew (regression's target transforms) compares on
+the older pool (``pool_benchmark.py --max-configs``) while the other uses the whole run.
+
 Both runs should be of the same code (the pool benchmark's methods change between commits):
 rerun the old database's benchmark at the new run's commit. ``--output`` gets ``summary.md``
 (the tables), ``versions.csv`` and ``run.json``.
@@ -41,12 +45,18 @@ from metaautoml.benchmark import holm, markdown_table, paired_test  # noqa: E402
 K_VALUES = (1, 3, 5, 10, 25)
 
 
-def load_run(directory: Path) -> pd.DataFrame:
-    """A pool-benchmark run's raw regrets (its ``raw_<task>.csv`` files)."""
-    paths = sorted(Path(directory).glob("raw_*.csv"))
-    if not paths:
-        raise SystemExit(f"no raw_*.csv in {directory}")
-    return pd.concat([pd.read_csv(p) for p in paths], ignore_index=True)
+def load_runs(directories: Sequence[Path]) -> tuple[pd.DataFrame, dict[str, Path]]:
+    """The raw regrets of one database's runs, each task from the first directory that holds
+    it (e.g. regression from a run on the older database's pool, classification, whose pool
+    did not grow, from the run on the whole pool), and where each task came from."""
+    sources: dict[str, Path] = {}
+    for directory in directories:
+        for path in sorted(Path(directory).glob("raw_*.csv")):
+            sources.setdefault(path.stem.removeprefix("raw_"), Path(directory))
+    if not sources:
+        raise SystemExit(f"no raw_*.csv in {', '.join(map(str, directories))}")
+    frames = [pd.read_csv(directory / f"raw_{task}.csv") for task, directory in sources.items()]
+    return pd.concat(frames, ignore_index=True), sources
 
 
 def compare_versions(old: pd.DataFrame, new: pd.DataFrame,
@@ -117,16 +127,22 @@ def markdown(table: pd.DataFrame) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--old", type=Path, required=True, help="the earlier database's run")
-    parser.add_argument("--new", type=Path, required=True, help="the later database's run")
+    parser.add_argument("--old", type=Path, required=True, action="append",
+                        help="the earlier database's run (repeat: each task from the first "
+                             "run that holds it)")
+    parser.add_argument("--new", type=Path, required=True, action="append",
+                        help="the later database's run (repeatable like --old)")
     parser.add_argument("--output", type=Path, required=True,
                         help="a directory for summary.md, versions.csv and run.json")
     args = parser.parse_args(argv)
-    table = compare_versions(load_run(args.old), load_run(args.new))
+    (old, old_sources), (new, new_sources) = load_runs(args.old), load_runs(args.new)
+    table = compare_versions(old, new)
     if table.empty:
-        raise SystemExit(f"{args.old} and {args.new} share no task, method and k")
-    text = (f"Mean normalized regret of each method on its run's held-out datasets: `{_name(args.old)}` "
-            f"(old) and `{_name(args.new)}` (new), with standard errors over datasets; then, on "
+        raise SystemExit(f"{_names(args.old)} and {_names(args.new)} share no task, method and k")
+    runs = "; ".join(f"{task}: `{_name(old_sources[task])}` (old) and `{_name(new_sources[task])}` "
+                     "(new)" for task in dict.fromkeys(table["task"]))
+    text = (f"Mean normalized regret of each method on its run's held-out datasets ({runs}), "
+            "with standard errors over datasets; then, on "
             "the datasets both runs hold out, the paired difference new - old (negative: the new "
             "meta-database brings the method closer to the dataset's best configuration of its "
             "run's pool), bootstrap 95 % CI, Wilcoxon signed-rank p, Holm within each task.\n\n"
@@ -135,6 +151,10 @@ def main(argv: list[str] | None = None) -> int:
     table.to_csv(args.output / "versions.csv", index=False)
     write_summary(args.output, text, __file__, argv)
     return 0
+
+
+def _names(directories: Sequence[Path]) -> str:
+    return ", ".join(map(str, directories))
 
 
 def _name(directory: Path) -> str:

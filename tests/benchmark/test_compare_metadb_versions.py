@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 
 def _run(datasets, regret_of, methods=("portfolio", "full"), k_values=(1, 3, 5, 10, 25)):
@@ -44,3 +45,29 @@ def test_unpaired_means_and_the_paired_difference_on_common_datasets(script, tmp
     for name in ("versions.csv", "summary.md", "run.json"):
         assert (tmp_path / "versions" / name).is_file()
     assert "#### regression" in (tmp_path / "versions" / "summary.md").read_text()
+
+
+def test_each_task_comes_from_the_first_run_that_holds_it(script, tmp_path):
+    module = script("compare_metadb_versions")
+    runs = {"old": {"regression": 0.2, "classification": 0.3},
+            # Regression on the old pool first, then the whole pool's run with both tasks.
+            "new-old-pool": {"regression": 0.1},
+            "new-whole-pool": {"regression": 0.9, "classification": 0.25}}
+    for name, tasks in runs.items():
+        (tmp_path / name).mkdir()
+        for task, regret in tasks.items():
+            frame = _run([f"d{i}" for i in range(6)], lambda d, m, k, r=regret: r + 0.001 * int(d[1:]))
+            frame.assign(task=task).to_csv(tmp_path / name / f"raw_{task}.csv", index=False)
+    raw, sources = module.load_runs([tmp_path / "new-old-pool", tmp_path / "new-whole-pool"])
+    assert sources == {"regression": tmp_path / "new-old-pool",
+                       "classification": tmp_path / "new-whole-pool"}
+    assert module.main(["--old", str(tmp_path / "old"), "--new", str(tmp_path / "new-old-pool"),
+                        "--new", str(tmp_path / "new-whole-pool"),
+                        "--output", str(tmp_path / "versions")]) == 0
+    table = pd.read_csv(tmp_path / "versions" / "versions.csv").set_index(["task", "method", "k"])
+    np.testing.assert_allclose(table.loc[("regression", "full", 1), "difference"], -0.1)
+    np.testing.assert_allclose(table.loc[("classification", "full", 1), "difference"], -0.05)
+    summary = (tmp_path / "versions" / "summary.md").read_text()
+    assert "new-old-pool` (new)" in summary and "new-whole-pool` (new)" in summary
+    with pytest.raises(SystemExit, match="no raw_"):
+        module.load_runs([tmp_path / "versions"])
