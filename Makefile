@@ -50,10 +50,11 @@ METAAUTOML_WEKA_DIR ?= meta_db/build/weka
 
 ## Build (or resume) the meta-database on the shipped datasets; see meta_db/README.md.
 ## A checkout without a build of its own resumes from the shipped database.
-metadb: $(VENV)/.installed-dev meta_db/build/weka
+metadb: $(VENV)/.installed-dev meta_db/build/weka meta_db/build/rdata
 	@if [ ! -f $(METADB_BUILD) ] && [ -f $(METADB_SHIPPED) ]; then cp $(METADB_SHIPPED) $(METADB_BUILD); fi
 	$(BIN)/metaautoml db build --db $(METADB_BUILD) --datasets @metaautoml/corpus/shipped_datasets.txt \
-		--corpus-dir $(METAAUTOML_CORPUS_DIR) --weka-dir $(METAAUTOML_WEKA_DIR) --n-jobs 2
+		--corpus-dir $(METAAUTOML_CORPUS_DIR) --weka-dir $(METAAUTOML_WEKA_DIR) \
+		--rdata-dir meta_db/build/rdata --n-jobs 2
 
 # One task's part of the v2 build first: make metadb-v2 V2_TASK=regression
 V2_TASK ?=
