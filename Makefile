@@ -228,6 +228,7 @@ benchmarks: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/report.py --pool benchmarks/results/pool-adaptive \
 		--nested benchmarks/results/pool-nested --pool benchmarks/results/pool --pool benchmarks/results/pool-one-member --sweep benchmarks/results/pool-sweep \
 		--pool benchmarks/results/pool-v2 --pool benchmarks/results/pool-v2-v1pool \
+		--pool benchmarks/results/pool-v2-classification \
 		--versions benchmarks/results/metadb-versions \
 		--diagnosis benchmarks/results/selection-optimism \
 		--live benchmarks/results/live --live benchmarks/results/live-warm-start-rerun \
