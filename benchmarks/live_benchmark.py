@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{len(config.methods)} methods, {config.n_trials} trials, cv={config.cv}",
           file=sys.stderr)
 
-    write_run_notes(out, __file__, sys.argv[1:] if argv is None else argv,
+    write_run_notes(out, __file__, sys.argv[1:] if argv is None else argv, keep_earlier=not args.force,
                     database={"path": str(args.db or "shipped (metaautoml/data/metadb.sqlite)"),
                               "fingerprint": fingerprint},
                     settings={**({"time budget (s)": config.time_budget} if config.time_budget

@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         training = {task: data.subset_configs(data.config_ids[:args.max_configs])
                     for task, data in training.items()}
     # Written before the run, so that an interrupted run resumes against the database it began on.
-    write_run_notes(out, __file__, sys.argv[1:] if argv is None else argv,
+    write_run_notes(out, __file__, sys.argv[1:] if argv is None else argv, keep_earlier=not args.force,
                     database={"path": str(args.db or "shipped (metaautoml/data/metadb.sqlite)"),
                               "fingerprint": fingerprint,
                               "tasks": {task: {"datasets": data.n_datasets, "configs": data.n_configs,

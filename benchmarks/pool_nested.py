@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
                                           seed=args.seed))
     config = NestedConfig(pool=pool, inner_folds=args.inner_folds)
     # Written before the run, so that an interrupted run resumes against the database it began on.
-    write_run_notes(args.output, __file__, sys.argv[1:] if argv is None else argv,
+    write_run_notes(args.output, __file__, sys.argv[1:] if argv is None else argv, keep_earlier=True,
                     database={"path": str(args.db or "shipped (metaautoml/data/metadb.sqlite)"),
                               "fingerprint": fingerprint})
     choices = []

@@ -379,6 +379,13 @@ def _provenance(notes: dict) -> list[str]:
     if code:
         lines += [f"Code: commit `{code['commit']}`"
                   + (" with uncommitted changes." if code.get("modified") else "."), ""]
+    earlier = [run.get("code") or {} for run in notes.get("earlier", [])]
+    if earlier:
+        commits = ", ".join(f"`{c.get('commit', '?')}`" + (" with uncommitted changes"
+                                                          if c.get("modified") else "")
+                            for c in earlier)
+        lines += [f"It resumed results computed by earlier runs of this directory, at commit "
+                  f"{commits} (their commands are in `run.json`).", ""]
     return lines
 
 

@@ -474,9 +474,15 @@ def _git(folder: Path, *args: str) -> str:
                           timeout=30).stdout.strip()
 
 
-def write_run_notes(directory: str | Path, script: str | Path, argv: Sequence[str], **extra) -> Path:
+def write_run_notes(directory: str | Path, script: str | Path, argv: Sequence[str], *,
+                    keep_earlier: bool = False, **extra) -> Path:
     """Record how a benchmark was run in ``directory/run.json``: the command line (``script``
-    relative to the working directory where it lies below it), the machine, and ``extra``."""
+    relative to the working directory where it lies below it), the machine, and ``extra``.
+
+    A run that resumes results already in ``directory`` passes ``keep_earlier``: the command and
+    code of the earlier runs recorded there are kept under ``earlier``, so that results computed
+    at several commits do not name only the last one.
+    """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     script = Path(script).resolve()
@@ -487,8 +493,22 @@ def write_run_notes(directory: str | Path, script: str | Path, argv: Sequence[st
     notes = {"command": shlex.join([".venv/bin/python", str(script), *argv]),
              "machine": machine_notes(), **code_notes(script), **extra}
     path = directory / "run.json"
+    if keep_earlier and path.exists():
+        earlier = _earlier_runs(json.loads(path.read_text()), notes)
+        if earlier:
+            notes["earlier"] = earlier
     path.write_text(json.dumps(notes, indent=2) + "\n")
     return path
+
+
+def _earlier_runs(recorded: dict, notes: dict) -> list[dict]:
+    """The earlier runs ``recorded`` lists, and itself when its command or code differs from
+    ``notes``'s (a resume of the same command on the same code adds nothing)."""
+    earlier = list(recorded.get("earlier", []))
+    last = {"command": recorded.get("command"), "code": recorded.get("code")}
+    if (last["command"], last["code"]) != (notes["command"], notes.get("code")) and last not in earlier:
+        earlier.append(last)
+    return earlier
 
 
 def database_fingerprint(path: str | Path) -> str:

@@ -236,3 +236,34 @@ def test_code_notes_name_the_commit_and_say_when_files_differ(tmp_path):
     assert code_notes(script)["code"]["modified"] is True
     (tmp_path / "loose").mkdir()
     assert code_notes(tmp_path / "loose" / "bench.py") == {}
+
+
+def test_a_resumed_run_keeps_the_commands_and_code_of_the_runs_before_it(tmp_path, monkeypatch):
+    from metaautoml.benchmark import _report
+
+    codes = iter([{"commit": "aaa", "modified": False}, {"commit": "bbb", "modified": True},
+                  {"commit": "bbb", "modified": True}, {"commit": "ccc", "modified": False}])
+    monkeypatch.setattr(_report, "code_notes", lambda script: {"code": next(codes)})
+
+    def notes(argv, keep_earlier=True):
+        path = write_run_notes(tmp_path, __file__, argv, keep_earlier=keep_earlier)
+        return json.loads(path.read_text())
+
+    assert "earlier" not in notes(["--task", "regression"])
+    second = notes(["--task", "classification"])
+    assert [run["code"]["commit"] for run in second["earlier"]] == ["aaa"]
+    assert second["earlier"][0]["command"].endswith("--task regression")
+    # The same command on the same code again adds nothing; a fresh run (--force) keeps nothing.
+    assert notes(["--task", "classification"])["earlier"] == second["earlier"]
+    assert "earlier" not in notes([], keep_earlier=False)
+
+
+def test_the_page_names_the_commits_of_resumed_results(script):
+    report = script("report")
+    notes = {"code": {"commit": "ccc", "modified": False},
+             "earlier": [{"command": "x", "code": {"commit": "aaa", "modified": False}},
+                         {"command": "y", "code": {"commit": "bbb", "modified": True}}]}
+    text = "\n".join(report._provenance(notes))
+    assert "Code: commit `ccc`." in text
+    assert "earlier runs of this directory, at commit `aaa`, `bbb` with uncommitted changes" in text
+    assert "earlier" not in "\n".join(report._provenance({"code": notes["code"]}))
