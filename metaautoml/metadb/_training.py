@@ -7,7 +7,7 @@ dataset -- everything the matcher and the surrogate learn from and the benchmark
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -156,6 +156,10 @@ class MetaTrainingSet:
         Raw scores (greater is better); NaN for failed evaluations.
     info : DataFrame
         The datasets table (rows, features, classes, source, ...).
+    fidelity : dict of int to DataFrame
+        Raw scores at the meta-database's larger fidelities, by their row cap: for each, the
+        datasets evaluated there (a subset of ``datasets``) x the configurations evaluated there
+        (a subset of ``config_ids``, pool order), NaN for failed runs. Empty without any.
     """
 
     task: str
@@ -169,6 +173,7 @@ class MetaTrainingSet:
     encodings: np.ndarray
     scores: np.ndarray
     info: pd.DataFrame
+    fidelity: dict[int, pd.DataFrame] = field(default_factory=dict)
 
     @classmethod
     def from_metadb(cls, db: MetaDB, task: str, metric: str | None = None, *,
@@ -213,10 +218,17 @@ class MetaTrainingSet:
         info = db.datasets(task).loc[keep]
         space = get_space(task)
         pool = [configs.loc[c, "config"] for c in columns]
+        fidelity = {}
+        for max_rows in db.fidelities():
+            scores = db.fidelity_performance_matrix(metric, max_rows, task)
+            scores = scores.loc[scores.index.isin(keep), scores.columns.isin(columns)]
+            if scores.size:
+                fidelity[max_rows] = scores
         return cls(task=task, metric=metric, datasets=keep, groups=list(info["group"]),
                    meta_features=mf.loc[keep], views=views, configs=pool, config_ids=columns,
                    encodings=space.encode_many(pool).astype(np.float32),
-                   scores=matrix.loc[keep, columns].to_numpy(dtype=np.float64), info=info)
+                   scores=matrix.loc[keep, columns].to_numpy(dtype=np.float64), info=info,
+                   fidelity=fidelity)
 
     @property
     def n_datasets(self) -> int:
@@ -242,7 +254,9 @@ class MetaTrainingSet:
             task=self.task, metric=self.metric, datasets=list(self.datasets),
             groups=list(self.groups), meta_features=self.meta_features, views=self.views,
             configs=[self.configs[i] for i in index], config_ids=list(config_ids),
-            encodings=self.encodings[index], scores=self.scores[:, index], info=self.info)
+            encodings=self.encodings[index], scores=self.scores[:, index], info=self.info,
+            fidelity={rows: scores.loc[:, scores.columns.isin(config_ids)]
+                      for rows, scores in self.fidelity.items()})
 
     def subset(self, datasets: list[str]) -> MetaTrainingSet:
         """The same pool restricted to some datasets (e.g. all but a held-out one)."""
@@ -252,4 +266,6 @@ class MetaTrainingSet:
             groups=[self.groups[i] for i in index], meta_features=self.meta_features.loc[datasets],
             views={d: self.views[d] for d in datasets if d in self.views}, configs=self.configs,
             config_ids=self.config_ids, encodings=self.encodings, scores=self.scores[index],
-            info=self.info.loc[datasets])
+            info=self.info.loc[datasets],
+            fidelity={rows: scores.loc[scores.index.isin(datasets)]
+                      for rows, scores in self.fidelity.items()})

@@ -16,7 +16,7 @@ from ..metadb import MetaTrainingSet
 from ..space import FAMILY, Config, get_space
 from ..surrogate import MetaSurrogate
 from ._portfolio import greedy_portfolio
-from ._size import FamilySizeShift, shipped_size_shift
+from ._size import FamilySizeShift, size_shift_for
 
 #: ``source`` tags of warm-start trials, by why a configuration was chosen.
 MATCHED_SOURCE = "warm_start:matched"
@@ -263,7 +263,7 @@ class WarmStartProposer:
         self.config = config or ProposerConfig.for_task(training.task)
         self.performance = training.normalized("minmax")
         if size_shift is None and self.config.size_weight > 0:
-            size_shift = shipped_size_shift()
+            size_shift = size_shift_for(training)
         self.size_shift = size_shift
         self._families = np.array([config[FAMILY] for config in training.configs])
         # Each meta-training dataset's best pool configuration (failed runs score 0).

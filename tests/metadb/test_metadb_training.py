@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from metaautoml.metadb import (
     NORMALIZATIONS,
+    MetaTrainingSet,
     median_clipped_normalize,
     minmax_normalize,
     normalize_scores,
@@ -95,3 +96,25 @@ def test_a_pool_restricted_to_some_configurations_keeps_their_columns_in_order()
     assert part.configs == [data.configs[3], data.configs[0]]
     with pytest.raises(ValueError, match="not in the pool: nope"):
         data.subset_configs(["nope"])
+
+
+def test_a_larger_fidelity_comes_along_and_follows_the_subsets(tmp_path):
+    from _meta_fixtures import synthetic_metadb
+
+    from metaautoml.evaluation import TrialResult
+
+    db = synthetic_metadb(tmp_path / "meta.sqlite", n_per_cluster=3)
+    data = MetaTrainingSet.from_metadb(db, "classification")
+    assert data.fidelity == {}
+    first, second = data.config_ids[:2]
+    for name in data.datasets[:2]:
+        db.record_fidelity_evaluations(name, 5000, [
+            (first, TrialResult("complete", scores={"accuracy": 0.9}, fit_time=1.0, duration=1.0)),
+            (second, TrialResult("timeout", error="too slow", duration=9.0))])
+    data = MetaTrainingSet.from_metadb(db, "classification")
+    larger = data.fidelity[5000]
+    assert list(larger.index) == data.datasets[:2] and list(larger.columns) == [first, second]
+    assert larger[first].tolist() == [0.9, 0.9] and larger[second].isna().all()
+    # Holding a dataset out holds out its larger fidelity; a smaller pool keeps its columns.
+    assert list(data.subset(data.datasets[1:]).fidelity[5000].index) == [data.datasets[1]]
+    assert list(data.subset_configs([second, data.config_ids[5]]).fidelity[5000].columns) == [second]

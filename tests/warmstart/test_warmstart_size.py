@@ -7,13 +7,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from metaautoml.metadb import LCDB_LEARNERS, LearningCurves
+from metaautoml.metadb import LCDB_LEARNERS, LearningCurves, MetaTrainingSet
 from metaautoml.warmstart import (
     FamilySizeShift,
     ProposerConfig,
     WarmStartProposer,
     load_proposer,
 )
+from metaautoml.warmstart._size import shipped_size_shift, size_shift_for
 
 
 def synthetic_curves(n_datasets: int = 30) -> LearningCurves:
@@ -43,7 +44,10 @@ def test_shifts_follow_the_families_along_the_curves():
     assert at_large["random_forest"] == pytest.approx(0.0)
     assert shift.at(1000) == {family: 0.0 for family in shift.shifts}
     assert shift.at(float("nan"))["knn"] == 0.0
-    assert shift.at(5000) == pytest.approx(dict(zip(shift.shifts, shift.table().iloc[0, :-1], strict=True)))
+    assert shift.at(4096) == pytest.approx(dict(zip(shift.shifts, shift.table().iloc[0, :-1], strict=True)))
+    # Between measured sizes the shift is linear in log rows: 8,192 is halfway to 16,384.
+    assert shift.at(8192)["knn"] == pytest.approx((shift.at(4096)["knn"] + shift.at(16384)["knn"]) / 2)
+    assert shift.at(2048)["knn"] == pytest.approx(shift.at(4096)["knn"] / 2)
 
 
 def test_too_few_datasets_measure_nothing():
@@ -56,6 +60,55 @@ def test_the_shipped_evidence_moves_logistic_regression_down_on_large_tables():
     assert shift.n_datasets.min() >= 20 and shift.sizes.min() > 1024
     assert shift.at(30_000)["linear"] < -0.05
     assert set(shift.shifts) == set(LCDB_LEARNERS) - {"hist_gradient_boosting"}
+
+
+def with_fidelity(training: MetaTrainingSet, n_datasets: int, gains: dict[str, float]) -> MetaTrainingSet:
+    """``training`` with a 5,000-row fidelity on its first ``n_datasets``: every configuration's
+    base score plus its family's gain (times the dataset's score range)."""
+    families = [config["family"] for config in training.configs]
+    rows = training.scores[:n_datasets]
+    span = np.ptp(rows, axis=1, keepdims=True)
+    larger = rows + span * np.array([gains.get(family, 0.0) for family in families])[None, :]
+    frame = pd.DataFrame(larger, index=training.datasets[:n_datasets], columns=training.config_ids)
+    return MetaTrainingSet(**{**training.__dict__, "fidelity": {5000: frame}})
+
+
+def test_the_fidelity_measures_every_family_of_its_configurations():
+    from _meta_fixtures import synthetic_training_set
+
+    training = synthetic_training_set(n_per_cluster=6)
+    families = {config["family"] for config in training.configs}
+    shift = FamilySizeShift.from_fidelity(with_fidelity(training, 12, {"hist_gradient_boosting": 0.5}))
+    assert list(shift.sizes) == [5000] and list(shift.n_datasets) == [12] and shift.reference == 1000
+    assert set(shift.shifts) == families
+    assert shift.at(1000) == {family: 0.0 for family in families}
+    # Gaining half of the range lifts the family: it ends at most 0.5 and at least 0 higher.
+    assert 0 < shift.at(5000)["hist_gradient_boosting"] <= 0.5
+    assert shift.at(5000)["hist_gradient_boosting"] > max(v for f, v in shift.at(5000).items()
+                                                          if f != "hist_gradient_boosting")
+    assert shift.at(50_000) == shift.at(5000)
+    # Too few datasets at the size: nothing is measured; without a fidelity neither.
+    assert len(FamilySizeShift.from_fidelity(with_fidelity(training, 5, {}), min_datasets=10).sizes) == 0
+    assert len(FamilySizeShift.from_fidelity(training).sizes) == 0
+
+
+def test_classification_takes_lcdb_and_the_fidelity_only_for_hgb_regression_the_fidelity():
+    from _meta_fixtures import synthetic_training_set
+
+    classification = with_fidelity(synthetic_training_set(n_per_cluster=6), 12,
+                                   {"hist_gradient_boosting": 0.5, "linear": 0.5})
+    lcdb = shipped_size_shift()
+    combined = size_shift_for(classification)
+    own = FamilySizeShift.from_fidelity(classification)
+    for rows in (3000, 5000, 30_000):
+        at = combined.at(rows)
+        assert at["hist_gradient_boosting"] == pytest.approx(own.at(rows)["hist_gradient_boosting"])
+        assert at["linear"] == pytest.approx(lcdb.at(rows)["linear"])  # LCDB's twin wins
+    regression = MetaTrainingSet(**{**classification.__dict__, "task": "regression"})
+    assert size_shift_for(regression).at(30_000) == pytest.approx(own.at(30_000))
+    # Without a fidelity, regression falls back on LCDB's evidence.
+    assert size_shift_for(synthetic_training_set(n_per_cluster=2, task="regression")).at(30_000) \
+        == pytest.approx(lcdb.at(30_000))
 
 
 def test_proposals_for_a_large_table_follow_the_size_evidence_only_when_asked():
