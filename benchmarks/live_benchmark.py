@@ -49,9 +49,8 @@ import pandas as pd  # noqa: E402
 from metaautoml.benchmark import (  # noqa: E402
     LIVE_METHODS,
     LiveBenchmarkConfig,
-    check_same_database,
     corpus_datasets,
-    database_fingerprint,
+    database_notes,
     default_dataset_names,
     first_model_summary,
     per_dataset_scores,
@@ -140,21 +139,20 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
     db = MetaDB(args.db, readonly=True) if args.db else MetaDB.default()
-    fingerprint = database_fingerprint(db.path)
+    datasets = corpus_datasets(names, entries=entries, corpus_dir=args.corpus_dir,
+                               weka_dir=args.weka_dir, rdata_dir=args.rdata_dir)
+    # Each task's results are checked against its own data: the other task's may change.
+    database = database_notes(db, sorted({d.task for d in datasets}), out, check=not args.force,
+                              label=str(args.db or "shipped (metaautoml/data/metadb.sqlite)"))
     if args.force:
         for name in ("raw.csv", "curves.csv"):
             (out / name).unlink(missing_ok=True)
-    else:
-        check_same_database(out, fingerprint)
-    datasets = corpus_datasets(names, entries=entries, corpus_dir=args.corpus_dir,
-                               weka_dir=args.weka_dir, rdata_dir=args.rdata_dir)
     print(f"{len(datasets)} datasets ({', '.join(names)}), {len(config.seeds)} seeds, "
           f"{len(config.methods)} methods, {config.n_trials} trials, cv={config.cv}",
           file=sys.stderr)
 
     write_run_notes(out, __file__, sys.argv[1:] if argv is None else argv, keep_earlier=not args.force,
-                    database={"path": str(args.db or "shipped (metaautoml/data/metadb.sqlite)"),
-                              "fingerprint": fingerprint},
+                    database=database,
                     settings={**({"time budget (s)": config.time_budget} if config.time_budget
                                  else {"trials": config.n_trials}),
                               "seeds": len(config.seeds), "cv": config.cv,

@@ -32,8 +32,7 @@ from metaautoml.benchmark import (
     ABLATIONS,
     METHODS,
     PoolBenchmarkConfig,
-    check_same_database,
-    database_fingerprint,
+    database_notes,
     paired_comparison,
     run_pool_benchmark,
     summarize,
@@ -72,11 +71,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     db = MetaDB(args.db, readonly=True) if args.db else MetaDB.default()
-    fingerprint = database_fingerprint(db.path)
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
-    if not args.force:
-        check_same_database(out, fingerprint)
+    task_names = args.task or ("classification", "regression")
+    database = database_notes(db, task_names, out, check=not args.force,
+                              label=str(args.db or "shipped (metaautoml/data/metadb.sqlite)"))
     base = PoolBenchmarkConfig(methods=tuple(args.methods.split(",")),
                                n_folds=None if args.folds == "loo" else int(args.folds),
                                horizon=args.horizon, n_ensemble=args.ensemble, seed=args.seed)
@@ -85,15 +84,13 @@ def main(argv: list[str] | None = None) -> int:
                    matcher=replace(base.matcher, seed=args.seed))
     if args.surrogate_target is not None:
         base = replace(base, training=replace(base.training, target=args.surrogate_target))
-    task_names = args.task or ("classification", "regression")
     training = {task: MetaTrainingSet.from_metadb(db, task) for task in task_names}
     if args.max_configs is not None:
         training = {task: data.subset_configs(data.config_ids[:args.max_configs])
                     for task, data in training.items()}
     # Written before the run, so that an interrupted run resumes against the database it began on.
     write_run_notes(out, __file__, sys.argv[1:] if argv is None else argv, keep_earlier=not args.force,
-                    database={"path": str(args.db or "shipped (metaautoml/data/metadb.sqlite)"),
-                              "fingerprint": fingerprint,
+                    database={**database,
                               "tasks": {task: {"datasets": data.n_datasets, "configs": data.n_configs,
                                                "groups": len(set(data.groups)), "metric": data.metric}
                                         for task, data in training.items()}})

@@ -23,8 +23,7 @@ import pandas as pd
 from metaautoml.benchmark import (
     NestedConfig,
     PoolBenchmarkConfig,
-    check_same_database,
-    database_fingerprint,
+    database_notes,
     run_nested_pool_benchmark,
     summarize,
     write_results,
@@ -51,9 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     db = MetaDB(args.db, readonly=True) if args.db else MetaDB.default()
-    fingerprint = database_fingerprint(db.path)
     args.output.mkdir(parents=True, exist_ok=True)
-    check_same_database(args.output, fingerprint)
+    database = database_notes(db, args.task or ("classification", "regression"), args.output,
+                              label=str(args.db or "shipped (metaautoml/data/metadb.sqlite)"))
     pool = PoolBenchmarkConfig(methods=("full",), n_folds=args.folds, horizon=args.horizon,
                                n_ensemble=args.ensemble, seed=args.seed)
     pool = replace(pool, training=replace(pool.training, meta_iterations=args.iterations,
@@ -61,8 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     config = NestedConfig(pool=pool, inner_folds=args.inner_folds)
     # Written before the run, so that an interrupted run resumes against the database it began on.
     write_run_notes(args.output, __file__, sys.argv[1:] if argv is None else argv, keep_earlier=True,
-                    database={"path": str(args.db or "shipped (metaautoml/data/metadb.sqlite)"),
-                              "fingerprint": fingerprint})
+                    database=database)
     choices = []
     for task in args.task or ("classification", "regression"):
         data = MetaTrainingSet.from_metadb(db, task)

@@ -38,9 +38,8 @@ import pandas as pd
 
 from metaautoml.benchmark import (
     PoolBenchmarkConfig,
-    check_same_database,
     code_notes,
-    database_fingerprint,
+    database_notes,
     run_pool_benchmark,
     summarize,
     write_results,
@@ -95,17 +94,16 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown --targets {unknown}; expected some of {sorted(NORMALIZATIONS)}")
 
     db = MetaDB(args.db, readonly=True) if args.db else MetaDB.default()
-    fingerprint = database_fingerprint(db.path)
     out = Path(args.output)
-    if not args.force:
-        check_same_database(out, fingerprint)
+    database = database_notes(db, args.task or ("classification", "regression"), out,
+                              check=not args.force,
+                              label=str(args.db or "shipped (metaautoml/data/metadb.sqlite)"))
     # The tables cover every grid run into ``out``, so the notes keep the earlier grids' commands.
     notes = out / "run.json"
     earlier = json.loads(notes.read_text()) if notes.exists() else {}
     earlier = [*earlier.get("earlier_commands", []), *filter(None, [earlier.get("command")])]
     write_run_notes(out, __file__, sys.argv[1:] if argv is None else argv,
-                    database={"path": str(args.db or "shipped (metaautoml/data/metadb.sqlite)"),
-                              "fingerprint": fingerprint},
+                    database=database,
                     earlier_commands=list(dict.fromkeys(earlier)))
     base = PoolBenchmarkConfig(methods=tuple(args.methods.split(",")), n_folds=args.folds)
     # The code this process loaded, once: a commit made while the sweep runs does not change it.

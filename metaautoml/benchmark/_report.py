@@ -11,7 +11,7 @@ import json
 import os
 import shlex
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -520,18 +520,54 @@ def database_fingerprint(path: str | Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def check_same_database(directory: str | Path, fingerprint: str) -> None:
+def check_same_database(directory: str | Path, fingerprint: str,
+                        tasks: Mapping[str, str] | None = None) -> None:
     """Refuse to resume results in ``directory`` that were measured on another meta-database.
 
     A resumed benchmark keeps the units or folds already on disk; had the database changed in
-    between (a re-shipped build), its tables would silently mix two databases' numbers.
+    between (a re-shipped build), its tables would silently mix two databases' numbers. With
+    ``tasks`` (``{task: MetaDB.content_fingerprint(task)}``, what this run reads) and a run
+    that recorded them (``run.json``'s ``database.content_fingerprints``), only those tasks' contents must
+    match: the other task's data, the ``meta`` table or the file's layout may have changed.
+    Otherwise the whole file's ``fingerprint`` must.
     """
     path = Path(directory) / "run.json"
     if not path.exists():
         return
-    recorded = json.loads(path.read_text()).get("database", {}).get("fingerprint")
+    database = json.loads(path.read_text()).get("database", {})
+    recorded_tasks = database.get("content_fingerprints") or {}
+    if tasks is not None and recorded_tasks:
+        changed = [task for task in tasks if task in recorded_tasks and recorded_tasks[task] != tasks[task]]
+        if changed:
+            raise RuntimeError(
+                f"the results in {str(directory)!r} were measured on another meta-database's "
+                f"{' and '.join(changed)} data (content fingerprint "
+                f"{', '.join(recorded_tasks[t] for t in changed)}, this one's is "
+                f"{', '.join(tasks[t] for t in changed)}); rerun with --force to discard them, "
+                "or write to another --output")
+        return
+    recorded = database.get("fingerprint")
     if recorded is not None and recorded != fingerprint:
         raise RuntimeError(
             f"the results in {str(directory)!r} were measured on another meta-database "
             f"(fingerprint {recorded}, this one is {fingerprint}); rerun with --force to discard "
             "them, or write to another --output")
+
+
+def database_notes(db, tasks: Sequence[str], directory: str | Path | None = None, *,
+                   label: str | None = None, check: bool = True) -> dict:
+    """What a benchmark's ``run.json`` records of the meta-database ``db`` it reads for
+    ``tasks``: its path (or ``label``), the file's fingerprint and each task's content
+    fingerprint, with the task fingerprints an earlier run in ``directory`` recorded for other
+    tasks kept. With ``check`` (a resume), first :func:`check_same_database`."""
+    fingerprint = database_fingerprint(db.path)
+    tasks = {task: db.content_fingerprint(task) for task in tasks}
+    earlier = {}
+    if directory is not None:
+        if check:
+            check_same_database(directory, fingerprint, tasks)
+        path = Path(directory) / "run.json"
+        if check and path.exists():
+            earlier = json.loads(path.read_text()).get("database", {}).get("content_fingerprints") or {}
+    return {"path": label or str(db.path), "fingerprint": fingerprint,
+            "content_fingerprints": {**earlier, **tasks}}

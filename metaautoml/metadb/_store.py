@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -352,6 +353,33 @@ class MetaDB:
         names = self.datasets(task).index
         matrix = long.pivot(index="dataset", columns="config_id", values="value") if len(long) else pd.DataFrame()
         return matrix.reindex(index=names, columns=configs.index).astype(np.float64)
+
+    def content_fingerprint(self, task: str) -> str:
+        """A short SHA-256 of everything the database holds for ``task``: its datasets,
+        meta-features, configurations, evaluations, scores and larger fidelities, row by row in
+        key order. Unlike a hash of the file it ignores the other task, the ``meta`` table and
+        SQLite's page layout, so a benchmark of one task can resume after the other task's data
+        changed, and refuses to after its own did."""
+        if task not in ("classification", "regression"):
+            raise ValueError(f"task must be 'classification' or 'regression', got {task!r}")
+        of_task = "JOIN datasets d ON d.name=t.dataset WHERE d.task=?"
+        queries = [
+            "SELECT * FROM datasets WHERE task=? ORDER BY name",
+            "SELECT * FROM configurations WHERE task=? ORDER BY config_id",
+            f"SELECT t.* FROM meta_features t {of_task} ORDER BY t.dataset, t.view, t.name",
+            f"SELECT t.* FROM evaluations t {of_task} ORDER BY t.dataset, t.config_id",
+            f"SELECT t.* FROM scores t {of_task} ORDER BY t.dataset, t.config_id, t.metric"]
+        if self._has_fidelity_tables():
+            queries += [
+                f"SELECT t.* FROM fidelity_evaluations t {of_task} ORDER BY t.dataset, t.config_id, t.max_rows",
+                f"SELECT t.* FROM fidelity_scores t {of_task} "
+                "ORDER BY t.dataset, t.config_id, t.max_rows, t.metric"]
+        digest = hashlib.sha256(task.encode())
+        for table, sql in enumerate(queries):
+            # Rows only, tagged by table: an empty table (the fidelity's, say) adds nothing.
+            for row in self._conn.execute(sql, (task,)):
+                digest.update(f"{table}:{row!r}".encode())
+        return digest.hexdigest()[:16]
 
     def fidelities(self) -> dict[int, dict[str, int]]:
         """The larger fidelities recorded: ``{max_rows: {"datasets": n, "configurations": n,

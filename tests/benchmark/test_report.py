@@ -20,10 +20,13 @@ from metaautoml.benchmark import (
     check_same_database,
     code_notes,
     database_fingerprint,
+    database_notes,
     live_regret,
     markdown_table,
     write_run_notes,
 )
+from metaautoml.evaluation import TrialResult
+from metaautoml.metadb import MetaDB
 
 POOL_METHODS = ("random", "portfolio", "l1_knn", "matcher", "full")
 
@@ -267,3 +270,30 @@ def test_the_page_names_the_commits_of_resumed_results(script):
     assert "Code: commit `ccc`." in text
     assert "earlier runs of this directory, at commit `aaa`, `bbb` with uncommitted changes" in text
     assert "earlier" not in "\n".join(report._provenance({"code": notes["code"]}))
+
+
+def test_a_run_resumes_when_only_the_other_task_changed(tmp_path):
+    db = synthetic_metadb(tmp_path / "meta.sqlite", n_per_cluster=2)
+    out = tmp_path / "run"
+    notes = database_notes(db, ["classification"], out, label="shipped")
+    assert notes["path"] == "shipped" and set(notes["content_fingerprints"]) == {"classification"}
+    write_run_notes(out, __file__, [], database=notes)
+    # The file changes (another key in ``meta``): the classification data did not, so it resumes,
+    # and a later run of the regression task keeps classification's record.
+    db.set_meta("unrelated", "1")
+    db.close()  # written through to the file (out of the write-ahead log)
+    db = MetaDB(db.path)
+    assert database_fingerprint(db.path) != notes["fingerprint"]
+    later = database_notes(db, ["regression"], out)
+    assert set(later["content_fingerprints"]) == {"classification", "regression"}
+    write_run_notes(out, __file__, [], database=later)
+    # Its own data changes: refused, naming the task.
+    name = db.datasets("classification").index[0]
+    config = db.configurations("classification").index[0]
+    db.record_fidelity_evaluations(name, 5000, [(config, TrialResult(
+        "complete", scores={"accuracy": 0.5}, fit_time=1.0, duration=1.0))])
+    with pytest.raises(RuntimeError, match="another meta-database's classification data.*--force"):
+        database_notes(db, ["classification"], out)
+    database_notes(db, ["regression"], out)  # the other task still resumes
+    assert database_notes(db, ["classification"], out, check=False)["content_fingerprints"].keys() \
+        == {"classification"}

@@ -650,3 +650,29 @@ def test_a_database_written_before_fidelities_existed_reads_as_having_none(tmp_p
             [f"{t}.parquet" for t in TABLE_KEYS if not t.startswith("fidelity")] + ["meta.json"])
     with MetaDB(path) as upgraded:  # opened for writing, it gains the tables
         assert upgraded.fidelities() == {} and upgraded._has_fidelity_tables()
+
+
+def test_a_task_content_fingerprint_moves_with_that_task_only(filled):
+    db, ids = filled
+    before = {task: db.content_fingerprint(task) for task in ("classification", "regression")}
+    assert before["classification"] != before["regression"]
+    db.set_meta("anything", "else")  # not data: no change
+    db.record_evaluations("rho", [(ids["regression"][1], complete(r2=0.1, neg_root_mean_squared_error=-3.0,
+                                                                  neg_mean_absolute_error=-2.0))])
+    after = {task: db.content_fingerprint(task) for task in ("classification", "regression")}
+    assert after["classification"] == before["classification"]
+    assert after["regression"] != before["regression"]
+    db.record_fidelity_evaluations("beta", 5000, [(ids["classification"][0], complete(accuracy=0.6))])
+    assert db.content_fingerprint("classification") != before["classification"]
+    with pytest.raises(ValueError, match="task must be"):
+        db.content_fingerprint("ranking")
+
+
+def test_empty_fidelity_tables_do_not_change_a_fingerprint(tmp_path):
+    db = MetaDB(tmp_path / "plain.sqlite", create=True)
+    add_dataset(db, "alpha")
+    plain = db.content_fingerprint("classification")
+    with db._conn:
+        db._conn.execute("DROP TABLE fidelity_scores")
+        db._conn.execute("DROP TABLE fidelity_evaluations")
+    assert db.content_fingerprint("classification") == plain
