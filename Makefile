@@ -183,9 +183,9 @@ benchmarks: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/lcdb_size_transfer.py --lcdb build/lcdb/lcdb-0.1.0.tar.gz \
 		--output benchmarks/results/lcdb-size-transfer
 	$(BIN)/python benchmarks/size_rank_transfer.py --output benchmarks/results/size-rank-transfer
-	# The size-aware proposer against the size-blind one on held-out tables of >= 3,000 rows
-	# (needs meta_db/fetch_rdata.sh's R packages; ~40 min).
-	$(BIN)/python benchmarks/size_aware.py --output benchmarks/results/size-aware
+	# The size-aware proposer against the size-blind one on the database's tables of >= 3,000
+	# rows, held out by group folds (needs meta_db/fetch_rdata.sh's R packages; ~10 min a task).
+	$(BIN)/python benchmarks/size_aware.py --output benchmarks/results/size-aware-v2
 	# The matcher on a meta-dataset nobody here tuned on: LCDB's 20 learners as the pool,
 	# leave-one-dataset-out (~70 min; resumable).
 	$(BIN)/python benchmarks/lcdb_selection.py --lcdb build/lcdb/lcdb-0.1.0.tar.gz \
@@ -235,7 +235,7 @@ benchmarks: $(VENV)/.installed-dev
 		--live benchmarks/results/live-time-30 --live benchmarks/results/live-cost-order-30 \
 		--heldout benchmarks/results/first-pick --heldout benchmarks/results/heldout-search \
 		--heldout benchmarks/results/lcdb-size-transfer --heldout benchmarks/results/size-rank-transfer \
-		--heldout benchmarks/results/size-aware \
+		--heldout benchmarks/results/size-aware --heldout benchmarks/results/size-aware-v2 \
 		--heldout benchmarks/results/lcdb-selection-loo \
 		--heldout benchmarks/results/reserved-mlbench --heldout benchmarks/results/reserved-first-pick \
 		--ensemble benchmarks/results/ensemble-gain --ensemble benchmarks/results/ensemble-gain-fresh \

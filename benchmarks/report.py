@@ -288,8 +288,11 @@ def _heldout_part(directories: list[Path], notes: list[dict]) -> list[str]:
                 "`DEFAULT_LEAD_DEFAULTS_MIN_ROWS`); `lcdb_size_transfer.py` and "
                 "`size_rank_transfer.py` read LCDB's learning curves (the latter: how far the "
                 "ranking of learners on 1,024 rows transfers to more rows); `size_aware.py` "
-                "tests the proposer's use of that evidence (`size_weight`) on corpus tables of "
-                ">= 3,000 rows outside the shipped database.", ""]
+                "tests the proposer's use of that evidence and of the meta-database's own "
+                "5,000-row fidelity (`size_weight`) on the shipped database's tables of >= 3,000 "
+                "rows, held out in 5 group folds with the warm start retrained without each (its "
+                "first run, `size-aware`, used corpus tables outside the v1 database and LCDB "
+                "alone).", ""]
     return sections + _summary_runs(directories, notes)
 
 

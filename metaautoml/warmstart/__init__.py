@@ -23,7 +23,7 @@ from ._proposer import (
     WarmStart,
     WarmStartProposer,
 )
-from ._size import FamilySizeShift
+from ._size import FamilySizeShift, size_shift_for
 
 __all__ = [
     "DEFAULT_FIRST_PICK_HEDGE",
@@ -45,5 +45,6 @@ __all__ = [
     "greedy_portfolio",
     "load_proposer",
     "meta_train",
+    "size_shift_for",
     "train_proposer",
 ]

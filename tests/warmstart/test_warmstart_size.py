@@ -13,8 +13,9 @@ from metaautoml.warmstart import (
     ProposerConfig,
     WarmStartProposer,
     load_proposer,
+    size_shift_for,
 )
-from metaautoml.warmstart._size import shipped_size_shift, size_shift_for
+from metaautoml.warmstart._size import shipped_size_shift
 
 
 def synthetic_curves(n_datasets: int = 30) -> LearningCurves:
