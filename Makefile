@@ -233,6 +233,8 @@ benchmarks: $(VENV)/.installed-dev
 		--diagnosis benchmarks/results/selection-optimism \
 		--live benchmarks/results/live --live benchmarks/results/live-warm-start-rerun \
 		--live benchmarks/results/live-time-30 --live benchmarks/results/live-cost-order-30 \
+		--live benchmarks/results/live-v2-30-classification --live benchmarks/results/live-v2-30-regression \
+		--live benchmarks/results/live-v2-120-classification --live benchmarks/results/live-v2-120-regression \
 		--heldout benchmarks/results/first-pick --heldout benchmarks/results/heldout-search \
 		--heldout benchmarks/results/lcdb-size-transfer --heldout benchmarks/results/size-rank-transfer \
 		--heldout benchmarks/results/size-aware --heldout benchmarks/results/size-aware-v2 \

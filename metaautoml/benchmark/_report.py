@@ -402,6 +402,17 @@ def live_section(results: pd.DataFrame, curves: pd.DataFrame, figures: Sequence[
             out += ["metaautoml_warm's test score minus each peer's, dataset by dataset (mean "
                     "over seeds), with a bootstrap 95 % interval and the Wilcoxon signed-rank "
                     "p-value, Holm-corrected over the peers:\n", markdown_table(cells, "{}"), ""]
+            ensemble = versus[versus["peer"] == "metaautoml_warm_ensemble"]
+            if len(ensemble):
+                # The same test, the other way round: what the post-hoc ensemble adds.
+                row = ensemble.iloc[0]
+                verdict = ("n/a, fewer than 5 datasets differ" if np.isnan(row.p)
+                           else f"Wilcoxon p = {row.p:.3g}" + ("" if row.p < 0.05 else ", not significant"))
+                out += [f"The post-hoc ensemble's gain over the best single model "
+                        f"(`metaautoml_warm_ensemble` minus `metaautoml_warm`, the same searcher): "
+                        f"{-row.difference:+.4f} [{-row.ci_high:+.4f}, {-row.ci_low:+.4f}] over "
+                        f"{int(row.datasets)} datasets, {row.losses} better / {row.ties} tied / "
+                        f"{row.wins} worse ({verdict}).", ""]
         ratio = matched[matched["task"] == task].set_index("method").drop(columns="task")
         if "units" in ratio:
             ratio["units"] = ratio["units"].astype(int)

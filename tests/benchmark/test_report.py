@@ -297,3 +297,22 @@ def test_a_run_resumes_when_only_the_other_task_changed(tmp_path):
     database_notes(db, ["regression"], out)  # the other task still resumes
     assert database_notes(db, ["classification"], out, check=False)["content_fingerprints"].keys() \
         == {"classification"}
+
+
+def test_the_live_section_states_the_ensembles_gain_over_the_single_model(tmp_path):
+    from metaautoml.benchmark import live_section
+
+    rows = []
+    for i in range(6):
+        for method, score in (("metaautoml_warm", 0.80), ("metaautoml_warm_ensemble", 0.80 + 0.01 * (i + 1)),
+                              ("hgb_default", 0.70)):
+            row = dict.fromkeys(RESULT_COLUMNS)
+            row.update(task="regression", dataset=f"d{i}", group=f"d{i}", seed=0, method=method,
+                       metric="r2", test_score=score, cv_score=score, wall_time=1.0, n_trials=5)
+            rows.append(row)
+    results = pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
+    curves = pd.DataFrame(columns=list(CURVE_COLUMNS))
+    text = live_section(results, curves, [], tmp_path)
+    assert ("gain over the best single model (`metaautoml_warm_ensemble` minus `metaautoml_warm`, "
+            "the same searcher): +0.0350") in text
+    assert "over 6 datasets, 6 better / 0 tied / 0 worse (Wilcoxon p = 0.0312)" in text
