@@ -93,20 +93,31 @@ metadb-v2-ship: $(VENV)/.installed-dev
 ## v1 against v2 at one commit (issue 23): the pool benchmark (5 folds of groups, seed 1) on the
 ## v1 database as it shipped at $(METADB_V1_COMMIT), on v2 and on v2's first 203 configurations (v1's
 ## pool; v2's regression pool adds the target transforms), then the paired comparison. Regression
-## ran on the build before it shipped, classification on the shipped v2: a run refuses to resume
-## on another database file, hence one directory each. Hours; each run resumes by task and fold.
+## ran on the build before it shipped, classification on v2 as it first shipped ($(METADB_V2_FIRST),
+## before the 5,000-row fidelity): a run refuses to resume on another database file, hence one
+## directory each. The build file is not kept, so the two regression runs can be remade (--force)
+## but not resumed. Hours; each run resumes by task and fold.
 METADB_V1_COMMIT := b65b027
 METADB_V1 := build/metadb-v1.sqlite
 POOL_VERSIONS = $(BIN)/python benchmarks/pool_benchmark.py --folds 5 --seed 1 --n-jobs 1 \
 	--methods $(POOL_HEADLINE_METHODS)
 $(METADB_V1):
 	mkdir -p build && git show $(METADB_V1_COMMIT):$(METADB_SHIPPED) > $@.tmp && mv $@.tmp $@
-metadb-versions: $(VENV)/.installed-dev $(METADB_V1)
+## The first v1 (before the target transforms' pool), which the runs up to live-time-30 measured.
+METADB_V1_FIRST_COMMIT := 2ac92e5
+METADB_V1_FIRST := build/metadb-v1-first.sqlite
+$(METADB_V1_FIRST):
+	mkdir -p build && git show $(METADB_V1_FIRST_COMMIT):$(METADB_SHIPPED) > $@.tmp && mv $@.tmp $@
+METADB_V2_FIRST_COMMIT := 3f3b831
+METADB_V2_FIRST := build/metadb-v2-first.sqlite
+$(METADB_V2_FIRST):
+	mkdir -p build && git show $(METADB_V2_FIRST_COMMIT):$(METADB_SHIPPED) > $@.tmp && mv $@.tmp $@
+metadb-versions: $(VENV)/.installed-dev $(METADB_V1) $(METADB_V2_FIRST)
 	$(POOL_VERSIONS) --db $(METADB_V1) --output benchmarks/results/pool-v1-current
 	$(POOL_VERSIONS) --task regression --db $(METADB_BUILD) --output benchmarks/results/pool-v2
 	$(POOL_VERSIONS) --task regression --db $(METADB_BUILD) --max-configs 203 \
 		--output benchmarks/results/pool-v2-v1pool
-	$(POOL_VERSIONS) --task classification --output benchmarks/results/pool-v2-classification
+	$(POOL_VERSIONS) --task classification --db $(METADB_V2_FIRST) --output benchmarks/results/pool-v2-classification
 	$(BIN)/python benchmarks/compare_metadb_versions.py --old benchmarks/results/pool-v1-current \
 		--new benchmarks/results/pool-v2-v1pool --new benchmarks/results/pool-v2-classification \
 		--output benchmarks/results/metadb-versions
@@ -126,50 +137,59 @@ meta_db/build/weka:
 	mv meta_db/build/weka.tmp meta_db/build/weka
 
 LIVE_SMALL = --iterations 300 --ensemble 1 --matcher-epochs 200
+LIVE_V1_DATASETS = heart-cleveland,ilpd-indian-liver,participation,mexico,hdma,waveform,star98,housing-windsor,budgetuk,psid
 POOL_HEADLINE_METHODS = random,portfolio,l1_knn,flaml_zeroshot,matcher,pretrain_finetune,cold_start,portfolio_smac,l1_knn_smac,full
 POOL_LOO_METHODS = random,portfolio,l1_knn,flaml_zeroshot,matcher,surrogate_zeroshot,full,full_zeroshot_first,full_l1_matcher
 
 ## Rerun both benchmarks (each resumes from its raw results) and regenerate docs/benchmarks.md.
 ## Hours on two cores; see docs/benchmarks.md for what they measure.
-benchmarks: $(VENV)/.installed-dev
+## Every run names the database it measured (run.json's fingerprint) and refuses to resume on
+## another, so the runs made before v2 shipped read their own from git ($(METADB_V1_FIRST),
+## $(METADB_V1)), and the live runs list their tables: the rule that chose them reads the shipped
+## database's groups, which v2 changed.
+benchmarks: $(VENV)/.installed-dev $(METADB_V1_FIRST) $(METADB_V1)
 	# The headline: the shipped full system against the product's cold start, the fixed-order and
 	# the adaptive baselines (each start followed by a cold random-forest search), 5 folds of
 	# groups (~1.5 h).
-	$(BIN)/python benchmarks/pool_benchmark.py --folds 5 --seed 1 --n-jobs -1 \
+	$(BIN)/python benchmarks/pool_benchmark.py --db $(METADB_V1_FIRST) --folds 5 --seed 1 --n-jobs -1 \
 		--methods $(POOL_HEADLINE_METHODS) --output benchmarks/results/pool-adaptive
 	# The same folds with every setting of the warm start chosen inside each outer fold (~3 h).
-	$(BIN)/python benchmarks/pool_nested.py --folds 5 --seed 1 --n-jobs -1 \
+	$(BIN)/python benchmarks/pool_nested.py --db $(METADB_V1_FIRST) --folds 5 --seed 1 --n-jobs -1 \
 		--output benchmarks/results/pool-nested
 	# Leave-one-group-out, the surrogate as shipped (3 members). The variants' ablations need 5
 	# surrogates each and ran with one member (pool-one-member; hours more with 3).
-	$(BIN)/python benchmarks/pool_benchmark.py --folds loo --n-jobs -1 --output benchmarks/results/pool \
+	$(BIN)/python benchmarks/pool_benchmark.py --db $(METADB_V1_FIRST) --folds loo --n-jobs -1 --output benchmarks/results/pool \
 		--methods $(POOL_LOO_METHODS)
-	$(BIN)/python benchmarks/pool_benchmark.py --folds loo --n-jobs -1 --ensemble 1 \
+	$(BIN)/python benchmarks/pool_benchmark.py --db $(METADB_V1_FIRST) --folds loo --n-jobs -1 --ensemble 1 \
 		--output benchmarks/results/pool-one-member
-	$(BIN)/python benchmarks/pool_sweep.py --n-jobs -1 --output benchmarks/results/pool-sweep
+	$(BIN)/python benchmarks/pool_sweep.py --db $(METADB_V1_FIRST) --n-jobs -1 --output benchmarks/results/pool-sweep
 	# The first-pick hedge and L1 neighbours' bests, at each task's temperature and target.
-	$(BIN)/python benchmarks/pool_sweep.py --n-jobs -1 --output benchmarks/results/pool-sweep \
+	$(BIN)/python benchmarks/pool_sweep.py --db $(METADB_V1_FIRST) --n-jobs -1 --output benchmarks/results/pool-sweep \
 		--task regression --targets median_clipped --temperatures 0.25 --hedges 0,0.2,0.4,0.6 --neighbor-bests 0,3,5,7
-	$(BIN)/python benchmarks/pool_sweep.py --n-jobs -1 --output benchmarks/results/pool-sweep \
+	$(BIN)/python benchmarks/pool_sweep.py --db $(METADB_V1_FIRST) --n-jobs -1 --output benchmarks/results/pool-sweep \
 		--task classification --targets median_clipped --temperatures 0.5 --hedges 0,0.4 --neighbor-bests 0,3
 	# The earlier live runs meta-trained a smaller warm start than ships (1 surrogate member, 300
 	# iterations, 200 matcher epochs); LIVE_SMALL keeps their reruns consistent with them.
-	$(BIN)/python benchmarks/live_benchmark.py $(LIVE_SMALL) --n-trials 20 --seeds 2 --output benchmarks/results/live
+	$(BIN)/python benchmarks/live_benchmark.py $(LIVE_SMALL) --db $(METADB_V1_FIRST) --datasets $(LIVE_V1_DATASETS) \
+		--n-trials 20 --seeds 2 --output benchmarks/results/live
 	# The warm start alone on the same splits with the current defaults: the sampler's near-copy
 	# filter, median-clipped surrogate targets, the per-task matching temperature and regression's
 	# first-pick hedge and L1 neighbours' bests.
-	$(BIN)/python benchmarks/live_benchmark.py $(LIVE_SMALL) --n-trials 20 --seeds 2 --methods metaautoml_warm \
-		--output benchmarks/results/live-warm-start-rerun
+	$(BIN)/python benchmarks/live_benchmark.py $(LIVE_SMALL) --db $(METADB_V1_FIRST) --datasets $(LIVE_V1_DATASETS) \
+		--n-trials 20 --seeds 2 --methods metaautoml_warm --output benchmarks/results/live-warm-start-rerun
 	# At equal wall time: every searcher and FLAML get 30 s of search on 12 + 8 held-out tables.
-	$(BIN)/python benchmarks/live_benchmark.py $(LIVE_SMALL) --time-budget 30 --n-datasets 12 --task classification \
+	$(BIN)/python benchmarks/live_benchmark.py $(LIVE_SMALL) --db $(METADB_V1_FIRST) --time-budget 30 --task classification \
+		--datasets heart-cleveland,dermatology,monks-1,credit-approval,modechoice,vote92,oocytes_merluccius_nucleus_4d,yeast,turnout,yogurt,nwtco,waveform \
 		--seeds 1 --methods metaautoml_warm,metaautoml_cold,optuna_tpe,flaml_time,flaml_zeroshot,hgb_default \
 		--output benchmarks/results/live-time-30
-	$(BIN)/python benchmarks/live_benchmark.py $(LIVE_SMALL) --time-budget 30 --n-datasets 8 --task regression \
+	$(BIN)/python benchmarks/live_benchmark.py $(LIVE_SMALL) --db $(METADB_V1_FIRST) --time-budget 30 --task regression \
+		--datasets star98,clothing,boston,crime-nc,quakes,treatment,workinghours,psid \
 		--seeds 1 --methods metaautoml_warm,metaautoml_cold,optuna_tpe,flaml_time,flaml_zeroshot,hgb_default \
 		--output benchmarks/results/live-time-30
 	# The warm start's cost-ordered proposals against its trial order at 30 s, on the live-v2
 	# tables (1 seed, ~45 min).
-	$(BIN)/python benchmarks/live_benchmark.py $(LIVE_SMALL) --time-budget 30 --n-datasets 18 --max-rows 5000 \
+	$(BIN)/python benchmarks/live_benchmark.py $(LIVE_SMALL) --db $(METADB_V1) --time-budget 30 --max-rows 5000 \
+		--datasets tea,diet-chd,greene,respiratory,cml,alzheimer-smoking,gbsg2,pd,wg93,compaq,xerop,chfls,soup,toenail,ces11,catsup,wells-arsenic,ketchup,coalition2,fir-fecundity,cormorants,ibscovars,dropout-prevention,kidiq,births-epi,owls,salamanders,french_fries,produc,blackmoor,presidentialelections,fulmar,patentsrd,mdvis,sumhes,wages \
 		--seeds 1 --methods metaautoml_warm,metaautoml_warm_trial_order \
 		--output benchmarks/results/live-cost-order-30
 	# Does real data ever kill a fit? 160 bundled datasets x 5 variants in separate processes (~4 h; resumable).
