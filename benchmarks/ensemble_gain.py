@@ -189,7 +189,8 @@ def main(argv: list[str] | None = None) -> int:
     if not path.is_file():
         print("no fit finished", file=sys.stderr)
         return 1
-    return write_summary(args.output, summarize(pd.read_csv(path)), __file__, argv)
+    return write_summary(args.output, summarize(pd.read_csv(path)), __file__, argv,
+                         resumed=True)
 
 
 if __name__ == "__main__":

@@ -121,7 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     datasets, _ = soak.discover()
     datasets = [d for d in held_out(datasets) if args.task in (None, d.task)][:args.limit]
     run_datasets(datasets, METHODS, run_one, path, done, n_jobs=args.n_jobs)
-    return write_summary(args.output, summarize(pd.read_csv(path)), __file__, argv)
+    return write_summary(args.output, summarize(pd.read_csv(path)), __file__, argv,
+                         resumed=True)
 
 
 if __name__ == "__main__":

@@ -136,7 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     datasets = sorted(datasets, key=lambda d: half(d.name) != "selection")
     datasets = [d for d in datasets if args.half in (None, half(d.name))][:args.limit]
     run_datasets(datasets, METHODS, run_one, path, done, n_jobs=args.n_jobs)
-    return write_summary(args.output, summarize(pd.read_csv(path)), __file__, argv)
+    return write_summary(args.output, summarize(pd.read_csv(path)), __file__, argv,
+                         resumed=True)
 
 
 if __name__ == "__main__":

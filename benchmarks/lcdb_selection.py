@@ -162,7 +162,8 @@ def main(argv: list[str] | None = None) -> int:
                                  checkpoints=args.output / "folds", progress=None)
     write_results(results, args.output / "raw_classification.csv")
     sizes.to_csv(args.output / "sizes.csv", index=False)
-    return write_summary(args.output, summarize_selection(results, sizes), __file__, argv)
+    return write_summary(args.output, summarize_selection(results, sizes), __file__, argv,
+                         resumed=True)
 
 
 if __name__ == "__main__":

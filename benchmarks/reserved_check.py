@@ -125,7 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     run_pending([(args.data, name, method) for name in TABLES for method in (*FIRST, *SEARCH)
                  if (f"mlbench/{name}", method) not in done], run_one, path, n_jobs=args.n_jobs,
                 name=lambda job: f"{job[1]} {job[2]}")
-    return write_summary(args.output, summarize(pd.read_csv(path)), __file__, argv)
+    return write_summary(args.output, summarize(pd.read_csv(path)), __file__, argv,
+                         resumed=True)
 
 
 if __name__ == "__main__":

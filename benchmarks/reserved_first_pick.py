@@ -179,7 +179,8 @@ def main(argv: list[str] | None = None) -> int:
     run_pending([(args.data, table, method) for table in TABLES for method in METHODS
                  if (f"{table[0]}/{table[2]}", method) not in done], run_one, path,
                 n_jobs=args.n_jobs, name=lambda job: f"{job[1][2]} {job[2]}")
-    return write_summary(args.output, summarize(pd.read_csv(path)), __file__, argv)
+    return write_summary(args.output, summarize(pd.read_csv(path)), __file__, argv,
+                         resumed=True)
 
 
 if __name__ == "__main__":

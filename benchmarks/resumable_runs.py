@@ -57,12 +57,16 @@ def run_datasets(datasets: Sequence, methods: Sequence[str], run_one: Callable[.
                 path, n_jobs=n_jobs, name=lambda job: f"{job[0].name} {job[1]}")
 
 
-def write_summary(output: Path, summary: str, script: str, argv: Sequence[str] | None) -> int:
-    """Write ``summary.md`` and ``run.json`` (the command and machine) and print the summary."""
+def write_summary(output: Path, summary: str, script: str, argv: Sequence[str] | None, *,
+                  resumed: bool = False) -> int:
+    """Write ``summary.md`` and ``run.json`` (the command and machine) and print the summary.
+
+    ``resumed``: the summary covers results that earlier runs of ``output`` left on disk, so
+    ``run.json`` keeps those runs' commands and commits (``earlier``)."""
     from metaautoml.benchmark import write_run_notes
 
     output.mkdir(parents=True, exist_ok=True)
     (output / "summary.md").write_text(summary)
-    write_run_notes(output, script, sys.argv[1:] if argv is None else argv)
+    write_run_notes(output, script, sys.argv[1:] if argv is None else argv, keep_earlier=resumed)
     print(summary)
     return 0

@@ -214,7 +214,8 @@ def main(argv: list[str] | None = None) -> int:
         print("no results yet", flush=True)
         return 1
     results = pd.concat(frames, ignore_index=True)
-    return write_summary(args.output, summarize(results), __file__, argv)
+    return write_summary(args.output, summarize(results), __file__, argv,
+                         resumed=not args.force)
 
 
 if __name__ == "__main__":

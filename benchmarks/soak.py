@@ -1054,7 +1054,7 @@ def main(argv: list[str] | None = None) -> int:
               "per_trial_time_limit": args.per_trial_time_limit or None}
     from metaautoml.benchmark import write_run_notes
 
-    write_run_notes(output, __file__, argv, settings={**budget, "timeout": args.timeout,
+    write_run_notes(output, __file__, argv, keep_earlier=True, settings={**budget, "timeout": args.timeout,
                                                       "n_jobs": args.n_jobs, "row_cap": ROW_CAP})
     try:
         run(datasets, variants, output, n_jobs=args.n_jobs, force=args.force,

@@ -274,3 +274,16 @@ def test_cost_model_predicts_held_out_groups_and_compares_the_models(script):
     summary = cost.summarize({"regression": result})
     assert float(_table_row(summary, "regression", "family_per_row")[4]) == 0.0
     assert "config_median - family_per_row" in summary
+
+
+def test_a_resumed_summary_keeps_the_earlier_commands(script, tmp_path):
+    import json
+
+    write_summary = script("resumable_runs").write_summary
+    write_summary(tmp_path, "first\n", "benchmarks/first_pick.py", ["--limit", "3"])
+    write_summary(tmp_path, "second\n", "benchmarks/first_pick.py", ["--limit", "9"], resumed=True)
+    notes = json.loads((tmp_path / "run.json").read_text())
+    assert notes["command"].endswith("--limit 9")
+    assert [run["command"][-9:] for run in notes["earlier"]] == ["--limit 3"]
+    write_summary(tmp_path, "afresh\n", "benchmarks/first_pick.py", ["--limit", "1"])
+    assert "earlier" not in json.loads((tmp_path / "run.json").read_text())
