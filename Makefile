@@ -9,7 +9,7 @@ export OMP_NUM_THREADS ?= 1
 export OPENBLAS_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: demo test lint install dev metadb metadb-v2 metadb-versions metadb-v2-fidelity metadb-v2-ship metadb-ship metadb-info cost-models lcdb benchmarks live-v2 notebooks-strip clean
+.PHONY: demo test lint install dev metadb metadb-v2 metadb-versions metadb-v2-fidelity metadb-v2-ship metadb-ship metadb-info cost-models lcdb benchmarks live-v2 live-v2-verdict notebooks-strip clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -255,6 +255,7 @@ benchmarks: $(VENV)/.installed-dev $(METADB_V1_FIRST) $(METADB_V1)
 		--live benchmarks/results/live-time-30 --live benchmarks/results/live-cost-order-30 \
 		--live benchmarks/results/live-v2-30-classification --live benchmarks/results/live-v2-30-regression \
 		--live benchmarks/results/live-v2-120-classification --live benchmarks/results/live-v2-120-regression \
+		--live-verdict benchmarks/results/live-v2-verdict \
 		--heldout benchmarks/results/first-pick --heldout benchmarks/results/heldout-search \
 		--heldout benchmarks/results/lcdb-size-transfer --heldout benchmarks/results/size-rank-transfer \
 		--heldout benchmarks/results/size-aware --heldout benchmarks/results/size-aware-v2 \
@@ -289,6 +290,14 @@ live-v2: $(VENV)/.installed-dev
 	($(call LIVE_V2_TASK,classification)) & classification=$$!; \
 	($(call LIVE_V2_TASK,regression)); regression=$$?; \
 	wait $$classification && exit $$regression
+	$(MAKE) live-v2-verdict
+
+## Issue 24's criteria and the ensemble_size rule, read off live-v2's runs (seconds; a run in
+## progress is judged on its complete splits).
+live-v2-verdict: $(VENV)/.installed-dev
+	$(BIN)/python benchmarks/live_verdict.py \
+		$(foreach budget,30 120,$(foreach task,classification regression,--run $(budget):benchmarks/results/live-v2-$(budget)-$(task))) \
+		--output benchmarks/results/live-v2-verdict
 
 ## Retrain the shipped cost models on the shipped meta-database, with LCDB's train times (the
 ## import shipped in metaautoml/data) for how each family's time grows beyond its 1,000-row tables.

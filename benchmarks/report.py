@@ -64,7 +64,8 @@ def build_page(pool_dirs: list[Path], live_dirs: list[Path], output: Path, figur
                heldout_dirs: list[Path] = (), ensemble_dirs: list[Path] = (),
                nested_dir: Path | None = None, cost_dirs: list[Path] = (),
                storage_dirs: list[Path] = (), trial_cost_dirs: list[Path] = (),
-               diagnosis_dirs: list[Path] = (), versions_dirs: list[Path] = ()) -> str:
+               diagnosis_dirs: list[Path] = (), versions_dirs: list[Path] = (),
+               verdict_dirs: list[Path] = ()) -> str:
     page_dir = output.parent
     sections = ["# Benchmarks", "",
                 "Every number on this page is read from the raw results in `benchmarks/results/` "
@@ -84,8 +85,9 @@ def build_page(pool_dirs: list[Path], live_dirs: list[Path], output: Path, figur
     trial_cost_notes = [_run_notes(d) for d in trial_cost_dirs]
     diagnosis_notes = [_run_notes(d) for d in diagnosis_dirs]
     versions_notes = [_run_notes(d) for d in versions_dirs]
+    verdict_notes = [_run_notes(d) for d in verdict_dirs]
     for notes in (*pool_notes, nested_notes, sweep_notes, *diagnosis_notes, *versions_notes,
-                  *live_notes, *heldout_notes, *ensemble_notes,
+                  *live_notes, *verdict_notes, *heldout_notes, *ensemble_notes,
                   *cost_notes, *trial_cost_notes, *storage_notes, soak_notes):
         for command in [*notes.get("earlier_commands", []), notes.get("command")]:
             if command and command not in regenerate:
@@ -97,6 +99,7 @@ def build_page(pool_dirs: list[Path], live_dirs: list[Path], output: Path, figur
                    + "".join(f"--diagnosis {_rel(d)} " for d in diagnosis_dirs)
                    + "".join(f"--versions {_rel(d)} " for d in versions_dirs)
                    + " ".join(f"--live {_rel(d)}" for d in live_dirs)
+                   + "".join(f" --live-verdict {_rel(d)}" for d in verdict_dirs)
                    + "".join(f" --heldout {_rel(d)}" for d in heldout_dirs)
                    + "".join(f" --ensemble {_rel(d)}" for d in ensemble_dirs)
                    + "".join(f" --cost {_rel(d)}" for d in cost_dirs)
@@ -157,6 +160,12 @@ def build_page(pool_dirs: list[Path], live_dirs: list[Path], output: Path, figur
         stem = "live" if index == 0 else f"live{index + 1}"
         figures = plot_live(curves, figures_dir, stem=stem)
         sections += [live_section(results, curves, figures, page_dir, stem=stem, heading="####")]
+    if verdict_dirs:
+        sections += ["### Issue 24's criteria, read off the live runs", "",
+                     "`live_verdict.py` checks the done-when criteria of issue 24 mechanically on "
+                     "the live runs' complete splits, and applies the rule fixed before `live-v2` "
+                     "for the regressor's default `ensemble_size`.", "",
+                     *_summary_runs(verdict_dirs, verdict_notes)]
     if heldout_dirs:
         sections += _heldout_part(heldout_dirs, heldout_notes)
     if ensemble_dirs:
@@ -439,6 +448,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--live", type=Path, action="append",
                         help="a live benchmark's output directory; repeat for several runs "
                              "(default: benchmarks/results/live)")
+    parser.add_argument("--live-verdict", type=Path, action="append", default=[],
+                        help="the output directory of live_verdict.py; repeat for several")
     parser.add_argument("--nested", type=Path, default=None,
                         help="the output directory of pool_nested.py: its full_nested heads the "
                              "page, paired with the first --pool run (same folds and seed)")
@@ -473,7 +484,8 @@ def main(argv: list[str] | None = None) -> int:
     page = build_page(pool, live, args.output, args.figures, args.sweep, args.soak, args.heldout,
                       args.ensemble, nested_dir=args.nested, cost_dirs=args.cost,
                       storage_dirs=args.storage_load, trial_cost_dirs=args.trial_cost,
-                      diagnosis_dirs=args.diagnosis, versions_dirs=args.versions)
+                      diagnosis_dirs=args.diagnosis, versions_dirs=args.versions,
+                      verdict_dirs=args.live_verdict)
     tmp = args.output.with_suffix(".md.tmp")
     tmp.write_text(page)
     os.replace(tmp, args.output)
