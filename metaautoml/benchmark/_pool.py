@@ -25,7 +25,7 @@ import pandas as pd
 from joblib import Parallel, delayed
 
 from ..matcher import L1Matcher, LearnedMatcher, MatcherConfig
-from ..metadb import MetaTrainingSet
+from ..metadb import MetaTrainingSet, group_folds
 from ..search import MetaSurrogateSampler, expected_improvement
 from ..space import get_space
 from ..surrogate import MetaSurrogate, TrainingConfig
@@ -115,15 +115,6 @@ class PoolBenchmarkConfig:
         unknown = sorted(set(self.methods) - set(METHODS))
         if unknown:
             raise ValueError(f"unknown benchmark methods {unknown}; expected some of {list(METHODS)}")
-
-
-def group_folds(groups: Sequence[str], n_folds: int | None, seed: int = 0) -> list[np.ndarray]:
-    """Dataset indices per fold; datasets of one group always share a fold."""
-    unique = sorted(set(groups))
-    order = np.random.default_rng(seed).permutation(len(unique))
-    n = len(unique) if n_folds is None else min(n_folds, len(unique))
-    fold_of = {unique[g]: i % n for i, g in enumerate(order)}
-    return [np.array([i for i, g in enumerate(groups) if fold_of[g] == f]) for f in range(n)]
 
 
 def fit_proposer(train: MetaTrainingSet, training: TrainingConfig | None = None,

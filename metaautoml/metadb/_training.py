@@ -7,6 +7,7 @@ dataset -- everything the matcher and the surrogate learn from and the benchmark
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -131,6 +132,16 @@ def minmax_normalize(scores: np.ndarray) -> np.ndarray:
 #: Per-dataset score normalizations, by name.
 NORMALIZATIONS = {"minmax": minmax_normalize, "rank": rank_normalize,
                   "median_clipped": median_clipped_normalize}
+
+
+def group_folds(groups: Sequence[str], n_folds: int | None, seed: int = 0) -> list[np.ndarray]:
+    """Dataset indices per fold; datasets of one group always share a fold (``n_folds=None``:
+    one group per fold). The groups are shuffled by ``seed`` and dealt round-robin."""
+    unique = sorted(set(groups))
+    order = np.random.default_rng(seed).permutation(len(unique))
+    n = len(unique) if n_folds is None else min(n_folds, len(unique))
+    fold_of = {unique[g]: i % n for i, g in enumerate(order)}
+    return [np.array([i for i, g in enumerate(groups) if fold_of[g] == f]) for f in range(n)]
 
 
 @dataclass

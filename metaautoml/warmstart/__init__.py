@@ -9,6 +9,7 @@ from ._artifacts import (
 )
 from ._portfolio import greedy_portfolio
 from ._proposer import (
+    DEFAULT_FIRST_PICK,
     DEFAULT_FIRST_PICK_HEDGE,
     DEFAULT_LEAD_DEFAULTS,
     DEFAULT_LEAD_DEFAULTS_MIN_ROWS,
@@ -17,15 +18,18 @@ from ._proposer import (
     LEAD_DEFAULT_SOURCE,
     MATCHED_SOURCE,
     PORTFOLIO_SOURCE,
+    ROBUST_SOURCE,
     SURROGATE_SOURCE,
     ProposalOrder,
     ProposerConfig,
     WarmStart,
     WarmStartProposer,
 )
+from ._robust import RobustPick, differences_to_reference, robust_first_pick
 from ._size import FamilySizeShift, size_shift_for
 
 __all__ = [
+    "DEFAULT_FIRST_PICK",
     "DEFAULT_FIRST_PICK_HEDGE",
     "DEFAULT_LEAD_DEFAULTS",
     "DEFAULT_LEAD_DEFAULTS_MIN_ROWS",
@@ -35,16 +39,20 @@ __all__ = [
     "LEAD_DEFAULT_SOURCE",
     "MATCHED_SOURCE",
     "PORTFOLIO_SOURCE",
+    "ROBUST_SOURCE",
     "SURROGATE_SOURCE",
     "FamilySizeShift",
     "ProposalOrder",
     "ProposerConfig",
+    "RobustPick",
     "WarmStart",
     "WarmStartProposer",
     "default_artifact_dir",
+    "differences_to_reference",
     "greedy_portfolio",
     "load_proposer",
     "meta_train",
+    "robust_first_pick",
     "size_shift_for",
     "train_proposer",
 ]

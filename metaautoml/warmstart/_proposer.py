@@ -16,6 +16,7 @@ from ..metadb import MetaTrainingSet
 from ..space import FAMILY, Config, get_space
 from ..surrogate import MetaSurrogate
 from ._portfolio import greedy_portfolio
+from ._robust import robust_first_pick
 from ._size import FamilySizeShift, size_shift_for
 
 #: ``source`` tags of warm-start trials, by why a configuration was chosen.
@@ -23,6 +24,9 @@ MATCHED_SOURCE = "warm_start:matched"
 SURROGATE_SOURCE = "warm_start:surrogate"
 PORTFOLIO_SOURCE = "warm_start:portfolio"
 LEAD_DEFAULT_SOURCE = "warm_start:default"
+ROBUST_SOURCE = "warm_start:robust"
+#: The choices of :attr:`ProposerConfig.first_pick`.
+FIRST_PICKS = ("matched", "robust", "constrained")
 
 #: Default matching temperature per task type: the full system's lowest mean regret over
 #: k = 1-25 on the 5-fold sweep (benchmarks/pool_sweep.py; docs/benchmarks.md, "Warm-start
@@ -38,6 +42,11 @@ DEFAULT_TEMPERATURE = {"classification": 0.5, "regression": 0.25}
 #: dataset is more often unlike the new one. On classification, hedging and the L1 neighbours'
 #: bests both raised the regret, hence 0 there.
 DEFAULT_FIRST_PICK_HEDGE = {"classification": 0.0, "regression": 0.4}
+
+#: Default :attr:`ProposerConfig.first_pick` per task type: ``"matched"``, the hedged matched
+#: greedy pick, until the robust pick (:func:`~metaautoml.warmstart.robust_first_pick`) has been
+#: measured against it on tables the meta-database never saw.
+DEFAULT_FIRST_PICK = {"classification": "matched", "regression": "matched"}
 
 #: Default :attr:`ProposerConfig.neighbor_best` per task type, from the same sweep. On
 #: regression, the learned matcher's nearest datasets' bests were worse picks than auto-sklearn
@@ -101,6 +110,15 @@ class ProposerConfig:
         The first pick alone decides the regret at k = 1, and a single matched dataset's best
         can be far off on a new dataset; later picks cover the matched datasets in full
         (:data:`DEFAULT_FIRST_PICK_HEDGE` per task type).
+    first_pick : {"matched", "robust", "constrained"}
+        The first proposal after the leading defaults (the first of all where none lead):
+        ``"matched"``, the greedy portfolio's first pick over the hedged dataset weights;
+        ``"robust"``, the configuration of the training set's pool that beats the first cold-start
+        default (HistGradientBoosting's scikit-learn defaults) on average while staying within
+        0.02 of it on most meta-training datasets (:func:`~metaautoml.warmstart.robust_first_pick`;
+        the same for every dataset); ``"constrained"``, the matched pick among the
+        configurations that meet the robust pick's constraint. A pool without that default
+        proposes the matched pick (:data:`DEFAULT_FIRST_PICK` per task type).
     neighbor_best : int
         Proposals after the first that are auto-sklearn 1.0's: the best configurations of the
         meta-training datasets nearest by L1 distance on min-max scaled meta-features, nearest
@@ -143,6 +161,7 @@ class ProposerConfig:
     match_quantile: float = 0.95
     out_of_range_trust: float = 0.5
     first_pick_hedge: float = 0.0
+    first_pick: str = "matched"
     neighbor_best: int = 0
     lead_defaults: int = 0
     lead_defaults_min_rows: int = 0
@@ -158,6 +177,8 @@ class ProposerConfig:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
                 raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
+        if self.first_pick not in FIRST_PICKS:
+            raise ValueError(f"first_pick must be one of {list(FIRST_PICKS)}, got {self.first_pick!r}")
         if not self.size_weight >= 0:
             raise ValueError(f"size_weight must be non-negative, got {self.size_weight!r}")
         if self.temperature <= 0 or self.surrogate_weight < 0:
@@ -169,6 +190,7 @@ class ProposerConfig:
         """The defaults for ``task`` ("classification" or "regression"), with ``overrides``."""
         defaults = {"temperature": DEFAULT_TEMPERATURE.get(task, cls.temperature),
                     "first_pick_hedge": DEFAULT_FIRST_PICK_HEDGE.get(task, cls.first_pick_hedge),
+                    "first_pick": DEFAULT_FIRST_PICK.get(task, cls.first_pick),
                     "neighbor_best": DEFAULT_NEIGHBOR_BEST.get(task, cls.neighbor_best),
                     "lead_defaults": DEFAULT_LEAD_DEFAULTS.get(task, cls.lead_defaults),
                     "lead_defaults_min_rows": DEFAULT_LEAD_DEFAULTS_MIN_ROWS.get(
@@ -252,6 +274,13 @@ class WarmStartProposer:
     size_shift : FamilySizeShift, optional
         The families' size evidence used when ``config.size_weight > 0``; measured on the LCDB
         import shipped with the package when omitted.
+
+    Attributes
+    ----------
+    robust_first : RobustPick or None
+        With ``config.first_pick == "robust"``, the pool's robust first configuration and its
+        record on the training set (:func:`~metaautoml.warmstart.robust_first_pick`); None
+        otherwise, or when the pool lacks the default it is measured against.
     """
 
     def __init__(self, training: MetaTrainingSet, matcher: Matcher | None = None,
@@ -288,6 +317,9 @@ class WarmStartProposer:
         columns = {config_id: i for i, config_id in enumerate(training.config_ids)}
         self._defaults = [columns[config_id] for config_id in map(space.config_id, space.default_configs())
                           if config_id in columns]
+        reference = columns.get(space.config_id(space.default_configs()[0]))
+        self.robust_first = (robust_first_pick(training, reference)
+                             if self.config.first_pick != "matched" and reference is not None else None)
 
     def _trust(self, meta_features: pd.Series, distances: np.ndarray | None) -> tuple[float, list[str]]:
         cfg, trust, reasons = self.config, 1.0, []
@@ -376,9 +408,19 @@ class WarmStartProposer:
         lead = [i for i in self._defaults[:self._n_lead(meta_features)] if i not in blocked][:n]
         portfolio = {"prior": prior, "prior_weight": cfg.surrogate_weight * trust,
                      "exclude": exclude, "prior_start": cfg.matched_first + len(lead)}
+        robust = self.robust_first
         hedged = (1.0 - cfg.first_pick_hedge) * weights + cfg.first_pick_hedge / len(weights)
-        start = greedy_portfolio(performance, min(n, len(lead) + 1), weights=hedged,
-                                 start=lead, **portfolio)
+        if (cfg.first_pick == "robust" and robust is not None and robust.column not in blocked
+                and robust.column not in lead and len(lead) < n):
+            start = [*lead, robust.column]
+        elif cfg.first_pick == "constrained" and robust is not None:
+            # The matched pick, among the configurations that meet the robust constraint.
+            ineligible = ~robust.eligible if exclude is None else (exclude | ~robust.eligible)
+            start = greedy_portfolio(performance, min(n, len(lead) + 1), weights=hedged,
+                                     start=lead, **{**portfolio, "exclude": ineligible})
+        else:
+            start = greedy_portfolio(performance, min(n, len(lead) + 1), weights=hedged,
+                                     start=lead, **portfolio)
         best_on = self._neighbor_bests(meta_features, min(n - len(start), round(cfg.neighbor_best * trust)),
                                        taken=start, exclude=exclude)
         chosen = greedy_portfolio(performance, n, weights=weights, start=start + list(best_on),
@@ -473,6 +515,9 @@ class WarmStartProposer:
         for rank, index in enumerate(chosen):
             if index in lead:
                 source = LEAD_DEFAULT_SOURCE
+            elif (self.config.first_pick == "robust" and self.robust_first is not None
+                  and index == self.robust_first.column and rank == len(lead) and seconds is None):
+                source = ROBUST_SOURCE
             elif index in best_on:
                 source = MATCHED_SOURCE
             elif index in surrogate_top:
