@@ -231,6 +231,8 @@ benchmarks: $(VENV)/.installed-dev $(METADB_V1_FIRST) $(METADB_V1)
 	$(BIN)/python benchmarks/trial_cost.py --n-datasets 4 --output benchmarks/results/trial-cost
 	# The learned first pick's optimism against the family defaults' (~15 s).
 	$(BIN)/python benchmarks/selection_optimism.py --output benchmarks/results/selection-optimism
+	# First-pick rules against HGB's defaults: the share within 0.02 (issue 24) and the mean (~15 min).
+	$(BIN)/python benchmarks/first_pick_risk.py --output benchmarks/results/first-pick-risk
 	# Portfolio orderings replayed at equal recorded seconds: gain per second against the plain order (~10 s).
 	$(BIN)/python benchmarks/cost_ordered_portfolio.py --output benchmarks/results/cost-ordered-portfolio
 	# The shipped warm start's two orders on a later build's datasets the shipped models never saw
@@ -250,7 +252,7 @@ benchmarks: $(VENV)/.installed-dev $(METADB_V1_FIRST) $(METADB_V1)
 		--pool benchmarks/results/pool-v2 --pool benchmarks/results/pool-v2-v1pool \
 		--pool benchmarks/results/pool-v2-classification \
 		--versions benchmarks/results/metadb-versions \
-		--diagnosis benchmarks/results/selection-optimism \
+		--diagnosis benchmarks/results/selection-optimism --diagnosis benchmarks/results/first-pick-risk \
 		--live benchmarks/results/live --live benchmarks/results/live-warm-start-rerun \
 		--live benchmarks/results/live-time-30 --live benchmarks/results/live-cost-order-30 \
 		--live benchmarks/results/live-v2-30-classification --live benchmarks/results/live-v2-30-regression \

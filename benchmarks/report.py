@@ -128,7 +128,11 @@ def build_page(pool_dirs: list[Path], live_dirs: list[Path], output: Path, figur
                      "winner's curse, 1 of 203 chosen), and whether the best family default "
                      "(1 of 7 chosen) escapes it: the optimism of each pick on the pool "
                      "benchmark's folds, and the learned first pick against the default chosen "
-                     "the same way on held-out datasets.",
+                     "the same way on held-out datasets. `first_pick_risk.py` measures first-pick "
+                     "rules (the shipped matched pick, a robust pick constrained to stay within "
+                     "0.02 of HistGradientBoosting's defaults on most datasets, and the matched pick "
+                     "under that constraint) by how often they stay within 0.02 of those defaults "
+                     "(issue 24's criterion) and what they gain on average.",
                      "", *_summary_runs(diagnosis_dirs, diagnosis_notes)]
     if versions_dirs:
         sections += ["## Meta-database versions: the same methods on a larger database", "",
