@@ -151,6 +151,13 @@ class MetaAutoMLClassifier(ClassifierMixin, MetaAutoMLBase):
         Seconds the search took (bounded by ``time_budget`` plus the last trial's overrun).
     refit_time_ : float
         Seconds the refit on all the data took after the search (the ensemble's members too).
+    best_single_estimator_ : sklearn.pipeline.Pipeline
+        The best configuration's pipeline refitted on all the data: ``best_estimator_`` without
+        an ensemble, one of its members (or none) with one -- what ``ensemble_size=0`` returns
+        after the same search.
+        It predicts class codes, as ``best_estimator_`` does.
+    best_refit_time_ : float
+        Seconds that refit took (part of ``refit_time_``).
     best_config_ : dict
         The best configuration, e.g. ``{"family": "svm", "svm__C": 3.2, ...}``.
     best_score_ : float

@@ -105,6 +105,15 @@ def test_the_ensemble_search_is_the_single_models_search(only_configs):
     boards = [fit.leaderboard() for fit in fits]
     pd.testing.assert_series_equal(boards[0]["score"], boards[1]["score"])
     assert fits[0].best_config_ == fits[1].best_config_
+    # The ensemble fit keeps the single model beside it: what ensemble_size=0 returned.
+    single, ensembled = fits
+    assert single.best_single_estimator_ is single.best_estimator_
+    assert isinstance(ensembled.best_estimator_, WeightedEnsemble)
+    assert isinstance(ensembled.best_single_estimator_, Pipeline)
+    np.testing.assert_array_equal(ensembled.best_single_estimator_.predict(X),
+                                  single.best_estimator_.predict(X))
+    for fit in fits:
+        assert 0 < fit.best_refit_time_ <= fit.refit_time_
 
 
 def test_a_regression_ensemble_averages_and_beats_its_parts_out_of_fold(only_configs):
