@@ -283,9 +283,10 @@ class WarmStartProposer:
     Attributes
     ----------
     robust_first : RobustPick or None
-        With ``config.first_pick == "robust"``, the pool's robust first configuration and its
-        record on the training set (:func:`~metaautoml.warmstart.robust_first_pick`); None
-        otherwise, or when the pool lacks the default it is measured against.
+        With ``config.first_pick`` ``"robust"`` or ``"constrained"``, the pool's robust first
+        configuration, its record on the training set and the configurations that meet its
+        constraint (:func:`~metaautoml.warmstart.robust_first_pick`); None with ``"matched"``,
+        or when the pool lacks the default it is measured against.
     """
 
     def __init__(self, training: MetaTrainingSet, matcher: Matcher | None = None,
