@@ -16,6 +16,9 @@ Methods (:data:`LIVE_METHODS`):
 - ``metaautoml_warm_trial_order``: ``metaautoml_warm`` with ``MetaWarmStart(cost_order=False)``:
   under a time budget its proposals keep the order a trial limit gets, instead of gain per
   predicted second; against ``metaautoml_warm``, what the cost-aware order gives;
+- ``metaautoml_warm_tpe``: ``metaautoml_warm`` with ``MetaWarmStart(sampler="tpe")``: the same
+  proposals, then TPE instead of the adapted surrogate; against ``metaautoml_warm``, what the
+  surrogate adds, and against ``metaautoml_cold``, what the proposals add;
 - ``metaautoml_cold``: the estimator with ``warm_start=False`` (each family's default enqueued
   first, then TPE);
 - ``optuna_tpe`` and ``random_search``: the estimator's search -- the same space, folds, trial
@@ -47,7 +50,7 @@ import shutil
 import tempfile
 import time
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -72,17 +75,18 @@ from ._pool import fit_proposer
 #: ``metaautoml_warm``'s wall time, so it comes after it).
 LIVE_METHODS = (
     "metaautoml_warm", "metaautoml_warm_ensemble", "metaautoml_warm_trial_order",
-    "metaautoml_cold", "optuna_tpe", "random_search", "flaml_trials", "flaml_time",
+    "metaautoml_warm_tpe", "metaautoml_cold", "optuna_tpe", "random_search", "flaml_trials",
+    "flaml_time",
     "flaml_zeroshot", "metaautoml_first",
     "hgb_default",
 )
 #: The methods that run the library's search with the run's budget; each has a best-so-far CV
 #: curve (``metaautoml_first`` has one too, of its one trial).
 SEARCH_METHODS = ("metaautoml_warm", "metaautoml_warm_ensemble", "metaautoml_warm_trial_order",
-                  "metaautoml_cold", "optuna_tpe", "random_search")
+                  "metaautoml_warm_tpe", "metaautoml_cold", "optuna_tpe", "random_search")
 #: The methods whose warm start is meta-trained without the dataset's group.
 WARM_METHODS = ("metaautoml_warm", "metaautoml_warm_ensemble", "metaautoml_warm_trial_order",
-                "metaautoml_first")
+                "metaautoml_warm_tpe", "metaautoml_first")
 #: How far below default HistGradientBoosting the first model alone may score (the issue's
 #: "never a gamble": at most 2 points).
 FIRST_MODEL_MARGIN = 0.02
@@ -191,7 +195,8 @@ class LiveDataset:
 
 
 def default_dataset_names(task: str, n: int | None = None, *, entries=None,
-                          shipped: Sequence[str] | None = None) -> list[str]:
+                          shipped: Sequence[str] | None = None,
+                          exclude_groups: Collection[str] = ()) -> list[str]:
     """The default datasets of a task, by a fixed rule on the corpus manifest.
 
     1. Entries of the task with ``MIN_ROWS <= n_rows <= MAX_ROWS``, at most ``MAX_FEATURES``
@@ -214,6 +219,9 @@ def default_dataset_names(task: str, n: int | None = None, *, entries=None,
     shipped : sequence of str, optional
         Names in the shipped meta-database (default: ``metaautoml/corpus/shipped_datasets.txt`` next to the
         manifest, empty if absent).
+    exclude_groups : collection of str, optional
+        Source groups left out before step 1 (another run's tables, so that a study's tables are
+        disjoint from the run that prompted it).
     """
     from ..corpus import default_manifest_path, load_manifest
 
@@ -224,8 +232,9 @@ def default_dataset_names(task: str, n: int | None = None, *, entries=None,
         shipped = path.read_text().split() if path.exists() else []
     shipped_groups = {e.group for e in entries if e.name in set(shipped)}
     candidates, seen = [], set()
+    excluded = set(exclude_groups)
     for entry in entries:
-        if entry.task != task or entry.group in seen:
+        if entry.task != task or entry.group in seen or entry.group in excluded:
             continue
         seen.add(entry.group)
         if entry.n_rows is None or not MIN_ROWS <= entry.n_rows <= MAX_ROWS:
@@ -298,6 +307,7 @@ _STRATEGIES = {
     "metaautoml_warm": lambda proposer: MetaWarmStart(proposer),
     "metaautoml_warm_ensemble": lambda proposer: MetaWarmStart(proposer),
     "metaautoml_warm_trial_order": lambda proposer: MetaWarmStart(proposer, cost_order=False),
+    "metaautoml_warm_tpe": lambda proposer: MetaWarmStart(proposer, sampler="tpe"),
     "metaautoml_first": lambda proposer: MetaWarmStart(proposer),
     "optuna_tpe": lambda proposer: PlainSearch("tpe"),
     "random_search": lambda proposer: PlainSearch("random"),

@@ -12,6 +12,9 @@ from ..space import FAMILY, SearchSpace
 from ._base import PredictSeconds, SearchPlan, WarmStartStrategy, fit_plan_in_budget
 from ._cold import ColdStart
 
+#: What may propose after :class:`MetaWarmStart`'s proposals (its ``sampler``).
+SAMPLERS = ("surrogate", "tpe")
+
 
 def load_shipped_proposer(task: str, metric: str):
     """The proposer meta-trained on the shipped meta-database for ``task``.
@@ -54,11 +57,19 @@ class MetaWarmStart(WarmStartStrategy):
     cost_order : bool, default=True
         Order the proposals by gain per predicted second when a time budget binds; ``False``
         keeps the order a trial limit gets (a benchmark's comparison).
+    sampler : {"surrogate", "tpe"}, default="surrogate"
+        What proposes after the warm start: the adapted surrogate
+        (:class:`~metaautoml.search.MetaSurrogateSampler`), or TPE as the cold start runs it
+        (:func:`~metaautoml.search.default_sampler`), which isolates what the surrogate adds
+        to the same proposals (``benchmarks/surrogate_refine.py``).
     """
 
-    def __init__(self, proposer=None, cost_order: bool = True):
+    def __init__(self, proposer=None, cost_order: bool = True, sampler: str = "surrogate"):
+        if sampler not in SAMPLERS:
+            raise ValueError(f"sampler must be one of {list(SAMPLERS)}, got {sampler!r}")
         self.proposer = proposer
         self.cost_order = cost_order
+        self.sampler = sampler
 
     def plan(self, space: SearchSpace, frame: pd.DataFrame, y: np.ndarray, metric: str,
              seed: int, n_proposals: int) -> SearchPlan:
@@ -98,9 +109,12 @@ class MetaWarmStart(WarmStartStrategy):
                                      dtype=float)
                 warm = proposer.propose(features, int(n_proposals), families=families,
                                         seconds=seconds)
-        sampler = MetaSurrogateSampler(proposer.surrogate, space, features,
-                                       pool=pool_of(proposer, space),
-                                       fallback=default_sampler(seed), seed=seed)
+        if self.sampler == "tpe":
+            sampler = default_sampler(seed)
+        else:
+            sampler = MetaSurrogateSampler(proposer.surrogate, space, features,
+                                           pool=pool_of(proposer, space),
+                                           fallback=default_sampler(seed), seed=seed)
         return SearchPlan(list(warm.proposals), sampler, warm_start=warm, meta_features=features)
 
     def recommend(self, space: SearchSpace, frame: pd.DataFrame, y: np.ndarray, metric: str,

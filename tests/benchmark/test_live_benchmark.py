@@ -161,6 +161,17 @@ def test_default_datasets_follow_the_rule():
     assert len(default_dataset_names("classification")) == 6
 
 
+def test_default_datasets_can_leave_out_another_runs_groups():
+    from metaautoml.corpus import load_manifest
+
+    group_of = {e.name: e.group for e in load_manifest()}
+    first = default_dataset_names("classification", 10)
+    other = default_dataset_names("classification", 10,
+                                  exclude_groups={group_of[n] for n in first})
+    assert len(other) == 10
+    assert not {group_of[n] for n in first} & {group_of[n] for n in other}
+
+
 def test_at_equal_wall_time_every_searcher_and_flaml_get_the_budget(tmp_path, iris_dataset):
     meta = {"classification": synthetic_training_set(n_per_cluster=3)}
     methods = ("metaautoml_cold", "flaml_time")

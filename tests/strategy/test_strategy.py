@@ -71,6 +71,17 @@ def test_meta_warm_start_proposes_then_samples_with_the_surrogate(iris):
     assert plan.meta_features is not None and plan.meta_features["n_rows"] == 150
 
 
+def test_meta_warm_start_can_hand_the_same_proposals_to_tpe(iris):
+    space = get_space("classification")
+    surrogate = MetaWarmStart().plan(space, *iris, "accuracy", 0, 5)
+    tpe = MetaWarmStart(sampler="tpe").plan(space, *iris, "accuracy", 0, 5)
+    assert tpe.enqueue == surrogate.enqueue
+    assert isinstance(tpe.sampler, optuna.samplers.TPESampler)
+    assert MetaWarmStart(sampler="tpe") != MetaWarmStart()
+    with pytest.raises(ValueError, match="sampler must be one of"):
+        MetaWarmStart(sampler="random")
+
+
 def test_portfolio_warm_start_is_the_same_for_every_dataset(iris):
     space = get_space("classification")
     X, y = iris

@@ -1,0 +1,203 @@
+"""What the adapted surrogate adds after the warm start's proposals, at equal wall time, on
+tables that live-v2 does not use.
+
+The question comes from live-v2's interim best-so-far CV curves (30 s, the 11 smallest tables
+of each task; not read as live-v2's results). There the warm search led the cold one over the
+first 2-5 seconds and 3-10 trials. Then the cold search overtook it: at 30 s, cold's best CV
+score was higher on 18 of 33 classification splits and 22 of 33 regression splits. After its
+proposals, ``metaautoml_warm`` searches with the adapted surrogate
+(:class:`metaautoml.search.MetaSurrogateSampler`); ``metaautoml_cold`` searches with TPE. So
+the surrogate, not the proposals, may be what loses. This script separates the two with three
+arms of the live benchmark (:func:`metaautoml.benchmark.run_live_benchmark`, the shipped
+estimators):
+
+- ``metaautoml_warm``: the shipped warm start, its proposals and then the surrogate;
+- ``metaautoml_warm_tpe``: the same proposals, then TPE (``MetaWarmStart(sampler="tpe")``);
+- ``metaautoml_cold``: each family's default, then TPE.
+
+**Tables.** Per task, the live benchmark's rule (:func:`metaautoml.benchmark.default_dataset_names`:
+300 to 5,000 rows, at most 100 features and 10 classes, one table per source group, evenly
+spaced by rows) applied after leaving out live-v2's source groups (its 18 tables per task). So
+no table here prompted the question or is scored by live-v2. Each table is held out by group:
+the warm start is meta-trained without its group. Rows are capped at 5,000, with one outer
+75/25 split (seed 0), cv=3, and a 30 s budget per search.
+
+**Rule, fixed before the run.** Per task, the surrogate keeps its place as ``MetaWarmStart``'s
+default sampler only if ``metaautoml_warm - metaautoml_warm_tpe``'s mean paired test-score
+difference over the tables is above 0. Otherwise the default becomes TPE for that task: the
+surrogate is gated off, and live-v2's warm arms are rerun with the new default. The summary
+reports every pair's mean, bootstrap 95 % CI, wins/ties/losses and Wilcoxon p (Holm over the
+task's three pairs). It also reports the same pairs on the best CV score at 5 and 30 seconds,
+which is what the searches optimize.
+
+    .venv/bin/python benchmarks/surrogate_refine.py --output benchmarks/results/surrogate-refine
+
+Resumable (the live benchmark's files). ``--task`` runs one task, so two runs can go side by
+side into separate folders.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from compare_pool_runs import to_markdown  # noqa: E402
+
+from metaautoml.benchmark import (  # noqa: E402
+    LiveBenchmarkConfig,
+    complete_units,
+    corpus_datasets,
+    database_notes,
+    default_dataset_names,
+    holm,
+    paired_test,
+    per_dataset_scores,
+    read_curves,
+    read_results,
+    run_live_benchmark,
+    write_run_notes,
+)
+from metaautoml.corpus import load_manifest  # noqa: E402
+from metaautoml.metadb import MetaDB  # noqa: E402
+
+METHODS = ("metaautoml_warm", "metaautoml_warm_tpe", "metaautoml_cold")
+PAIRS = (("metaautoml_warm", "metaautoml_warm_tpe"), ("metaautoml_warm_tpe", "metaautoml_cold"),
+         ("metaautoml_warm", "metaautoml_cold"))
+#: live-v2's tables per task (``make live-v2``'s ``--n-datasets``), whose groups are left out.
+LIVE_V2_DATASETS = 18
+N_DATASETS = 20
+TIME_BUDGET = 30.0
+MAX_ROWS = 5000
+CV_SECONDS = (5.0, 30.0)
+
+
+def study_datasets(task: str, n: int = N_DATASETS, entries=None) -> list[str]:
+    """The live rule's tables of ``task`` outside live-v2's source groups."""
+    entries = load_manifest() if entries is None else list(entries)
+    group_of = {e.name: e.group for e in entries}
+    live_v2 = default_dataset_names(task, LIVE_V2_DATASETS, entries=entries)
+    return default_dataset_names(task, n, entries=entries,
+                                 exclude_groups={group_of[name] for name in live_v2})
+
+
+def best_cv_at(curves: pd.DataFrame, seconds: float) -> pd.DataFrame:
+    """Each (task, dataset, method)'s best CV score among trials finished by ``seconds``
+    (mean over seeds); NaN when none had."""
+    within = curves[curves["elapsed"] <= seconds]
+    best = within.groupby(["task", "dataset", "seed", "method"])["best_cv_score"].max()
+    return best.groupby(["task", "dataset", "method"]).mean().rename("score").reset_index()
+
+
+def paired_table(scores: pd.DataFrame, value: str, label: str, seed: int = 0) -> pd.DataFrame:
+    """:data:`PAIRS`' paired differences per task over datasets, Holm over a task's pairs."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for task, part in scores.groupby("task", sort=False):
+        wide = part.pivot(index="dataset", columns="method", values=value)
+        for a, b in PAIRS:
+            if a not in wide or b not in wide:
+                continue
+            test = paired_test((wide[a] - wide[b]).dropna().to_numpy(), rng)
+            rows.append({"task": task, "score": label, "comparison": f"{a} - {b}",
+                         "datasets": test.n, "mean": test.mean, "ci_low": test.ci_low,
+                         "ci_high": test.ci_high, "w/t/l": f"{test.wins}/{test.ties}/{test.losses}",
+                         "p": test.p})
+    table = pd.DataFrame(rows)
+    if len(table):
+        table["p_holm"] = np.nan
+        for _, index in table.groupby("task").groups.items():
+            table.loc[index, "p_holm"] = holm(table.loc[index, "p"].to_numpy())
+    return table
+
+
+def decide(test_table: pd.DataFrame) -> dict[str, str]:
+    """The rule: per task, ``"surrogate"`` if warm - warm_tpe's mean test difference is > 0,
+    else ``"tpe"``."""
+    key = f"{PAIRS[0][0]} - {PAIRS[0][1]}"
+    rows = test_table[test_table["comparison"] == key]
+    return {row.task: "surrogate" if row.mean > 0 else "tpe" for row in rows.itertuples()}
+
+
+def summarize(results: pd.DataFrame, curves: pd.DataFrame) -> str:
+    complete = complete_units(results)
+    scores = per_dataset_scores(complete)
+    units = set(map(tuple, complete[["task", "dataset", "seed"]].drop_duplicates().to_numpy()))
+    curves = curves[[(t, d, s) in units for t, d, s in
+                     curves[["task", "dataset", "seed"]].itertuples(index=False)]]
+    tables = [paired_table(scores, "test_score", "test")]
+    tables += [paired_table(best_cv_at(curves, s), "score", f"best CV at {s:g} s")
+               for s in CV_SECONDS]
+    table = pd.concat(tables, ignore_index=True)
+    decision = decide(tables[0])
+    trials = complete.groupby(["task", "method"])["n_trials"].median().unstack()
+    mean = scores.pivot_table(index="task", columns="method", values="test_score")
+    lines = [
+        "Paired differences over held-out tables (first minus second, mean over seeds), "
+        "bootstrap 95 % CI, Wilcoxon signed-rank p, Holm over each task's three pairs within "
+        "each score:", "", to_markdown(table.round(4)), "",
+        "Mean test score:", "", to_markdown(mean.round(4).reset_index()), "",
+        "Median trials in the budget:", "", to_markdown(trials.reset_index()), "",
+        "The rule fixed before the run (surrogate only if warm - warm_tpe's mean test "
+        "difference > 0): " + ", ".join(f"{task}: **{choice}**"
+                                         for task, choice in decision.items()), ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--task", choices=("classification", "regression"), action="append",
+                        help="task types to run (default: both)")
+    parser.add_argument("--n-datasets", type=int, default=N_DATASETS)
+    parser.add_argument("--time-budget", type=float, default=TIME_BUDGET)
+    parser.add_argument("--proposer-cache", default="build/surrogate-refine-proposers",
+                        metavar="DIR")
+    parser.add_argument("--output", default="benchmarks/results/surrogate-refine")
+    parser.add_argument("--summarize", nargs="*", metavar="DIR", default=None,
+                        help="only summarize these runs' folders (e.g. one per task) into --output")
+    parser.add_argument("--force", action="store_true", help="discard results already on disk")
+    args = parser.parse_args(argv)
+    out = Path(args.output)
+    out.mkdir(parents=True, exist_ok=True)
+    if args.summarize is not None:
+        folders = [Path(d) for d in args.summarize] or [out]
+        results = pd.concat([read_results(d / "raw.csv") for d in folders], ignore_index=True)
+        curves = pd.concat([read_curves(d / "curves.csv") for d in folders], ignore_index=True)
+        (out / "summary.md").write_text(summarize(results, curves))
+        print((out / "summary.md").read_text())
+        return 0
+
+    tasks = args.task or ("classification", "regression")
+    entries = load_manifest()
+    names = [n for task in tasks for n in study_datasets(task, args.n_datasets, entries)]
+    config = LiveBenchmarkConfig(methods=METHODS, seeds=(0,), cv=3, max_rows=MAX_ROWS,
+                                 time_budget=args.time_budget)
+    db = MetaDB.default()
+    datasets = corpus_datasets(names, entries=entries)
+    database = database_notes(db, sorted({d.task for d in datasets}), out, check=not args.force,
+                              label="shipped (metaautoml/data/metadb.sqlite)")
+    if args.force:
+        for name in ("raw.csv", "curves.csv"):
+            (out / name).unlink(missing_ok=True)
+    write_run_notes(out, __file__, sys.argv[1:] if argv is None else argv,
+                    keep_earlier=not args.force, database=database,
+                    settings={"time budget (s)": config.time_budget, "seeds": 1, "cv": config.cv,
+                              "rows at most": config.max_rows, "datasets": ", ".join(names)})
+    start = time.perf_counter()
+    results, curves = run_live_benchmark(datasets, db, config, out,
+                                         progress=lambda line: print(line, file=sys.stderr,
+                                                                     flush=True),
+                                         proposer_cache=args.proposer_cache)
+    print(f"{time.perf_counter() - start:.0f} s", file=sys.stderr)
+    (out / "summary.md").write_text(summarize(results, curves))
+    print((out / "summary.md").read_text())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
