@@ -206,6 +206,17 @@ benchmarks: $(VENV)/.installed-dev $(METADB_V1_FIRST) $(METADB_V1)
 	# The size-aware proposer against the size-blind one on the database's tables of >= 3,000
 	# rows, held out by group folds (needs meta_db/fetch_rdata.sh's R packages; ~10 min a task).
 	$(BIN)/python benchmarks/size_aware.py --output benchmarks/results/size-aware-v2
+	# After the warm start's proposals, the surrogate sampler against TPE at 30 s, on 20 tables
+	# per task outside live-v2's groups (needs the R packages; ~50 min, the tasks side by side);
+	# it chose metaautoml.strategy.DEFAULT_SAMPLERS.
+	($(BIN)/python benchmarks/surrogate_refine.py --task classification \
+		--output benchmarks/results/surrogate-refine-classification) & classification=$$!; \
+	$(BIN)/python benchmarks/surrogate_refine.py --task regression \
+		--output benchmarks/results/surrogate-refine-regression; \
+	wait $$classification
+	$(BIN)/python benchmarks/surrogate_refine.py --output benchmarks/results/surrogate-refine \
+		--summarize benchmarks/results/surrogate-refine-classification \
+		benchmarks/results/surrogate-refine-regression
 	# The matcher on a meta-dataset nobody here tuned on: LCDB's 20 learners as the pool,
 	# leave-one-dataset-out (~70 min; resumable).
 	$(BIN)/python benchmarks/lcdb_selection.py --lcdb build/lcdb/lcdb-0.1.0.tar.gz \
@@ -261,6 +272,7 @@ benchmarks: $(VENV)/.installed-dev $(METADB_V1_FIRST) $(METADB_V1)
 		--heldout benchmarks/results/first-pick --heldout benchmarks/results/heldout-search \
 		--heldout benchmarks/results/lcdb-size-transfer --heldout benchmarks/results/size-rank-transfer \
 		--heldout benchmarks/results/size-aware --heldout benchmarks/results/size-aware-v2 \
+		--heldout benchmarks/results/surrogate-refine \
 		--heldout benchmarks/results/lcdb-selection-loo \
 		--heldout benchmarks/results/reserved-mlbench --heldout benchmarks/results/reserved-first-pick \
 		--ensemble benchmarks/results/ensemble-gain --ensemble benchmarks/results/ensemble-gain-fresh \

@@ -11,9 +11,13 @@ the surrogate, not the proposals, may be what loses. This script separates the t
 arms of the live benchmark (:func:`metaautoml.benchmark.run_live_benchmark`, the shipped
 estimators):
 
-- ``metaautoml_warm``: the shipped warm start, its proposals and then the surrogate;
+- ``metaautoml_warm_surrogate``: the warm start's proposals, then the adapted surrogate
+  (``MetaWarmStart(sampler="surrogate")``, what both tasks shipped when this ran);
 - ``metaautoml_warm_tpe``: the same proposals, then TPE (``MetaWarmStart(sampler="tpe")``);
 - ``metaautoml_cold``: each family's default, then TPE.
+
+(The run named the first arm ``metaautoml_warm``, the shipped default then; its rows were
+relabelled when this run made the default per task, so that a rerun measures the same arms.)
 
 **Tables.** Per task, the live benchmark's rule (:func:`metaautoml.benchmark.default_dataset_names`:
 300 to 5,000 rows, at most 100 features and 10 classes, one table per source group, evenly
@@ -23,8 +27,8 @@ the warm start is meta-trained without its group. Rows are capped at 5,000, with
 75/25 split (seed 0), cv=3, and a 30 s budget per search.
 
 **Rule, fixed before the run.** Per task, the surrogate keeps its place as ``MetaWarmStart``'s
-default sampler only if ``metaautoml_warm - metaautoml_warm_tpe``'s mean paired test-score
-difference over the tables is above 0. Otherwise the default becomes TPE for that task: the
+default sampler only if ``metaautoml_warm_surrogate - metaautoml_warm_tpe``'s mean paired
+test-score difference over the tables is above 0. Otherwise the default becomes TPE for that task: the
 surrogate is gated off, and live-v2's warm arms are rerun with the new default. The summary
 reports every pair's mean, bootstrap 95 % CI, wins/ties/losses and Wilcoxon p (Holm over the
 task's three pairs). It also reports the same pairs on the best CV score at 5 and 30 seconds,
@@ -33,7 +37,14 @@ which is what the searches optimize.
     .venv/bin/python benchmarks/surrogate_refine.py --output benchmarks/results/surrogate-refine
 
 Resumable (the live benchmark's files). ``--task`` runs one task, so two runs can go side by
-side into separate folders.
+side into separate folders; ``--summarize`` then reads them into one summary:
+
+    .venv/bin/python benchmarks/surrogate_refine.py --task classification \
+        --output benchmarks/results/surrogate-refine-classification &
+    .venv/bin/python benchmarks/surrogate_refine.py --task regression \
+        --output benchmarks/results/surrogate-refine-regression
+    .venv/bin/python benchmarks/surrogate_refine.py --output benchmarks/results/surrogate-refine \
+        --summarize benchmarks/results/surrogate-refine-{classification,regression}
 """
 
 from __future__ import annotations
@@ -66,9 +77,9 @@ from metaautoml.benchmark import (  # noqa: E402
 from metaautoml.corpus import load_manifest  # noqa: E402
 from metaautoml.metadb import MetaDB  # noqa: E402
 
-METHODS = ("metaautoml_warm", "metaautoml_warm_tpe", "metaautoml_cold")
-PAIRS = (("metaautoml_warm", "metaautoml_warm_tpe"), ("metaautoml_warm_tpe", "metaautoml_cold"),
-         ("metaautoml_warm", "metaautoml_cold"))
+METHODS = ("metaautoml_warm_surrogate", "metaautoml_warm_tpe", "metaautoml_cold")
+PAIRS = (("metaautoml_warm_surrogate", "metaautoml_warm_tpe"),
+         ("metaautoml_warm_tpe", "metaautoml_cold"), ("metaautoml_warm_surrogate", "metaautoml_cold"))
 #: live-v2's tables per task (``make live-v2``'s ``--n-datasets``), whose groups are left out.
 LIVE_V2_DATASETS = 18
 N_DATASETS = 20
@@ -117,8 +128,8 @@ def paired_table(scores: pd.DataFrame, value: str, label: str, seed: int = 0) ->
 
 
 def decide(test_table: pd.DataFrame) -> dict[str, str]:
-    """The rule: per task, ``"surrogate"`` if warm - warm_tpe's mean test difference is > 0,
-    else ``"tpe"``."""
+    """The rule: per task, ``"surrogate"`` if warm_surrogate - warm_tpe's mean test difference
+    is > 0, else ``"tpe"``."""
     key = f"{PAIRS[0][0]} - {PAIRS[0][1]}"
     rows = test_table[test_table["comparison"] == key]
     return {row.task: "surrogate" if row.mean > 0 else "tpe" for row in rows.itertuples()}
@@ -143,8 +154,8 @@ def summarize(results: pd.DataFrame, curves: pd.DataFrame) -> str:
         "each score:", "", to_markdown(table.round(4)), "",
         "Mean test score:", "", to_markdown(mean.round(4).reset_index()), "",
         "Median trials in the budget:", "", to_markdown(trials.reset_index()), "",
-        "The rule fixed before the run (surrogate only if warm - warm_tpe's mean test "
-        "difference > 0): " + ", ".join(f"{task}: **{choice}**"
+        "The rule fixed before the run (surrogate only if warm_surrogate - warm_tpe's mean "
+        "test difference > 0): " + ", ".join(f"{task}: **{choice}**"
                                          for task, choice in decision.items()), ""]
     return "\n".join(lines)
 
@@ -169,6 +180,10 @@ def main(argv: list[str] | None = None) -> int:
         results = pd.concat([read_results(d / "raw.csv") for d in folders], ignore_index=True)
         curves = pd.concat([read_curves(d / "curves.csv") for d in folders], ignore_index=True)
         (out / "summary.md").write_text(summarize(results, curves))
+        write_run_notes(out, __file__, sys.argv[1:] if argv is None else argv,
+                        runs=[str(d) for d in folders],
+                        settings={"time budget (s)": args.time_budget, "seeds": 1,
+                                  "rows at most": MAX_ROWS})
         print((out / "summary.md").read_text())
         return 0
 

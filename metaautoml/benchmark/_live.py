@@ -16,9 +16,11 @@ Methods (:data:`LIVE_METHODS`):
 - ``metaautoml_warm_trial_order``: ``metaautoml_warm`` with ``MetaWarmStart(cost_order=False)``:
   under a time budget its proposals keep the order a trial limit gets, instead of gain per
   predicted second; against ``metaautoml_warm``, what the cost-aware order gives;
-- ``metaautoml_warm_tpe``: ``metaautoml_warm`` with ``MetaWarmStart(sampler="tpe")``: the same
-  proposals, then TPE instead of the adapted surrogate; against ``metaautoml_warm``, what the
-  surrogate adds, and against ``metaautoml_cold``, what the proposals add;
+- ``metaautoml_warm_surrogate`` and ``metaautoml_warm_tpe``: ``metaautoml_warm`` with
+  ``MetaWarmStart(sampler="surrogate")`` and ``MetaWarmStart(sampler="tpe")``: the same
+  proposals, then the adapted surrogate or TPE, whatever the task's default; against each
+  other, what the surrogate adds, and ``metaautoml_warm_tpe`` against ``metaautoml_cold``,
+  what the proposals add;
 - ``metaautoml_cold``: the estimator with ``warm_start=False`` (each family's default enqueued
   first, then TPE);
 - ``optuna_tpe`` and ``random_search``: the estimator's search -- the same space, folds, trial
@@ -75,18 +77,19 @@ from ._pool import fit_proposer
 #: ``metaautoml_warm``'s wall time, so it comes after it).
 LIVE_METHODS = (
     "metaautoml_warm", "metaautoml_warm_ensemble", "metaautoml_warm_trial_order",
-    "metaautoml_warm_tpe", "metaautoml_cold", "optuna_tpe", "random_search", "flaml_trials",
-    "flaml_time",
+    "metaautoml_warm_surrogate", "metaautoml_warm_tpe", "metaautoml_cold", "optuna_tpe",
+    "random_search", "flaml_trials", "flaml_time",
     "flaml_zeroshot", "metaautoml_first",
     "hgb_default",
 )
 #: The methods that run the library's search with the run's budget; each has a best-so-far CV
 #: curve (``metaautoml_first`` has one too, of its one trial).
 SEARCH_METHODS = ("metaautoml_warm", "metaautoml_warm_ensemble", "metaautoml_warm_trial_order",
-                  "metaautoml_warm_tpe", "metaautoml_cold", "optuna_tpe", "random_search")
+                  "metaautoml_warm_surrogate", "metaautoml_warm_tpe", "metaautoml_cold",
+                  "optuna_tpe", "random_search")
 #: The methods whose warm start is meta-trained without the dataset's group.
 WARM_METHODS = ("metaautoml_warm", "metaautoml_warm_ensemble", "metaautoml_warm_trial_order",
-                "metaautoml_warm_tpe", "metaautoml_first")
+                "metaautoml_warm_surrogate", "metaautoml_warm_tpe", "metaautoml_first")
 #: How far below default HistGradientBoosting the first model alone may score (the issue's
 #: "never a gamble": at most 2 points).
 FIRST_MODEL_MARGIN = 0.02
@@ -307,6 +310,7 @@ _STRATEGIES = {
     "metaautoml_warm": lambda proposer: MetaWarmStart(proposer),
     "metaautoml_warm_ensemble": lambda proposer: MetaWarmStart(proposer),
     "metaautoml_warm_trial_order": lambda proposer: MetaWarmStart(proposer, cost_order=False),
+    "metaautoml_warm_surrogate": lambda proposer: MetaWarmStart(proposer, sampler="surrogate"),
     "metaautoml_warm_tpe": lambda proposer: MetaWarmStart(proposer, sampler="tpe"),
     "metaautoml_first": lambda proposer: MetaWarmStart(proposer),
     "optuna_tpe": lambda proposer: PlainSearch("tpe"),

@@ -10,7 +10,7 @@ def _results(warm_minus_tpe: float, n: int = 6) -> pd.DataFrame:
     rows = []
     for i in range(n):
         base = 0.5 + 0.03 * i
-        for method, score in (("metaautoml_warm", base + warm_minus_tpe),
+        for method, score in (("metaautoml_warm_surrogate", base + warm_minus_tpe),
                               ("metaautoml_warm_tpe", base), ("metaautoml_cold", base - 0.01)):
             rows.append({"task": "classification", "dataset": f"d{i}", "group": f"d{i}",
                          "seed": 0, "method": method, "metric": "accuracy",
