@@ -1,4 +1,5 @@
-"""The estimators' warm start: proposals enqueued first, the surrogate sampler after, fallbacks."""
+"""The estimators' warm start: proposals enqueued first, the surrogate sampler (classification) or
+TPE (regression) after, fallbacks."""
 
 from __future__ import annotations
 
@@ -53,6 +54,19 @@ def test_the_surrogate_sampler_proposes_after_the_warm_start(warm_fit):
     assert {t.user_attrs["source"] for t in later} == {SURROGATE_SOURCE}
     for trial in later:
         assert trial.params == json.loads(trial.system_attrs[PROPOSAL_ATTR])
+
+
+def test_the_regressor_hands_its_warm_start_to_tpe():
+    # DEFAULT_SAMPLERS: the surrogate sampler did not earn its place on regression.
+    from sklearn.datasets import load_diabetes
+
+    from metaautoml.search import OPTUNA_SOURCE
+
+    X, y = load_diabetes(return_X_y=True, as_frame=True)
+    model = MetaAutoMLRegressor(n_trials=5, n_warm_start=2, cv=2, random_state=0).fit(X[:200], y[:200])
+    sources = [t.user_attrs["source"] for t in sorted(model.study_.trials, key=lambda t: t.number)]
+    assert all(s.startswith("warm_start:") for s in sources[:2])
+    assert set(sources[2:]) == {OPTUNA_SOURCE}
 
 
 def test_cold_start_tries_the_defaults_then_tpe(iris):
