@@ -295,6 +295,10 @@ benchmarks: $(VENV)/.installed-dev $(METADB_V1_FIRST) $(METADB_V1)
 ## Fixed before it runs: the regressor's default ensemble_size becomes 50 if, on regression at both
 ## budgets, metaautoml_warm_ensemble minus metaautoml_warm has a non-negative mean test score
 ## (ensemble-gain-fresh found +0.02 r2 on 131 tables, after a rule that set one default for both).
+## Regression's warm arms (metaautoml_warm, metaautoml_warm_ensemble) at 30 s were discarded and
+## rerun when regression's warm start switched to TPE after its proposals (DEFAULT_SAMPLERS, from
+## surrogate_refine.py on other tables); flaml_time's rows, budgeted by the old warm arm's wall
+## time (the same 30 s budget), were kept.
 LIVE_V2_METHODS = metaautoml_warm,metaautoml_warm_ensemble,metaautoml_cold,optuna_tpe,flaml_time,flaml_zeroshot,metaautoml_first,hgb_default
 LIVE_V2 = $(BIN)/python benchmarks/live_benchmark.py --n-datasets 18 --max-rows 5000 --seeds 3 \
 	--methods $(LIVE_V2_METHODS) --proposer-cache build/live-v2-proposers
