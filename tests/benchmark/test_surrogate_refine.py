@@ -68,3 +68,26 @@ def test_best_cv_at_a_time_counts_only_trials_finished_by_then(script):
     np.testing.assert_allclose(merged["score_late"] - merged["score_early"], 0.1)
     summary = module.summarize(results, _curves(results))
     assert "classification: **tpe**" in summary and "best CV at 5 s" in summary
+
+
+def test_round_two_takes_classification_tables_neither_live_v2_nor_round_one_used(script):
+    module = script("surrogate_refine")
+    from metaautoml.corpus import load_manifest
+
+    group_of = {e.name: e.group for e in load_manifest()}
+    second = {group_of[n] for n in module.study_datasets("classification", 12, round_=2)}
+    first = {group_of[n] for n in module.study_datasets("classification", module.N_DATASETS)}
+    live_v2 = {group_of[n] for n in module.default_dataset_names(
+        "classification", module.LIVE_V2_DATASETS)}
+    assert len(second) == 12 and not second & (first | live_v2)
+
+
+def test_round_two_keeps_the_surrogate_only_when_its_gain_is_significant(script):
+    module = script("surrogate_refine")
+    table = pd.DataFrame({"task": ["classification"] * 3,
+                          "comparison": ["metaautoml_warm_surrogate - metaautoml_warm_tpe"] * 3,
+                          "mean": [0.01, 0.01, -0.01], "p": [0.2, 0.01, 0.01]})
+    for row in range(3):
+        part = table.iloc[[row]]
+        assert module.decide(part, 1) == {"classification": "tpe" if row == 2 else "surrogate"}
+        assert module.decide(part, 2) == {"classification": "surrogate" if row == 1 else "tpe"}
