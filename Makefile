@@ -207,8 +207,9 @@ benchmarks: $(VENV)/.installed-dev $(METADB_V1_FIRST) $(METADB_V1)
 	# rows, held out by group folds (needs meta_db/fetch_rdata.sh's R packages; ~10 min a task).
 	$(BIN)/python benchmarks/size_aware.py --output benchmarks/results/size-aware-v2
 	# After the warm start's proposals, the surrogate sampler against TPE at 30 s, on 20 tables
-	# per task outside live-v2's groups (needs the R packages; ~50 min, the tasks side by side);
-	# it chose metaautoml.strategy.DEFAULT_SAMPLERS.
+	# per task outside live-v2's groups (needs the R packages; ~50 min, the tasks side by side),
+	# then round 2 on 30 fresh classification tables (~35 min, two shards side by side). Together
+	# they gated the surrogate sampler off (MetaWarmStart(sampler="tpe") is the default).
 	($(BIN)/python benchmarks/surrogate_refine.py --task classification \
 		--output benchmarks/results/surrogate-refine-classification) & classification=$$!; \
 	$(BIN)/python benchmarks/surrogate_refine.py --task regression \
@@ -217,6 +218,13 @@ benchmarks: $(VENV)/.installed-dev $(METADB_V1_FIRST) $(METADB_V1)
 	$(BIN)/python benchmarks/surrogate_refine.py --output benchmarks/results/surrogate-refine \
 		--summarize benchmarks/results/surrogate-refine-classification \
 		benchmarks/results/surrogate-refine-regression
+	($(BIN)/python benchmarks/surrogate_refine.py --round 2 --shard 0/2 \
+		--output benchmarks/results/surrogate-refine-round2-0) & shard=$$!; \
+	$(BIN)/python benchmarks/surrogate_refine.py --round 2 --shard 1/2 \
+		--output benchmarks/results/surrogate-refine-round2-1; \
+	wait $$shard
+	$(BIN)/python benchmarks/surrogate_refine.py --round 2 --output benchmarks/results/surrogate-refine-round2 \
+		--summarize benchmarks/results/surrogate-refine-round2-0 benchmarks/results/surrogate-refine-round2-1
 	# The matcher on a meta-dataset nobody here tuned on: LCDB's 20 learners as the pool,
 	# leave-one-dataset-out (~70 min; resumable).
 	$(BIN)/python benchmarks/lcdb_selection.py --lcdb build/lcdb/lcdb-0.1.0.tar.gz \
@@ -272,7 +280,7 @@ benchmarks: $(VENV)/.installed-dev $(METADB_V1_FIRST) $(METADB_V1)
 		--heldout benchmarks/results/first-pick --heldout benchmarks/results/heldout-search \
 		--heldout benchmarks/results/lcdb-size-transfer --heldout benchmarks/results/size-rank-transfer \
 		--heldout benchmarks/results/size-aware --heldout benchmarks/results/size-aware-v2 \
-		--heldout benchmarks/results/surrogate-refine \
+		--heldout benchmarks/results/surrogate-refine --heldout benchmarks/results/surrogate-refine-round2 \
 		--heldout benchmarks/results/lcdb-selection-loo \
 		--heldout benchmarks/results/reserved-mlbench --heldout benchmarks/results/reserved-first-pick \
 		--ensemble benchmarks/results/ensemble-gain --ensemble benchmarks/results/ensemble-gain-fresh \
@@ -295,10 +303,10 @@ benchmarks: $(VENV)/.installed-dev $(METADB_V1_FIRST) $(METADB_V1)
 ## Fixed before it runs: the regressor's default ensemble_size becomes 50 if, on regression at both
 ## budgets, metaautoml_warm_ensemble minus metaautoml_warm has a non-negative mean test score
 ## (ensemble-gain-fresh found +0.02 r2 on 131 tables, after a rule that set one default for both).
-## Regression's warm arms (metaautoml_warm, metaautoml_warm_ensemble) at 30 s were discarded and
-## rerun when regression's warm start switched to TPE after its proposals (DEFAULT_SAMPLERS, from
-## surrogate_refine.py on other tables); flaml_time's rows, budgeted by the old warm arm's wall
-## time (the same 30 s budget), were kept.
+## The warm arms (metaautoml_warm, metaautoml_warm_ensemble) at 30 s were discarded and rerun
+## when the warm start switched to TPE after its proposals (surrogate_refine.py, on other tables;
+## regression first, then classification); flaml_time's rows, budgeted by the old warm arm's
+## wall time (the same 30 s budget), were kept.
 LIVE_V2_METHODS = metaautoml_warm,metaautoml_warm_ensemble,metaautoml_cold,optuna_tpe,flaml_time,flaml_zeroshot,metaautoml_first,hgb_default
 LIVE_V2 = $(BIN)/python benchmarks/live_benchmark.py --n-datasets 18 --max-rows 5000 --seeds 3 \
 	--methods $(LIVE_V2_METHODS) --proposer-cache build/live-v2-proposers

@@ -8,12 +8,11 @@ same plans, so every path runs the code that ships.
 
 from ._base import SearchPlan, WarmStartStrategy
 from ._cold import DEFAULT_SOURCE, ColdStart, PlainSearch
-from ._meta import DEFAULT_SAMPLERS, MetaWarmStart, load_shipped_proposer
+from ._meta import MetaWarmStart, load_shipped_proposer
 from ._portfolio import PortfolioWarmStart
 from ._resolve import resolve_strategy
 
 __all__ = [
-    "DEFAULT_SAMPLERS",
     "DEFAULT_SOURCE",
     "ColdStart",
     "MetaWarmStart",

@@ -48,9 +48,11 @@ def test_the_shipped_cost_model_keeps_a_cheap_plan_whole():
 
 def test_a_joining_process_plans_for_the_searchs_deadline(slow_kernels):
     from metaautoml.search import MetaSurrogateSampler
+    from metaautoml.strategy import MetaWarmStart
 
     X, y = load_iris(return_X_y=True)
-    model = MetaAutoMLClassifier(time_budget=60, n_trials=4, cv=2, random_state=0)
+    model = MetaAutoMLClassifier(time_budget=60, n_trials=4, cv=2, random_state=0,
+                                 warm_start=MetaWarmStart(sampler="surrogate"))
     objective = model.search_objective(X, y, seed=0)
     plan = model.plan_search(objective, 0, deadline=123.0)
     if not isinstance(plan.sampler, MetaSurrogateSampler):

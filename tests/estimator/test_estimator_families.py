@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from metaautoml import MetaAutoMLClassifier, MetaAutoMLRegressor
-from metaautoml.strategy import PortfolioWarmStart
+from metaautoml.strategy import MetaWarmStart, PortfolioWarmStart
 
 
 def _table(n=90, seed=0):
@@ -17,8 +17,9 @@ def _table(n=90, seed=0):
     return X, np.where(X["a"] + 0.3 * rng.normal(size=n) > 0, "yes", "no")
 
 
-@pytest.mark.parametrize("warm_start", [True, False, PortfolioWarmStart()],
-                         ids=["meta", "cold", "portfolio"])
+@pytest.mark.parametrize("warm_start", [True, False, PortfolioWarmStart(),
+                                        MetaWarmStart(sampler="surrogate")],
+                         ids=["meta", "cold", "portfolio", "meta-surrogate"])
 def test_every_trial_and_proposal_is_of_an_included_family(warm_start):
     X, y = _table()
     model = MetaAutoMLClassifier(n_trials=10, n_warm_start=4, cv=3, random_state=0,
@@ -29,7 +30,7 @@ def test_every_trial_and_proposal_is_of_an_included_family(warm_start):
     assert set(board["family"]) <= {"linear", "knn"}
     assert model.best_config_["family"] in {"linear", "knn"}
     assert {c["family"] for c in model.warm_start_configs_} <= {"linear", "knn"}
-    if warm_start is True:
+    if isinstance(warm_start, MetaWarmStart):
         # Trials after the warm start come from the surrogate, within the families too.
         assert "meta_surrogate" in set(board["source"])
 
