@@ -204,7 +204,7 @@ def test_every_trial_ran_in_exactly_one_process(shared_search):
 @pytest.mark.slow
 def test_the_workers_took_part(shared_search):
     # fit starts its search seconds before a worker has rebuilt the objective, but its N_TRIALS
-    # trials (the last ones proposed by the surrogate) leave the workers time to join.
+    # trials (the last ones proposed by TPE) leave the workers time to join.
     ran = [len(_parsed(shared_search, name)["trials"]) for name in shared_search["workers"]]
     assert sum(ran) >= 1, ran
 
