@@ -198,19 +198,31 @@ def _minmax(values: np.ndarray) -> np.ndarray:
     return (values - values.min()) / np.ptp(values)
 
 
-@lru_cache(maxsize=1)
-def shipped_size_shift() -> FamilySizeShift:
-    """The shifts measured on the LCDB import shipped with the package (computed once)."""
-    return FamilySizeShift.from_learning_curves(LearningCurves.shipped())
+@lru_cache(maxsize=8)
+def shipped_size_shift(exclude_groups: frozenset[str] = frozenset()) -> FamilySizeShift:
+    """The shifts measured on the LCDB import shipped with the package, without its datasets
+    of the source groups ``exclude_groups`` (computed once per set of groups)."""
+    lcdb = LearningCurves.shipped()
+    if exclude_groups:
+        keep = lcdb.datasets.loc[~lcdb.datasets["group"].isin(exclude_groups), "openml_id"]
+        lcdb = LearningCurves(lcdb.curves[lcdb.curves["openml_id"].isin(keep)].reset_index(drop=True),
+                              lcdb.datasets[lcdb.datasets["openml_id"].isin(keep)].reset_index(drop=True))
+    return FamilySizeShift.from_learning_curves(lcdb)
 
 
-def size_shift_for(training: MetaTrainingSet) -> FamilySizeShift:
+def size_shift_for(training: MetaTrainingSet,
+                   exclude_groups: Iterable[str] = ()) -> FamilySizeShift:
     """The size evidence a proposer on ``training`` uses: for classification LCDB's shifts, with
     the training set's own larger fidelity for the families LCDB has no twin of
     (HistGradientBoosting); for regression the fidelity's alone (LCDB measures classifiers),
-    LCDB's where the training set has no fidelity."""
+    LCDB's where the training set has no fidelity.
+
+    ``exclude_groups``: source groups a benchmark holds out. LCDB's datasets that share one
+    (an OpenML copy of a held-out corpus table) are left out of LCDB's shifts, as
+    :meth:`MetaTrainingSet.subset` leaves the group's fidelity rows out of the training set's.
+    """
     own = FamilySizeShift.from_fidelity(training)
-    lcdb = shipped_size_shift()
+    lcdb = shipped_size_shift(frozenset(exclude_groups))
     if training.task == "classification":
         return lcdb.combine(own)
     return own if len(own.sizes) else lcdb

@@ -140,3 +140,21 @@ def test_size_weight_must_be_non_negative():
     with pytest.raises(ValueError, match="size_weight must be non-negative"):
         ProposerConfig(size_weight=-0.5)
     assert ProposerConfig().size_weight == 0.0  # off until it beats the size-blind proposer
+
+
+def test_a_held_out_groups_lcdb_copies_leave_the_lcdb_evidence():
+    from _meta_fixtures import synthetic_training_set
+
+    lcdb = LearningCurves.shipped()
+    shared = sorted(g for g in lcdb.datasets["group"] if not g.startswith("lcdb-"))
+    assert shared, "the shipped LCDB import shares no group with the corpus"
+    training = synthetic_training_set(n_per_cluster=2)
+    assert size_shift_for(training).at(30_000) == pytest.approx(shipped_size_shift().at(30_000))
+    held_out = set(shared[: len(shared) // 2])
+    keep = lcdb.datasets.loc[~lcdb.datasets["group"].isin(held_out), "openml_id"]
+    without = FamilySizeShift.from_learning_curves(
+        LearningCurves(lcdb.curves[lcdb.curves["openml_id"].isin(keep)], lcdb.datasets))
+    measured = size_shift_for(training, exclude_groups=held_out)
+    np.testing.assert_array_equal(measured.n_datasets, without.n_datasets)
+    assert measured.at(30_000) == pytest.approx(without.at(30_000))
+    assert (measured.n_datasets < shipped_size_shift().n_datasets).any()
