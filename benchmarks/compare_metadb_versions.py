@@ -40,7 +40,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from resumable_runs import write_summary  # noqa: E402
 
-from metaautoml.benchmark import holm, markdown_table, paired_test  # noqa: E402
+from metaautoml.benchmark import holm_by, markdown_table, paired_test  # noqa: E402
 
 K_VALUES = (1, 3, 5, 10, 25)
 
@@ -93,9 +93,7 @@ def compare_versions(old: pd.DataFrame, new: pd.DataFrame,
                 rows.append(row)
     table = pd.DataFrame(rows)
     if len(table):
-        table["p_holm"] = np.nan
-        for _, index in table.groupby("task").groups.items():
-            table.loc[index, "p_holm"] = holm(table.loc[index, "p"].to_numpy())
+        table["p_holm"] = holm_by(table)
     return table
 
 

@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from metaautoml.benchmark import holm, markdown_table, paired_test, write_run_notes
+from metaautoml.benchmark import holm_by, markdown_table, paired_test, write_run_notes
 from metaautoml.metadb import MetaDB, MetaTrainingSet, minmax_normalize
 from metaautoml.warmstart import greedy_portfolio
 
@@ -129,9 +129,7 @@ def compare(raw: pd.DataFrame, pairs: Sequence[tuple[str, str]] = (("cost_aware"
                          "b": part[b].mean(), "difference": test.mean, "ci_low": test.ci_low,
                          "ci_high": test.ci_high, "record": test.record, "p": test.p})
     table = pd.DataFrame(rows)
-    table["p_holm"] = np.nan
-    for _, index in table.groupby("task").groups.items():
-        table.loc[index, "p_holm"] = holm(table.loc[index, "p"].to_numpy())
+    table["p_holm"] = holm_by(table)
     return table
 
 

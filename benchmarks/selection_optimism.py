@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from metaautoml.benchmark import group_folds, holm, markdown_table, paired_test, write_run_notes
+from metaautoml.benchmark import group_folds, holm_by, markdown_table, paired_test, write_run_notes
 from metaautoml.matcher import L1Matcher
 from metaautoml.metadb import MetaDB, MetaTrainingSet
 from metaautoml.space import get_space
@@ -123,9 +123,7 @@ def paired_table(picks: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
                              f"{test.mean:+.4f} [{test.ci_low:+.4f}, {test.ci_high:+.4f}]",
                          "pick worse/tie/better": test.record, "p": test.p})
     table = pd.DataFrame(rows)
-    table["p (Holm)"] = np.nan
-    for _, index in table.groupby("task").groups.items():
-        table.loc[index, "p (Holm)"] = holm(table.loc[index, "p"].to_numpy())
+    table["p (Holm)"] = holm_by(table)
     return table
 
 

@@ -75,7 +75,7 @@ from metaautoml.benchmark import (  # noqa: E402
     corpus_datasets,
     database_notes,
     default_dataset_names,
-    holm,
+    holm_by,
     paired_test,
     per_dataset_scores,
     read_curves,
@@ -140,9 +140,7 @@ def paired_table(scores: pd.DataFrame, value: str, label: str, seed: int = 0) ->
                          "p": test.p})
     table = pd.DataFrame(rows)
     if len(table):
-        table["p_holm"] = np.nan
-        for _, index in table.groupby("task").groups.items():
-            table.loc[index, "p_holm"] = holm(table.loc[index, "p"].to_numpy())
+        table["p_holm"] = holm_by(table)
     return table
 
 

@@ -73,7 +73,7 @@ from ._report import (
     significance_sentences,
     write_run_notes,
 )
-from ._stats import ALPHA, N_BOOTSTRAP, PairedTest, holm, paired_test
+from ._stats import ALPHA, N_BOOTSTRAP, PairedTest, holm, holm_by, paired_test
 
 __all__ = [
     "ALPHA",
@@ -81,6 +81,7 @@ __all__ = [
     "N_BOOTSTRAP",
     "PairedTest",
     "holm",
+    "holm_by",
     "paired_test",
     "ABLATIONS",
     "BASELINES",

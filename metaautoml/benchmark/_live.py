@@ -18,9 +18,10 @@ Methods (:data:`LIVE_METHODS`):
   predicted second; against ``metaautoml_warm``, what the cost-aware order gives;
 - ``metaautoml_warm_surrogate`` and ``metaautoml_warm_tpe``: ``metaautoml_warm`` with
   ``MetaWarmStart(sampler="surrogate")`` and ``MetaWarmStart(sampler="tpe")``: the same
-  proposals, then the adapted surrogate or TPE, whatever the task's default; against each
-  other, what the surrogate adds, and ``metaautoml_warm_tpe`` against ``metaautoml_cold``,
-  what the proposals add;
+  proposals, then the adapted surrogate or TPE, named so that a rerun measures the same arm
+  whatever the default (TPE since ``benchmarks/surrogate_refine.py``); against each other,
+  what the surrogate adds, and ``metaautoml_warm_tpe`` against ``metaautoml_cold``, what the
+  proposals add;
 - ``metaautoml_cold``: the estimator with ``warm_start=False`` (each family's default enqueued
   first, then TPE);
 - ``optuna_tpe`` and ``random_search``: the estimator's search -- the same space, folds, trial
@@ -762,7 +763,7 @@ def live_paired_comparison(results: pd.DataFrame, method: str = "metaautoml_warm
         ``ci_high``), ``wins``/``ties``/``losses`` of ``method``, the Wilcoxon signed-rank ``p``
         and ``p_holm`` (Holm over the task's peers).
     """
-    from ._stats import holm, paired_test
+    from ._stats import holm_by, paired_test
 
     columns = ["task", "peer", "datasets", "difference", "ci_low", "ci_high", "wins", "ties",
                "losses", "p", "p_holm"]
@@ -783,9 +784,7 @@ def live_paired_comparison(results: pd.DataFrame, method: str = "metaautoml_warm
                          "wins": test.wins, "ties": test.ties, "losses": test.losses,
                          "p": test.p})
     table = pd.DataFrame(rows, columns=columns[:-1])
-    table["p_holm"] = np.nan
-    for _, index in table.groupby("task").groups.items():
-        table.loc[index, "p_holm"] = holm(table.loc[index, "p"].to_numpy())
+    table["p_holm"] = holm_by(table)
     return table[columns]
 
 

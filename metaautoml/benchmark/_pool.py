@@ -36,7 +36,7 @@ from ..warmstart import (
     greedy_portfolio,
     train_proposer,
 )
-from ._stats import ALPHA, holm, paired_test
+from ._stats import ALPHA, holm_by, paired_test
 
 #: The methods, in the order reports list them.
 METHODS = (
@@ -461,9 +461,7 @@ def paired_comparison(results: pd.DataFrame, method: str = "full",
                          "ties": test.ties, "losses": test.losses, "p": test.p})
     table = pd.DataFrame(rows, columns=["task", "baseline", "k", "difference", "difference_sem",
                                         "ci_low", "ci_high", "wins", "ties", "losses", "p"])
-    table["p_holm"] = np.nan
-    for _, index in table.groupby("task").groups.items():
-        table.loc[index, "p_holm"] = holm(table.loc[index, "p"].to_numpy())
+    table["p_holm"] = holm_by(table)
     significant = table["p_holm"] < ALPHA
     table["significant"] = np.where(significant & (table["difference"] > 0), "better",
                                     np.where(significant & (table["difference"] < 0), "worse", ""))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from scipy.stats import wilcoxon
 
 #: Bootstrap resamples of the datasets behind each confidence interval.
@@ -105,4 +106,20 @@ def holm(p_values: np.ndarray) -> np.ndarray:
     for rank, index in enumerate(order):
         running = max(running, min(1.0, (len(order) - rank) * p[index]))
         out[index] = running
+    return out
+
+
+def holm_by(table: pd.DataFrame, by: str = "task", column: str = "p") -> pd.Series:
+    """Holm's adjustment of ``table[column]`` within each value of ``table[by]`` (each task's
+    rows are one table of tests), aligned with ``table``'s index; NaN stays NaN.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"task": ["a", "a", "b"], "p": [0.01, 0.04, 0.04]})
+    >>> holm_by(table).round(2).tolist()
+    [0.02, 0.04, 0.04]
+    """
+    out = pd.Series(np.nan, index=table.index, dtype=float)
+    for _, index in table.groupby(by).groups.items():
+        out.loc[index] = holm(table.loc[index, column].to_numpy())
     return out
