@@ -86,6 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         # The subcommands write outputs atomically, so stopping here leaves no partial file.
         print(f"{PROG}: interrupted", file=sys.stderr)
+        _forget_interrupt_in_exec()
         return 130
     except CLIError as exc:
         return _report(exc, exc.exit_code, debug, one_line(str(exc)))
@@ -100,6 +101,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not debug:
             message += " (run with --debug for the traceback)"
         return _report(exc, 1, debug, message)
+
+
+def _forget_interrupt_in_exec() -> None:
+    """Keep a handled Ctrl-C's status 130 under ``python -m metaautoml.cli``.
+
+    CPython (3.8 to 3.13 at least) sets a flag when a KeyboardInterrupt leaves source run by
+    ``exec``/``eval`` of a string, and ``python -m`` checks it after the interpreter shuts down:
+    set, the process kills itself with SIGINT (status -2 to a parent) although the interrupt
+    was handled here. Dataclasses and named tuples build their methods with ``exec``, so a
+    Ctrl-C during a lazy import sets it. Running any source string clears the flag.
+    """
+    exec("")  # noqa: S102 - a constant empty string, run only for its side effect above
 
 
 @contextlib.contextmanager

@@ -385,3 +385,23 @@ def test_fit_table_names_the_ensemble_and_members_left_out(capsys):
     summary = _fit._summary(estimator, "classification", board, "model.joblib")
     assert summary["ensemble"] == {"weights": {"3": 0.6, "1": 0.4}, "score": 0.93,
                                    "refit_failures": estimator.ensemble_refit_failures_}
+
+
+def test_an_interrupt_inside_exec_source_still_exits_130(tmp_path):
+    """A Ctrl-C that lands in code run by ``exec`` (a dataclass being built during a lazy
+    import) must not turn the handled interrupt into death by SIGINT under ``python -m``."""
+    probe = tmp_path / "interrupted_in_exec.py"
+    probe.write_text(
+        "import argparse, sys\n"
+        "from metaautoml.cli import _main\n"
+        "class Parser:\n"
+        "    def parse_args(self, argv):\n"
+        "        return argparse.Namespace(debug=False,\n"
+        "                                  run=lambda args: exec('raise KeyboardInterrupt'))\n"
+        "_main.build_parser = Parser\n"
+        "sys.exit(_main.main([]))\n")
+    env = cli_env()
+    env["PYTHONPATH"] = os.pathsep.join([str(tmp_path), env["PYTHONPATH"]])
+    process = subprocess.run([sys.executable, "-m", probe.stem], capture_output=True,
+                             text=True, env=env, timeout=120)
+    assert (process.returncode, process.stderr) == (130, "metaautoml: interrupted\n")
