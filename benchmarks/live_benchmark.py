@@ -17,8 +17,10 @@ many cold-start trials it takes to match the warm start's best CV score after 10
 per trial of the searchers) and the summary tables to ``--output``.
 
 Default datasets (see ``metaautoml.benchmark.default_dataset_names``): 6 classification and
-4 regression corpus entries of 300 to 5,000 rows, one per source group, groups outside the
-shipped meta-database preferred, evenly spaced by size; rows capped at ``--max-rows``.
+4 regression corpus entries of 300 to 5,000 rows (``--table-rows``), one per source group,
+groups outside the shipped meta-database preferred, evenly spaced by size; rows capped at
+``--max-rows``. ``--exclude-groups-of-rule`` and ``--exclude-groups-of-run`` leave out the source
+groups of another run's tables first, so that a follow-up study's tables are disjoint from them.
 
 Usage::
 
@@ -75,6 +77,37 @@ def _seeds(text: str) -> tuple[int, ...]:
     return tuple(parts)
 
 
+def _row_range(text: str) -> tuple[int, int | None]:
+    """``"300:5000"``: tables of 300 to 5,000 rows; ``"5001:"``: 5,001 rows or more."""
+    low, sep, high = text.partition(":")
+    try:
+        bounds = (int(low), int(high) if high.strip() else None)
+    except ValueError:
+        bounds = None
+    if not sep or bounds is None or bounds[0] < 0 or (bounds[1] is not None and bounds[1] < bounds[0]):
+        raise argparse.ArgumentTypeError(f"--table-rows takes MIN:MAX or MIN:, got {text!r}")
+    return bounds
+
+
+def excluded_groups(entries, rule_tables: int | None, runs) -> set[str]:
+    """Source groups of the default rule's first ``rule_tables`` tables of both tasks and of the
+    datasets in each run directory's ``raw.csv``."""
+    group_of = {e.name: e.group for e in entries}
+    names: set[str] = set()
+    if rule_tables:
+        for task in ("classification", "regression"):
+            names.update(default_dataset_names(task, rule_tables, entries=entries))
+    for run in runs or ():
+        path = Path(run) / "raw.csv"
+        if not path.is_file():
+            raise SystemExit(f"live_benchmark.py: error: no raw.csv in {run}")
+        names.update(pd.read_csv(path, usecols=["dataset"])["dataset"])
+    unknown = sorted(names - set(group_of))
+    if unknown:
+        raise SystemExit(f"live_benchmark.py: error: datasets not in the manifest: {unknown}")
+    return {group_of[name] for name in names}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default=None, help="meta-database (default: the shipped one)")
@@ -89,6 +122,15 @@ def main(argv: list[str] | None = None) -> int:
                              "--n-trials: the methods at equal wall time")
     parser.add_argument("--n-datasets", type=int, default=None,
                         help="datasets per task by the fixed rule (default: the rule's count)")
+    parser.add_argument("--table-rows", type=_row_range, default=None, metavar="MIN:MAX",
+                        help="rows of the tables the fixed rule picks (default: the rule's, "
+                             "300:5000; MIN: for no upper bound)")
+    parser.add_argument("--exclude-groups-of-rule", type=int, default=None, metavar="N",
+                        help="leave out the source groups of the fixed rule's N tables per task "
+                             "(both tasks, default rows): another run's, e.g. live-v2's 18")
+    parser.add_argument("--exclude-groups-of-run", action="append", metavar="DIR",
+                        help="leave out the source groups of the datasets in DIR/raw.csv "
+                             "(repeatable)")
     parser.add_argument("--seeds", type=_seeds, default=(0, 1, 2),
                         help="number of seeds (N: 0..N-1) or a comma-separated list")
     parser.add_argument("--cv", type=int, default=3, help="cross-validation folds in the search")
@@ -127,8 +169,12 @@ def main(argv: list[str] | None = None) -> int:
         task_of = {e.name: e.task for e in entries}
         names = [n for n in names if task_of.get(n, tasks[0]) in tasks]
     else:
+        exclude = excluded_groups(entries, args.exclude_groups_of_rule, args.exclude_groups_of_run)
+        rows = {} if args.table_rows is None else dict(
+            zip(("min_rows", "max_rows"), args.table_rows, strict=True))
         names = [n for task in tasks
-                 for n in default_dataset_names(task, args.n_datasets, entries=entries)]
+                 for n in default_dataset_names(task, args.n_datasets, entries=entries,
+                                                exclude_groups=exclude, **rows)]
     config = LiveBenchmarkConfig(
         methods=tuple(m.strip() for m in args.methods.split(",") if m.strip()),
         n_trials=args.n_trials, seeds=args.seeds, cv=args.cv,

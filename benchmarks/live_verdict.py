@@ -180,7 +180,8 @@ def summarize(results: pd.DataFrame, budgets: list[str]) -> str:
         parts += ["`metaautoml_warm`'s test score minus each peer's, over datasets (mean over "
                   "seeds), bootstrap 95 % CI, Wilcoxon signed-rank p with Holm over the peers:", "",
                   to_markdown(paired), ""]
-    parts += [ensemble_rule(results, budgets), ""]
+    if ENSEMBLE in set(results["method"]):  # a run without the ensemble arm has no rule to apply
+        parts += [ensemble_rule(results, budgets), ""]
     return "\n".join(parts)
 
 

@@ -200,10 +200,11 @@ class LiveDataset:
 
 def default_dataset_names(task: str, n: int | None = None, *, entries=None,
                           shipped: Sequence[str] | None = None,
-                          exclude_groups: Collection[str] = ()) -> list[str]:
+                          exclude_groups: Collection[str] = (), min_rows: int = MIN_ROWS,
+                          max_rows: int | None = MAX_ROWS) -> list[str]:
     """The default datasets of a task, by a fixed rule on the corpus manifest.
 
-    1. Entries of the task with ``MIN_ROWS <= n_rows <= MAX_ROWS``, at most ``MAX_FEATURES``
+    1. Entries of the task with ``min_rows <= n_rows <= max_rows``, at most ``MAX_FEATURES``
        features and (classification) at most ``MAX_CLASSES`` classes; the first entry of each
        source group in manifest order (the UCI copy where there is one).
     2. If at least ``n`` of them belong to groups outside the shipped meta-database
@@ -226,6 +227,10 @@ def default_dataset_names(task: str, n: int | None = None, *, entries=None,
     exclude_groups : collection of str, optional
         Source groups left out before step 1 (another run's tables, so that a study's tables are
         disjoint from the run that prompted it).
+    min_rows, max_rows : int, optional
+        The tables' rows in the manifest, both inclusive (``max_rows=None``: no upper bound);
+        :data:`MIN_ROWS` and :data:`MAX_ROWS` by default. Tables above the benchmark's row cap
+        are subsampled by :func:`prepare_dataset`.
     """
     from ..corpus import default_manifest_path, load_manifest
 
@@ -241,7 +246,8 @@ def default_dataset_names(task: str, n: int | None = None, *, entries=None,
         if entry.task != task or entry.group in seen or entry.group in excluded:
             continue
         seen.add(entry.group)
-        if entry.n_rows is None or not MIN_ROWS <= entry.n_rows <= MAX_ROWS:
+        if entry.n_rows is None or entry.n_rows < min_rows or (
+                max_rows is not None and entry.n_rows > max_rows):
             continue
         if (entry.n_features or 0) > MAX_FEATURES or (entry.n_classes or 0) > MAX_CLASSES:
             continue

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -170,6 +172,42 @@ def test_default_datasets_can_leave_out_another_runs_groups():
                                   exclude_groups={group_of[n] for n in first})
     assert len(other) == 10
     assert not {group_of[n] for n in first} & {group_of[n] for n in other}
+
+
+def test_default_datasets_within_other_row_bounds():
+    from metaautoml.corpus import load_manifest
+
+    rows_of = {e.name: e.n_rows for e in load_manifest()}
+    large = default_dataset_names("regression", 6, min_rows=5001, max_rows=None)
+    assert len(large) == 6 and min(rows_of[n] for n in large) > 5000
+    assert max(rows_of[n] for n in large) > 20000  # no upper bound: the largest table is in
+    small = default_dataset_names("regression", 6, min_rows=300, max_rows=600)
+    assert all(300 <= rows_of[n] <= 600 for n in small)
+    # The bounds are the rule's defaults when not given.
+    assert default_dataset_names("regression", 6, min_rows=300, max_rows=5000) == \
+        default_dataset_names("regression", 6)
+
+
+def test_live_script_leaves_out_the_groups_of_the_rule_and_of_runs(script, tmp_path):
+    from metaautoml.corpus import load_manifest
+
+    module = script("live_benchmark")
+    entries = load_manifest()
+    group_of = {e.name: e.group for e in entries}
+    ruled = {group_of[n] for task in ("classification", "regression")
+             for n in default_dataset_names(task, 3, entries=entries)}
+    assert module.excluded_groups(entries, 3, []) == ruled
+    run = tmp_path / "run"
+    run.mkdir()
+    pd.DataFrame({"dataset": ["iris", "iris"], "seed": [0, 1]}).to_csv(run / "raw.csv", index=False)
+    assert module.excluded_groups(entries, None, [run]) == {group_of["iris"]}
+    with pytest.raises(SystemExit, match="no raw.csv"):
+        module.excluded_groups(entries, None, [tmp_path])
+    assert module._row_range("5001:") == (5001, None)
+    assert module._row_range("300:5000") == (300, 5000)
+    for bad in ("5000", "a:b", "10:5", "-1:"):
+        with pytest.raises(argparse.ArgumentTypeError, match="--table-rows"):
+            module._row_range(bad)
 
 
 def test_at_equal_wall_time_every_searcher_and_flaml_get_the_budget(tmp_path, iris_dataset):

@@ -58,3 +58,13 @@ def test_a_peer_that_beats_the_warm_start_on_regression_is_named(script, tmp_pat
     assert "| 30 | regression | no peer significantly better than warm | flaml_time | no |" in text
     assert "| 30 | regression | warm has the best mean rank | 2.00 vs best peer flaml_time 1.00 | no |" in text
     assert "cannot be applied yet: no complete regression splits at 120 s" in text
+
+
+def test_a_run_without_the_ensemble_arm_states_no_ensemble_rule(script, tmp_path):
+    module = script("live_verdict")
+    gains = {m: g for m, g in METHODS.items() if m != "metaautoml_warm_ensemble"}
+    write_run(tmp_path / "run", "regression", gains)
+    assert module.main(["--run", f"30:{tmp_path / 'run'}", "--output", str(tmp_path / "out")]) == 0
+    text = (tmp_path / "out" / "summary.md").read_text()
+    assert "no peer significantly better than warm" in text
+    assert "ensemble_size" not in text
