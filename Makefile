@@ -225,6 +225,18 @@ benchmarks: $(VENV)/.installed-dev $(METADB_V1_FIRST) $(METADB_V1)
 	wait $$shard
 	$(BIN)/python benchmarks/surrogate_refine.py --round 2 --output benchmarks/results/surrogate-refine-round2 \
 		--summarize benchmarks/results/surrogate-refine-round2-0 benchmarks/results/surrogate-refine-round2-1
+	# The first model alone under each first-pick rule: on 20 + 20 fresh held-out tables of
+	# 300-1,000 rows, which decide the default by the rule in the script (~40 min, the tasks side
+	# by side), and on live-v2's tables, reported (with live-v2's proposer cache, ~15 min).
+	($(BIN)/python benchmarks/first_pick_live.py --tables fresh --task classification \
+		--output benchmarks/results/first-pick-live-fresh-classification) & classification=$$!; \
+	$(BIN)/python benchmarks/first_pick_live.py --tables fresh --task regression \
+		--output benchmarks/results/first-pick-live-fresh-regression; \
+	wait $$classification
+	$(BIN)/python benchmarks/first_pick_live.py --tables live-v2 --output benchmarks/results/first-pick-live-v2
+	$(BIN)/python benchmarks/first_pick_live.py --output benchmarks/results/first-pick-live \
+		--summarize benchmarks/results/first-pick-live-fresh-classification \
+		benchmarks/results/first-pick-live-fresh-regression --live-v2 benchmarks/results/first-pick-live-v2
 	# The matcher on a meta-dataset nobody here tuned on: LCDB's 20 learners as the pool,
 	# leave-one-dataset-out (~70 min; resumable).
 	$(BIN)/python benchmarks/lcdb_selection.py --lcdb build/lcdb/lcdb-0.1.0.tar.gz \

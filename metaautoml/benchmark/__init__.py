@@ -8,6 +8,7 @@ results to the code, machine and meta-database that produced them.
 from ._live import (
     CURVE_COLUMNS,
     FIRST_MODEL_MARGIN,
+    FIRST_MODEL_METHODS,
     LIVE_METHODS,
     RESULT_COLUMNS,
     SEARCH_METHODS,
@@ -87,6 +88,7 @@ __all__ = [
     "BASELINES",
     "CURVE_COLUMNS",
     "FIRST_MODEL_MARGIN",
+    "FIRST_MODEL_METHODS",
     "K_VALUES",
     "LIVE_METHODS",
     "LIVE_METHOD_NOTES",

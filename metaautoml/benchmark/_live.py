@@ -33,6 +33,11 @@ Methods (:data:`LIVE_METHODS`):
 - ``metaautoml_first``: the warm start's first proposal alone (``n_trials=1``, no time budget),
   what a user with the shortest budget gets (:func:`first_model_summary` holds it against
   ``hgb_default``);
+- ``metaautoml_first_constrained``, ``metaautoml_first_robust`` and ``metaautoml_first_default``:
+  ``metaautoml_first`` with the same meta-trained models and another first pick
+  (``ProposerConfig.first_pick="constrained"`` or ``"robust"``, or the leading
+  HistGradientBoosting default on tables of every size, ``lead_defaults_min_rows=0``): the
+  hedged first picks #24 asks for, measured as users would get them;
 - ``hgb_default``: scikit-learn's default histogram gradient boosting.
 
 The metric is the task's default (accuracy, r2) everywhere. The four searchers share the cross-
@@ -54,7 +59,7 @@ import tempfile
 import time
 import warnings
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -80,7 +85,8 @@ LIVE_METHODS = (
     "metaautoml_warm", "metaautoml_warm_ensemble", "metaautoml_warm_trial_order",
     "metaautoml_warm_surrogate", "metaautoml_warm_tpe", "metaautoml_cold", "optuna_tpe",
     "random_search", "flaml_trials", "flaml_time",
-    "flaml_zeroshot", "metaautoml_first",
+    "flaml_zeroshot", "metaautoml_first", "metaautoml_first_constrained",
+    "metaautoml_first_robust", "metaautoml_first_default",
     "hgb_default",
 )
 #: The methods that run the library's search with the run's budget; each has a best-so-far CV
@@ -88,9 +94,12 @@ LIVE_METHODS = (
 SEARCH_METHODS = ("metaautoml_warm", "metaautoml_warm_ensemble", "metaautoml_warm_trial_order",
                   "metaautoml_warm_surrogate", "metaautoml_warm_tpe", "metaautoml_cold",
                   "optuna_tpe", "random_search")
+#: The first model alone (``n_trials=1``) under each first-pick rule.
+FIRST_MODEL_METHODS = ("metaautoml_first", "metaautoml_first_constrained",
+                       "metaautoml_first_robust", "metaautoml_first_default")
 #: The methods whose warm start is meta-trained without the dataset's group.
 WARM_METHODS = ("metaautoml_warm", "metaautoml_warm_ensemble", "metaautoml_warm_trial_order",
-                "metaautoml_warm_surrogate", "metaautoml_warm_tpe", "metaautoml_first")
+                "metaautoml_warm_surrogate", "metaautoml_warm_tpe", *FIRST_MODEL_METHODS)
 #: How far below default HistGradientBoosting the first model alone may score (the issue's
 #: "never a gamble": at most 2 points).
 FIRST_MODEL_MARGIN = 0.02
@@ -320,10 +329,24 @@ _STRATEGIES = {
     "metaautoml_warm_surrogate": lambda proposer: MetaWarmStart(proposer, sampler="surrogate"),
     "metaautoml_warm_tpe": lambda proposer: MetaWarmStart(proposer, sampler="tpe"),
     "metaautoml_first": lambda proposer: MetaWarmStart(proposer),
+    "metaautoml_first_constrained": lambda proposer: MetaWarmStart(
+        _rebuilt(proposer, first_pick="constrained")),
+    "metaautoml_first_robust": lambda proposer: MetaWarmStart(
+        _rebuilt(proposer, first_pick="robust")),
+    "metaautoml_first_default": lambda proposer: MetaWarmStart(
+        _rebuilt(proposer, lead_defaults=max(proposer.config.lead_defaults, 1),
+                 lead_defaults_min_rows=0)),
     "optuna_tpe": lambda proposer: PlainSearch("tpe"),
     "random_search": lambda proposer: PlainSearch("random"),
 }
 _ESTIMATORS = {"classification": MetaAutoMLClassifier, "regression": MetaAutoMLRegressor}
+
+
+def _rebuilt(proposer: WarmStartProposer, **changes) -> WarmStartProposer:
+    """The same meta-trained models under another :class:`ProposerConfig` (the robust pick, if
+    the new one needs it, is measured on the same training set)."""
+    return WarmStartProposer(proposer.training, proposer.matcher, proposer.surrogate,
+                             replace(proposer.config, **changes), proposer.size_shift)
 
 
 def best_so_far(study: optuna.Study, start: datetime) -> list[tuple[int, float, float]]:
@@ -479,7 +502,7 @@ class _Unit:
             params.update(n_warm_start=cfg.n_warm_start)
         if method == "metaautoml_warm_ensemble":
             params.update(ensemble_size=cfg.ensemble_size)
-        if method == "metaautoml_first":
+        if method in FIRST_MODEL_METHODS:
             params.update(n_trials=1, time_budget=None)
         model = _ESTIMATORS[self.task](**params)
         start, clock = datetime.now(), time.perf_counter()

@@ -299,6 +299,9 @@ LIVE_METHOD_NOTES = {
     "flaml_time": "FLAML AutoML with time_budget = metaautoml_warm's wall time on that split",
     "flaml_zeroshot": "FLAML's zero-shot flaml.default estimator (LightGBM), fitted once",
     "metaautoml_first": "the warm start's first proposal alone (n_trials=1)",
+    "metaautoml_first_constrained": "metaautoml_first with first_pick=\"constrained\"",
+    "metaautoml_first_robust": "metaautoml_first with first_pick=\"robust\"",
+    "metaautoml_first_default": "metaautoml_first with HGB's defaults leading on every table",
     "hgb_default": "scikit-learn's HistGradientBoosting with its defaults",
 }
 

@@ -12,6 +12,7 @@ from sklearn.datasets import load_iris
 
 from metaautoml.benchmark import (
     CURVE_COLUMNS,
+    FIRST_MODEL_METHODS,
     LIVE_METHODS,
     SEARCH_METHODS,
     WARM_METHODS,
@@ -67,15 +68,18 @@ def test_every_method_has_a_finite_score(run):
     assert list(pd.read_csv(out / "raw.csv")["method"]) == list(LIVE_METHODS)  # in run order
     by_method = results.set_index("method")
     assert (by_method.loc[[*SEARCH_METHODS, "flaml_trials"], "n_trials"] == N_TRIALS).all()
-    assert by_method.loc["metaautoml_first", "n_trials"] == 1
+    assert (by_method.loc[list(FIRST_MODEL_METHODS), "n_trials"] == 1).all()
+    # Leading with HGB's defaults on every table, the first model is HGB's defaults even on
+    # iris's 112 training rows, where the shipped rule lets the meta-learned pick lead.
+    assert by_method.loc["metaautoml_first_default", "best_model"] == "hist_gradient_boosting"
     for method in WARM_METHODS:
         warm = by_method.loc[method]
         assert warm["meta_datasets"] == 5  # the held-out group's dataset A0 left out of 6
         assert warm["meta_configs"] == meta["classification"].n_configs
     assert list(curves.columns) == list(CURVE_COLUMNS)
-    assert sorted(set(curves["method"])) == sorted([*SEARCH_METHODS, "metaautoml_first"])
+    assert sorted(set(curves["method"])) == sorted([*SEARCH_METHODS, *FIRST_MODEL_METHODS])
     for method, curve in curves.groupby("method"):
-        n = 1 if method == "metaautoml_first" else N_TRIALS
+        n = 1 if method in FIRST_MODEL_METHODS else N_TRIALS
         assert list(curve["trial"]) == list(range(1, n + 1))
         scores = curve["best_cv_score"].to_numpy()
         assert np.all(np.diff(scores[np.isfinite(scores)]) >= 0)
