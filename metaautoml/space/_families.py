@@ -20,11 +20,17 @@ configuration transfers between datasets (see ``docs/search_space.md``):
 
 Each family's default configuration is the scikit-learn default. Where a default is absolute
 (HistGradientBoosting's ``min_samples_leaf=20``, k-NN's ``n_neighbors=5``) the relative value is
-the one that reproduces it at a 2,000-row (HGB) or 1,000-row (k-NN) training set.
+the one that reproduces it at a 2,000-row (HGB) or 1,000-row (k-NN) training set: that is the
+configuration the meta-database evaluated. Given a dataset's training rows
+(:meth:`~metaautoml.space.SearchSpace.default_config`'s ``n_rows``), the default is the relative
+value that reproduces the absolute default on those rows, which is what the cold start and the
+warm start's leading default enqueue: on small tables, 1 % of the rows is a far smaller leaf
+than scikit-learn's 20, and a default that overfits is no default.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -91,8 +97,11 @@ class Family:
     build: Callable[[dict[str, Any], DataShape, int | None], Any]
     description: str
 
-    def default_params(self) -> dict[str, Any]:
-        return {hp.name: hp.default for hp in self.hyperparameters}
+    def default_params(self, n_rows: int | None = None) -> dict[str, Any]:
+        """scikit-learn's defaults; relative values reproduce them on ``n_rows`` training rows
+        when given, else at the reference size the meta-database's pool used."""
+        return {hp.name: hp.default_at(n_rows) if isinstance(hp, Float) else hp.default
+                for hp in self.hyperparameters}
 
     def takes_sample_weight(self) -> bool:
         """Whether the family's estimator weights rows: its ``fit`` takes ``sample_weight``
@@ -238,12 +247,27 @@ def _class_weight(p):
     return None if p["class_weight"] == "none" else "balanced"
 
 
+#: scikit-learn's absolute defaults that relative hyperparameters reproduce per dataset.
+HGB_MIN_SAMPLES_LEAF = 20
+KNN_N_NEIGHBORS = 5
+
+
+# Module-level, not lambdas: the space is pickled with a fitted estimator.
+def _hgb_leaf_fraction_for(n_rows: int) -> float:
+    return HGB_MIN_SAMPLES_LEAF / n_rows
+
+
+def _knn_exponent_for(n_rows: int) -> float:
+    return math.log(KNN_N_NEIGHBORS) / math.log(n_rows)
+
+
 def _hgb_hps(classification: bool) -> tuple:
     return (
         Float("learning_rate", 0.01, 1.0, 0.1, log=True),
         Int("max_iter", 32, 512, 100, log=True, doc="boosting rounds"),
         Int("max_leaf_nodes", 4, 256, 31, log=True),
-        Float("min_samples_leaf_fraction", 1e-4, 0.1, 0.01, log=True),
+        Float("min_samples_leaf_fraction", 1e-4, 0.1, 0.01, log=True,
+              default_for_rows=_hgb_leaf_fraction_for),
         Float("l2_regularization", 1e-10, 10.0, 1e-10, log=True, doc="1e-10 stands for 0, the default"),
         Float("max_features", 0.1, 1.0, 1.0, doc="share of features considered per split"),
     )
@@ -289,7 +313,8 @@ def _scaled_target(model):
 
 _KNN_HPS = (
     Float("n_neighbors_exponent", 0.0, 0.6, 0.233,
-          doc="n_neighbors = n_train ** exponent; the default gives 5 at 1,000 rows"),
+          doc="n_neighbors = n_train ** exponent; the default gives 5 at 1,000 rows",
+          default_for_rows=_knn_exponent_for),
     Categorical("weights", ("uniform", "distance"), "uniform"),
     Categorical("metric", ("euclidean", "manhattan"), "euclidean"),
 )

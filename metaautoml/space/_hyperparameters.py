@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from optuna.distributions import (
@@ -16,7 +17,12 @@ from optuna.distributions import (
 
 @dataclass(frozen=True)
 class Float:
-    """A real hyperparameter on ``[low, high]``, optionally searched on a log scale."""
+    """A real hyperparameter on ``[low, high]``, optionally searched on a log scale.
+
+    ``default_for_rows``, for a value relative to the data whose library default is absolute,
+    maps a training set's rows to the value that reproduces that default there (clipped to the
+    range); ``default`` reproduces it at one reference size.
+    """
 
     name: str
     low: float
@@ -24,6 +30,8 @@ class Float:
     default: float
     log: bool = False
     doc: str = ""
+    default_for_rows: Callable[[int], float] | None = field(default=None, compare=False,
+                                                            repr=False)
 
     def __post_init__(self) -> None:
         if not self.low < self.high:
@@ -54,6 +62,12 @@ class Float:
 
     def clip(self, value: Any) -> float:
         return float(min(max(float(value), self.low), self.high))
+
+    def default_at(self, n_rows: int | None) -> float:
+        """The default on a training set of ``n_rows`` rows (``default`` when unknown)."""
+        if self.default_for_rows is None or n_rows is None or n_rows < 2:
+            return self.default
+        return self.clip(float(f"{self.default_for_rows(int(n_rows)):.12g}"))
 
     @property
     def width(self) -> int:

@@ -142,16 +142,28 @@ class SearchSpace:
         return dists
 
     # -- configurations -----------------------------------------------------------------------
-    def default_config(self, family: str) -> Config:
-        """The scikit-learn default of one family as a configuration."""
+    def default_config(self, family: str, n_rows: int | None = None) -> Config:
+        """The scikit-learn default of one family as a configuration.
+
+        Parameters
+        ----------
+        family : str
+        n_rows : int, optional
+            The training rows of the dataset it is for. Relative hyperparameters whose
+            scikit-learn default is absolute (HistGradientBoosting's ``min_samples_leaf=20``,
+            k-NN's ``n_neighbors=5``) then take the value that reproduces it on those rows;
+            without it, the value that reproduces it at the reference size the meta-database's
+            pool was built with (``docs/search_space.md``).
+        """
         fam = self.family(family)
         config: Config = {FAMILY: fam.name}
-        config.update({param_name(fam.name, k): v for k, v in fam.default_params().items()})
+        config.update({param_name(fam.name, k): v for k, v in fam.default_params(n_rows).items()})
         config.update({hp.name: hp.default for hp in self.task_hyperparameters})
         return config
 
-    def default_configs(self) -> list[Config]:
-        return [self.default_config(f.name) for f in self.families]
+    def default_configs(self, n_rows: int | None = None) -> list[Config]:
+        """Every family's :meth:`default_config`, in registration order."""
+        return [self.default_config(f.name, n_rows) for f in self.families]
 
     def validate(self, config: Config) -> Config:
         """Check a configuration is complete and in range; return it with canonical types.

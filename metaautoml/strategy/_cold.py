@@ -18,12 +18,15 @@ class ColdStart(WarmStartStrategy):
     """Each model family's scikit-learn default configuration, then TPE.
 
     The estimators' ``warm_start=False``. Every family is tried once before TPE proposes,
-    whatever ``n_proposals`` (it bounds warm starts only).
+    whatever ``n_proposals`` (it bounds warm starts only). The defaults are scikit-learn's on
+    the training rows (:meth:`~metaautoml.space.SearchSpace.default_config`'s ``n_rows``): the
+    final refit of HistGradientBoosting's is scikit-learn's ``min_samples_leaf=20``.
     """
 
     def plan(self, space: SearchSpace, frame: pd.DataFrame, y: np.ndarray, metric: str,
              seed: int, n_proposals: int) -> SearchPlan:
-        return SearchPlan([(DEFAULT_SOURCE, config) for config in space.default_configs()],
+        return SearchPlan([(DEFAULT_SOURCE, config)
+                           for config in space.default_configs(n_rows=len(y))],
                           default_sampler(seed))
 
 

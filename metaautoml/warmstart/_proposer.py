@@ -319,7 +319,7 @@ class WarmStartProposer:
             self._rows = np.arange(training.n_datasets)
         self._l1 = L1Matcher().fit(training) if self.config.neighbor_best > 0 else None
         # The cold start's defaults, in its order, as pool columns (a pool without one skips it).
-        space = get_space(training.task)
+        space = self._space = get_space(training.task)
         columns = {config_id: i for i, config_id in enumerate(training.config_ids)}
         self._defaults = [columns[config_id] for config_id in map(space.config_id, space.default_configs())
                           if config_id in columns]
@@ -531,6 +531,10 @@ class WarmStartProposer:
             else:
                 source = PORTFOLIO_SOURCE
             config = self.training.configs[index]
+            if source == LEAD_DEFAULT_SOURCE:
+                # The pool holds the default at its reference size; the new dataset gets
+                # scikit-learn's default on its own rows (its absolute min_samples_leaf=20).
+                config = self._space.default_config(config[FAMILY], _rows(meta_features))
             proposals.append((source, config))
             prefix = f"{config[FAMILY]}__"
             rows.append({"rank": rank + 1, "source": source, "family": config[FAMILY],
@@ -539,9 +543,15 @@ class WarmStartProposer:
                          "predicted_utility": (float(predicted[index]) if predicted is not None
                                                else np.nan),
                          "matched_best_on": ", ".join(best_on.get(index, [])),
-                         "config_id": self.training.config_ids[index]})
+                         "config_id": self._space.config_id(config)})
         return WarmStart(proposals=proposals, table=pd.DataFrame(rows), neighbors=neighbors,
                          trust=trust, reasons=reasons)
 
     def save_config(self, path: str | Path) -> None:
         Path(path).write_text(json.dumps(asdict(self.config), indent=1))
+
+
+def _rows(meta_features: pd.Series) -> int | None:
+    """The new dataset's training rows, from its meta-features (None when unknown)."""
+    n_rows = float(meta_features.get("n_rows", np.nan))
+    return int(n_rows) if np.isfinite(n_rows) else None

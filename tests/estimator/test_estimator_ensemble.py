@@ -22,7 +22,7 @@ def only_configs(monkeypatch):
     def use(task, *configs):
         space = SearchSpace(task)
         validated = [space.validate(dict(config)) for config in configs]
-        monkeypatch.setattr(SearchSpace, "default_configs", lambda self: list(validated))
+        monkeypatch.setattr(SearchSpace, "default_configs", lambda self, n_rows=None: list(validated))
         return validated
     return use
 

@@ -27,7 +27,7 @@ def only_configs(monkeypatch):
     def use(*configs):
         space = SearchSpace("classification")
         validated = [space.validate(dict(config)) for config in configs]
-        monkeypatch.setattr(SearchSpace, "default_configs", lambda self: list(validated))
+        monkeypatch.setattr(SearchSpace, "default_configs", lambda self, n_rows=None: list(validated))
     return use
 
 

@@ -359,3 +359,23 @@ def test_transformed_pipelines_fit_on_the_transformed_scale_and_predict_on_the_o
     # Extrapolation in the transformed space stays finite.
     far = space.build_pipeline(transformed, ColumnTypes.infer(X), len(X)).fit(X, y)
     assert np.isfinite(far.predict(pd.DataFrame({"x": [1e6, -1e6]}))).all()
+
+
+@pytest.mark.parametrize("task", ["classification", "regression"])
+@pytest.mark.parametrize("n_rows", [60, 150, 700, 2000, 9000])
+def test_defaults_on_a_datasets_rows_are_scikit_learns_absolute_ones(task, n_rows):
+    from metaautoml.space import DataShape
+
+    space = get_space(task)
+    shape = DataShape(n_samples=n_rows, n_features=4)
+    hgb, knn = space.family("hist_gradient_boosting"), space.family("knn")
+    model = hgb.build(hgb.default_params(n_rows), shape, 0)
+    model = getattr(model, "regressor", model)  # a regressor's target transform wraps it
+    # Clipped to the range's upper bound (0.1) below 200 rows; scikit-learn's 20 from there on.
+    assert model.min_samples_leaf == min(20, round(0.1 * n_rows))
+    assert knn.build(knn.default_params(n_rows), shape, 0).n_neighbors == 5
+    # Without the rows, the reference-size default the meta-database's pool evaluated.
+    assert hgb.default_params()["min_samples_leaf_fraction"] == 0.01
+    config = space.default_config("hist_gradient_boosting", n_rows=n_rows)
+    assert space.default_configs(n_rows=n_rows)[0] == config
+    assert space.validate(config) == config

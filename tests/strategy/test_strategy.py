@@ -48,7 +48,11 @@ def iris():
 def test_cold_start_is_every_family_default_then_tpe(iris):
     space = get_space("classification")
     plan = ColdStart().plan(space, *iris, "accuracy", seed=0, n_proposals=2)
-    assert [c for _, c in plan.enqueue] == space.default_configs()
+    # scikit-learn's defaults on iris's 150 rows, not at the pool's reference size.
+    assert [c for _, c in plan.enqueue] == space.default_configs(n_rows=150)
+    hgb = plan.enqueue[0][1]
+    # 20 / 150 rows, clipped to the range's upper bound: the largest leaf the space allows.
+    assert hgb["hist_gradient_boosting__min_samples_leaf_fraction"] == 0.1
     assert {s for s, _ in plan.enqueue} == {DEFAULT_SOURCE}
     assert isinstance(plan.sampler, optuna.samplers.TPESampler)
     assert plan.warm_start is None and plan.meta_features is None
@@ -233,7 +237,8 @@ def test_a_one_trial_warm_start_above_the_row_cap_fits_the_cold_starts_first_mod
         warm = estimator(n_trials=1, cv=2, random_state=0).fit(X, y)
         cold = estimator(n_trials=1, cv=2, random_state=0, warm_start=False).fit(X, y)
         small = estimator(n_trials=1, cv=2, random_state=0).fit(X[:600], y[:600])
-    assert warm.best_config_ == cold.best_config_ == get_space(task).default_configs()[0]
+    # scikit-learn's default on the 1,200 rows: min_samples_leaf=20, not the pool's 1 %.
+    assert warm.best_config_ == cold.best_config_ == get_space(task).default_configs(n_rows=1200)[0]
     assert warm.leaderboard()["source"].tolist() == [LEAD_DEFAULT_SOURCE]
     np.testing.assert_allclose(warm.predict(X), cold.predict(X))
     assert small.leaderboard()["source"].tolist() != [LEAD_DEFAULT_SOURCE]
@@ -259,8 +264,10 @@ def test_the_search_is_what_it_was_before_the_strategy_seam():
     # became a strategy (tests/strategy/trials_before_the_strategy_seam.json). Regression's were
     # re-recorded when its space gained target_transform and its shipped models were retrained
     # (the cold search's sampled trials draw one more parameter). Both warm searches were
-    # re-recorded when the shipped models were retrained on the v2 meta-database; the cold
-    # ones, which no shipped model touches, are unchanged.
+    # re-recorded when the shipped models were retrained on the v2 meta-database. The cold ones,
+    # which no shipped model touches, changed once: their enqueued HistGradientBoosting and k-NN
+    # defaults became scikit-learn's on the 200 rows (min_samples_leaf=20, n_neighbors=5); the
+    # trials TPE drew after them are as recorded.
     before = json.loads(BEFORE.read_text())
     Xc, yc = load_breast_cancer(return_X_y=True, as_frame=True)
     Xr, yr = load_diabetes(return_X_y=True, as_frame=True)

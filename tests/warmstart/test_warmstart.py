@@ -228,7 +228,13 @@ def test_lead_defaults_put_the_cold_starts_defaults_first_and_the_matched_portfo
     assert one.chosen[1] == greedy_portfolio(proposer.performance, 2, weights=weights,
                                              start=defaults[:1])[1]
     three = _with(proposer, lead_defaults=3).propose(meta, 5)
-    assert [training.configs.index(c) for _, c in three.proposals[:3]] == defaults[:3]
+    # Proposed as scikit-learn's defaults on the new dataset's rows, not the pool's
+    # reference-size copies: HGB's leaf and k-NN's neighbours are absolute there.
+    space = get_space("classification")
+    n_rows = int(meta["n_rows"])
+    assert [c for _, c in three.proposals[:3]] == space.default_configs(n_rows=n_rows)[:3]
+    assert three.table["config_id"].tolist()[:3] == [
+        space.config_id(c) for c in space.default_configs(n_rows=n_rows)[:3]]
     assert three.table["source"].tolist()[:3] == [LEAD_DEFAULT_SOURCE] * 3
     assert LEAD_DEFAULT_SOURCE not in three.table["source"].tolist()[3:]
     # n bounds the defaults too, and an excluded default is skipped, not replaced.
@@ -323,9 +329,10 @@ def test_without_matcher_and_surrogate_it_is_the_static_portfolio():
     meta = meta.copy()
     meta["n_rows"] = 5000
     led = WarmStartProposer(training).propose(meta, 4)
-    first = get_space("classification").default_configs()[0]
+    space = get_space("classification")
+    first = space.default_configs(n_rows=5000)[0]  # scikit-learn's leaf of 20 on 5,000 rows
     assert DEFAULT_LEAD_DEFAULTS["classification"] == 1 and led.proposals[0] == (LEAD_DEFAULT_SOURCE, first)
-    start = [training.configs.index(first)]
+    start = [training.configs.index(space.default_configs()[0])]  # its column in the pool
     assert [c for _, c in led.proposals[1:]] == [
         training.configs[i] for i in greedy_portfolio(training.normalized(), 4, start=start)[1:]]
 
