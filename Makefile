@@ -225,6 +225,10 @@ benchmarks: $(VENV)/.installed-dev $(METADB_V1_FIRST) $(METADB_V1)
 	wait $$shard
 	$(BIN)/python benchmarks/surrogate_refine.py --round 2 --output benchmarks/results/surrogate-refine-round2 \
 		--summarize benchmarks/results/surrogate-refine-round2-0 benchmarks/results/surrogate-refine-round2-1
+	# scikit-learn's HistGradientBoosting leaf (20) against the space's relative default (1 % of
+	# the rows) on surrogate-refine's tables (~5 min): why the defaults the cold start and the warm
+	# start's lead enqueue are scikit-learn's on the dataset's rows.
+	$(BIN)/python benchmarks/hgb_default_leaf.py --output benchmarks/results/hgb-default-leaf
 	# The first model alone under each first-pick rule: on 20 + 20 fresh held-out tables of
 	# 300-1,000 rows, which decide the default by the rule in the script (~40 min, the tasks side
 	# by side), and on live-v2's tables, reported (with live-v2's proposer cache, ~15 min).
@@ -233,10 +237,16 @@ benchmarks: $(VENV)/.installed-dev $(METADB_V1_FIRST) $(METADB_V1)
 	$(BIN)/python benchmarks/first_pick_live.py --tables fresh --task regression \
 		--output benchmarks/results/first-pick-live-fresh-regression; \
 	wait $$classification
-	$(BIN)/python benchmarks/first_pick_live.py --tables live-v2 --output benchmarks/results/first-pick-live-v2
+	($(BIN)/python benchmarks/first_pick_live.py --tables live-v2 --task classification \
+		--output benchmarks/results/first-pick-live-v2-classification) & classification=$$!; \
+	$(BIN)/python benchmarks/first_pick_live.py --tables live-v2 --task regression \
+		--output benchmarks/results/first-pick-live-v2-regression; \
+	wait $$classification
 	$(BIN)/python benchmarks/first_pick_live.py --output benchmarks/results/first-pick-live \
 		--summarize benchmarks/results/first-pick-live-fresh-classification \
-		benchmarks/results/first-pick-live-fresh-regression --live-v2 benchmarks/results/first-pick-live-v2
+		benchmarks/results/first-pick-live-fresh-regression \
+		--live-v2 benchmarks/results/first-pick-live-v2-classification \
+		benchmarks/results/first-pick-live-v2-regression
 	# The matcher on a meta-dataset nobody here tuned on: LCDB's 20 learners as the pool,
 	# leave-one-dataset-out (~70 min; resumable).
 	$(BIN)/python benchmarks/lcdb_selection.py --lcdb build/lcdb/lcdb-0.1.0.tar.gz \
@@ -293,6 +303,7 @@ benchmarks: $(VENV)/.installed-dev $(METADB_V1_FIRST) $(METADB_V1)
 		--heldout benchmarks/results/lcdb-size-transfer --heldout benchmarks/results/size-rank-transfer \
 		--heldout benchmarks/results/size-aware --heldout benchmarks/results/size-aware-v2 \
 		--heldout benchmarks/results/surrogate-refine --heldout benchmarks/results/surrogate-refine-round2 \
+		--heldout benchmarks/results/hgb-default-leaf --heldout benchmarks/results/first-pick-live \
 		--heldout benchmarks/results/lcdb-selection-loo \
 		--heldout benchmarks/results/reserved-mlbench --heldout benchmarks/results/reserved-first-pick \
 		--ensemble benchmarks/results/ensemble-gain --ensemble benchmarks/results/ensemble-gain-fresh \
@@ -318,7 +329,11 @@ benchmarks: $(VENV)/.installed-dev $(METADB_V1_FIRST) $(METADB_V1)
 ## The warm arms (metaautoml_warm, metaautoml_warm_ensemble) at 30 s were discarded and rerun
 ## when the warm start switched to TPE after its proposals (surrogate_refine.py, on other tables;
 ## regression first, then classification); flaml_time's rows, budgeted by the old warm arm's
-## wall time (the same 30 s budget), were kept.
+## wall time (the same 30 s budget), were kept. When the cold start's defaults and the warm
+## start's leading default became scikit-learn's on the dataset's rows (hgb_default_leaf.py, on
+## other tables), the 30 s rows they change were discarded and rerun: metaautoml_cold's, and the
+## warm arms' on tables of more than 1,000 training rows, where the default leads
+## (live_benchmark.py --discard metaautoml_cold --discard metaautoml_warm:1001 ...).
 LIVE_V2_METHODS = metaautoml_warm,metaautoml_warm_ensemble,metaautoml_cold,optuna_tpe,flaml_time,flaml_zeroshot,metaautoml_first,hgb_default
 LIVE_V2 = $(BIN)/python benchmarks/live_benchmark.py --n-datasets 18 --max-rows 5000 --seeds 3 \
 	--methods $(LIVE_V2_METHODS) --proposer-cache build/live-v2-proposers

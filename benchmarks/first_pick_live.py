@@ -44,9 +44,13 @@ the default stays as it is.
         --output benchmarks/results/first-pick-live-fresh-classification &
     .venv/bin/python benchmarks/first_pick_live.py --tables fresh --task regression \\
         --output benchmarks/results/first-pick-live-fresh-regression
+    .venv/bin/python benchmarks/first_pick_live.py --tables live-v2 --task classification \\
+        --output benchmarks/results/first-pick-live-v2-classification &
+    .venv/bin/python benchmarks/first_pick_live.py --tables live-v2 --task regression \\
+        --output benchmarks/results/first-pick-live-v2-regression
     .venv/bin/python benchmarks/first_pick_live.py --output benchmarks/results/first-pick-live \\
         --summarize benchmarks/results/first-pick-live-fresh-{classification,regression} \\
-        --live-v2 benchmarks/results/first-pick-live-v2
+        --live-v2 benchmarks/results/first-pick-live-v2-{classification,regression}
 
 Resumable (the live benchmark's files).
 """
@@ -188,8 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", default="benchmarks/results/first-pick-live")
     parser.add_argument("--summarize", nargs="*", metavar="DIR", default=None,
                         help="only summarize these fresh runs' folders into --output")
-    parser.add_argument("--live-v2", metavar="DIR", default=None,
-                        help="with --summarize: the run on live-v2's tables, reported alongside")
+    parser.add_argument("--live-v2", nargs="*", metavar="DIR", default=None,
+                        help="with --summarize: the runs on live-v2's tables, reported alongside")
     parser.add_argument("--force", action="store_true", help="discard results already on disk")
     args = parser.parse_args(argv)
     out = Path(args.output)
@@ -197,10 +201,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.summarize is not None:
         folders = [Path(d) for d in args.summarize] or [out]
         fresh = pd.concat([read_results(d / "raw.csv") for d in folders], ignore_index=True)
-        live_v2 = read_results(Path(args.live_v2) / "raw.csv") if args.live_v2 else None
+        live_v2 = (pd.concat([read_results(Path(d) / "raw.csv") for d in args.live_v2],
+                             ignore_index=True) if args.live_v2 else None)
         (out / "summary.md").write_text(summarize(fresh, live_v2))
         write_run_notes(out, __file__, sys.argv[1:] if argv is None else argv,
-                        runs=[str(d) for d in folders] + ([args.live_v2] if args.live_v2 else []),
+                        runs=[str(d) for d in folders] + list(args.live_v2 or ()),
                         settings={"seeds": len(SEEDS), "rows at most": MAX_ROWS})
         print((out / "summary.md").read_text())
         return 0

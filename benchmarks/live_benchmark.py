@@ -54,6 +54,7 @@ from metaautoml.benchmark import (  # noqa: E402
     corpus_datasets,
     database_notes,
     default_dataset_names,
+    discard_units,
     first_model_summary,
     per_dataset_scores,
     run_live_benchmark,
@@ -87,6 +88,15 @@ def _row_range(text: str) -> tuple[int, int | None]:
     if not sep or bounds is None or bounds[0] < 0 or (bounds[1] is not None and bounds[1] < bounds[0]):
         raise argparse.ArgumentTypeError(f"--table-rows takes MIN:MAX or MIN:, got {text!r}")
     return bounds
+
+
+def _discarded(text: str) -> tuple[str, int | None]:
+    """``"metaautoml_cold"`` or ``"metaautoml_warm:1001"`` (its units of >= 1,001 training rows)."""
+    method, _, rows = text.partition(":")
+    if method not in LIVE_METHODS or (rows and not rows.isdigit()):
+        raise argparse.ArgumentTypeError(f"--discard takes METHOD[:ROWS] with a live method, "
+                                         f"got {text!r}")
+    return method, int(rows) if rows else None
 
 
 def excluded_groups(entries, rule_tables: int | None, runs) -> set[str]:
@@ -160,6 +170,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="corpus manifest (default: the one shipped with metaautoml)")
     parser.add_argument("--output", default="benchmarks/results/live", help="output directory")
     parser.add_argument("--force", action="store_true", help="discard results already on disk")
+    parser.add_argument("--discard", action="append", type=_discarded, metavar="METHOD[:ROWS]",
+                        help="remove METHOD's results (on tables of at least ROWS training rows) "
+                             "before running, so they are measured again after a change to what "
+                             "it runs (repeatable)")
     args = parser.parse_args(argv)
 
     tasks = args.task or ("classification", "regression")
@@ -193,6 +207,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.force:
         for name in ("raw.csv", "curves.csv"):
             (out / name).unlink(missing_ok=True)
+    for method, min_rows in args.discard or ():
+        removed = discard_units(out, [method], min_train_rows=min_rows)
+        print(f"discarded {removed} results of {method}"
+              + (f" on >= {min_rows} training rows" if min_rows else ""), file=sys.stderr)
     print(f"{len(datasets)} datasets ({', '.join(names)}), {len(config.seeds)} seeds, "
           f"{len(config.methods)} methods, {config.n_trials} trials, cv={config.cv}",
           file=sys.stderr)

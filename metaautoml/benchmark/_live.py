@@ -613,6 +613,48 @@ def read_curves(path: str | os.PathLike, results: pd.DataFrame | None = None) ->
     return frame.sort_values(UNIT + ["trial"]).reset_index(drop=True)
 
 
+def discard_units(output: str | os.PathLike, methods: Collection[str], *,
+                  min_train_rows: int | None = None) -> int:
+    """Remove ``methods``' units from a run's ``raw.csv`` and ``curves.csv``, so that the next
+    run of the same command measures them again (after a change to what those methods run).
+
+    Parameters
+    ----------
+    output : path
+        The run's output directory.
+    methods : collection of str
+    min_train_rows : int, optional
+        Only the units fitted on at least this many training rows.
+
+    Returns
+    -------
+    int
+        The result rows removed. Each file is replaced in one rename, so an interrupted call
+        leaves the old or the new file, never a mix.
+    """
+    out = Path(output)
+    raw_path, curve_path = out / "raw.csv", out / "curves.csv"
+    if not raw_path.exists() or raw_path.stat().st_size == 0:
+        return 0
+    raw = pd.read_csv(raw_path, on_bad_lines="skip")
+    drop = raw["method"].isin(list(methods))
+    if min_train_rows is not None:
+        drop &= raw["n_train"] >= min_train_rows
+    if curve_path.exists() and curve_path.stat().st_size:
+        curves = pd.read_csv(curve_path, on_bad_lines="skip")
+        marked = curves[UNIT].merge(raw.loc[drop, UNIT].drop_duplicates(), on=UNIT, how="left",
+                                    indicator=True)
+        _replace_csv(curve_path, curves[(marked["_merge"] == "left_only").to_numpy()])
+    _replace_csv(raw_path, raw[~drop])
+    return int(drop.sum())
+
+
+def _replace_csv(path: Path, frame: pd.DataFrame) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    frame.to_csv(temporary, index=False)
+    os.replace(temporary, path)
+
+
 def run_live_benchmark(datasets: Sequence[LiveDataset],
                        meta: MetaDB | Mapping[str, MetaTrainingSet],
                        config: LiveBenchmarkConfig | None = None,

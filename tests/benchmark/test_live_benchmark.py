@@ -320,3 +320,23 @@ def test_a_cache_that_cannot_be_written_is_logged_and_leaves_nothing_behind(
     assert "No space left on device" in caplog.text
     assert len(results) == 1  # the run went on with the proposer it trained
     assert list(cache.iterdir()) == []
+
+
+def test_discarded_units_leave_both_files_and_are_measured_again(run, tmp_path):
+    import shutil
+
+    from metaautoml.benchmark import discard_units, read_curves, read_results
+
+    out = tmp_path / "copy"
+    shutil.copytree(run[0], out)
+    before = read_results(out / "raw.csv")
+    assert discard_units(out, ["metaautoml_cold"], min_train_rows=10**6) == 0
+    assert discard_units(out, ["metaautoml_cold", "optuna_tpe"]) == 2
+    after = read_results(out / "raw.csv")
+    assert set(before["method"]) - set(after["method"]) == {"metaautoml_cold", "optuna_tpe"}
+    assert len(after) == len(before) - 2
+    curves = read_curves(out / "curves.csv")
+    assert not {"metaautoml_cold", "optuna_tpe"} & set(curves["method"])
+    assert set(curves["method"]) == set(read_curves(run[0] / "curves.csv")["method"]) - {
+        "metaautoml_cold", "optuna_tpe"}
+    assert discard_units(tmp_path / "nothing-here", ["metaautoml_cold"]) == 0
