@@ -59,7 +59,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -68,24 +67,21 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from compare_pool_runs import to_markdown  # noqa: E402
 from live_benchmark import excluded_groups  # noqa: E402
+from resumable_runs import run_live_study  # noqa: E402
 
 from metaautoml.benchmark import (  # noqa: E402
     FIRST_MODEL_MARGIN,
     FIRST_MODEL_METHODS,
     LiveBenchmarkConfig,
     complete_units,
-    corpus_datasets,
-    database_notes,
     default_dataset_names,
     holm_by,
     paired_test,
     per_dataset_scores,
     read_results,
-    run_live_benchmark,
     write_run_notes,
 )
 from metaautoml.corpus import load_manifest  # noqa: E402
-from metaautoml.metadb import MetaDB  # noqa: E402
 
 REFERENCE = "hgb_default"
 METHODS = (*FIRST_MODEL_METHODS, REFERENCE)
@@ -220,22 +216,9 @@ def main(argv: list[str] | None = None) -> int:
                  for name in default_dataset_names(task, LIVE_V2_DATASETS, entries=entries)]
         cache = args.proposer_cache or "build/live-v2-proposers"
     config = LiveBenchmarkConfig(methods=METHODS, seeds=SEEDS, cv=3, max_rows=MAX_ROWS)
-    db = MetaDB.default()
-    datasets = corpus_datasets(names, entries=entries)
-    database = database_notes(db, sorted({d.task for d in datasets}), out, check=not args.force,
-                              label="shipped (metaautoml/data/metadb.sqlite)")
-    if args.force:
-        for name in ("raw.csv", "curves.csv"):
-            (out / name).unlink(missing_ok=True)
-    write_run_notes(out, __file__, sys.argv[1:] if argv is None else argv,
-                    keep_earlier=not args.force, database=database,
-                    settings={"tables": args.tables, "seeds": len(SEEDS), "cv": config.cv,
-                              "rows at most": config.max_rows, "datasets": ", ".join(names)})
-    start = time.perf_counter()
-    results, _ = run_live_benchmark(datasets, db, config, out,
-                                    progress=lambda line: print(line, file=sys.stderr, flush=True),
-                                    proposer_cache=cache)
-    print(f"{time.perf_counter() - start:.0f} s", file=sys.stderr)
+    results, _ = run_live_study(__file__, argv, names, config, out, proposer_cache=cache,
+                                force=args.force,
+                                settings={"tables": args.tables, "seeds": len(SEEDS)})
     print(to_markdown(rule_table(results).round(4)))
     return 0
 

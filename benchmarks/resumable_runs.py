@@ -2,13 +2,15 @@
 
 ``first_pick.py``, ``heldout_search.py`` and ``reserved_check.py`` append one row per finished
 fit to ``runs.csv`` and skip the pairs already there; ``lcdb_size_transfer.py`` writes only the
-summary. Each ends with :func:`write_summary`.
+summary. Each ends with :func:`write_summary`. ``surrogate_refine.py`` and
+``first_pick_live.py`` run arms of the live benchmark through :func:`run_live_study`.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
@@ -55,6 +57,40 @@ def run_datasets(datasets: Sequence, methods: Sequence[str], run_one: Callable[.
     print(f"{len(datasets)} held-out datasets", flush=True)
     run_pending([(d, m) for d in datasets for m in methods if (d.name, m) not in done], run_one,
                 path, n_jobs=n_jobs, name=lambda job: f"{job[0].name} {job[1]}")
+
+
+def run_live_study(script: str, argv: Sequence[str] | None, names: Sequence[str], config,
+                   output: Path, *, proposer_cache: str, force: bool = False,
+                   settings: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The live benchmark's ``config`` on the corpus tables ``names`` against the shipped
+    meta-database, resumed from ``output`` (``force``: started afresh), with the run's notes;
+    returns its results and curves."""
+    from metaautoml.benchmark import (
+        corpus_datasets,
+        database_notes,
+        run_live_benchmark,
+        write_run_notes,
+    )
+    from metaautoml.corpus import load_manifest
+    from metaautoml.metadb import MetaDB
+
+    db = MetaDB.default()
+    datasets = corpus_datasets(names, entries=load_manifest())
+    database = database_notes(db, sorted({d.task for d in datasets}), output, check=not force,
+                              label="shipped (metaautoml/data/metadb.sqlite)")
+    if force:
+        for name in ("raw.csv", "curves.csv"):
+            (output / name).unlink(missing_ok=True)
+    write_run_notes(output, script, sys.argv[1:] if argv is None else argv,
+                    keep_earlier=not force, database=database,
+                    settings={**(settings or {}), "cv": config.cv, "rows at most": config.max_rows,
+                              "datasets": ", ".join(names)})
+    start = time.perf_counter()
+    results, curves = run_live_benchmark(
+        datasets, db, config, output, proposer_cache=proposer_cache,
+        progress=lambda line: print(line, file=sys.stderr, flush=True))
+    print(f"{time.perf_counter() - start:.0f} s", file=sys.stderr)
+    return results, curves
 
 
 def write_summary(output: Path, summary: str, script: str, argv: Sequence[str] | None, *,

@@ -60,7 +60,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -68,23 +67,20 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from compare_pool_runs import to_markdown  # noqa: E402
+from resumable_runs import run_live_study  # noqa: E402
 
 from metaautoml.benchmark import (  # noqa: E402
     LiveBenchmarkConfig,
     complete_units,
-    corpus_datasets,
-    database_notes,
     default_dataset_names,
     holm_by,
     paired_test,
     per_dataset_scores,
     read_curves,
     read_results,
-    run_live_benchmark,
     write_run_notes,
 )
 from metaautoml.corpus import load_manifest  # noqa: E402
-from metaautoml.metadb import MetaDB  # noqa: E402
 
 METHODS = ("metaautoml_warm_surrogate", "metaautoml_warm_tpe", "metaautoml_cold")
 PAIRS = (("metaautoml_warm_surrogate", "metaautoml_warm_tpe"),
@@ -223,23 +219,9 @@ def main(argv: list[str] | None = None) -> int:
     names = names[shard::n_shards]
     config = LiveBenchmarkConfig(methods=methods, seeds=(0,), cv=3, max_rows=MAX_ROWS,
                                  time_budget=args.time_budget)
-    db = MetaDB.default()
-    datasets = corpus_datasets(names, entries=entries)
-    database = database_notes(db, sorted({d.task for d in datasets}), out, check=not args.force,
-                              label="shipped (metaautoml/data/metadb.sqlite)")
-    if args.force:
-        for name in ("raw.csv", "curves.csv"):
-            (out / name).unlink(missing_ok=True)
-    write_run_notes(out, __file__, sys.argv[1:] if argv is None else argv,
-                    keep_earlier=not args.force, database=database,
-                    settings={"time budget (s)": config.time_budget, "seeds": 1, "cv": config.cv,
-                              "rows at most": config.max_rows, "datasets": ", ".join(names)})
-    start = time.perf_counter()
-    results, curves = run_live_benchmark(datasets, db, config, out,
-                                         progress=lambda line: print(line, file=sys.stderr,
-                                                                     flush=True),
-                                         proposer_cache=args.proposer_cache)
-    print(f"{time.perf_counter() - start:.0f} s", file=sys.stderr)
+    results, curves = run_live_study(__file__, argv, names, config, out,
+                                     proposer_cache=args.proposer_cache, force=args.force,
+                                     settings={"time budget (s)": config.time_budget, "seeds": 1})
     (out / "summary.md").write_text(summarize(results, curves, args.round_))
     print((out / "summary.md").read_text())
     return 0

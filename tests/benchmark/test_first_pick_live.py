@@ -63,3 +63,21 @@ def test_fresh_tables_are_small_and_outside_the_other_runs_groups(script):
         live_v2 = {by_name[n].group for t in ("classification", "regression")
                    for n in default_dataset_names(t, module.LIVE_V2_DATASETS, entries=entries)}
         assert not live_v2 & {by_name[n].group for n in fresh}
+
+
+def test_a_live_study_runs_resumes_and_records_its_settings(script, tmp_path):
+    import json
+
+    from metaautoml.benchmark import LiveBenchmarkConfig
+
+    module = script("resumable_runs")
+    config = LiveBenchmarkConfig(methods=("hgb_default",), seeds=(0,), cv=2)
+    args = ("first_pick_live.py", [], ["wine-sklearn"], config, tmp_path)
+    results, _ = module.run_live_study(*args, proposer_cache=str(tmp_path / "cache"),
+                                       settings={"tables": "test"})
+    assert results[["dataset", "method"]].values.tolist() == [["wine-sklearn", "hgb_default"]]
+    notes = json.loads((tmp_path / "run.json").read_text())
+    assert notes["settings"] == {"tables": "test", "cv": 2, "rows at most": config.max_rows,
+                                 "datasets": "wine-sklearn"}
+    module.run_live_study(*args, proposer_cache=str(tmp_path / "cache"))
+    assert len(pd.read_csv(tmp_path / "raw.csv")) == 1  # resumed: the unit was not fitted again
