@@ -441,8 +441,8 @@ class WarmStartProposer:
         """How many defaults lead for this dataset (none at or below the row threshold)."""
         cfg = self.config
         if cfg.lead_defaults_min_rows > 0:
-            n_rows = float(meta_features.get("n_rows", np.nan))
-            if not n_rows > cfg.lead_defaults_min_rows:  # NaN (unknown size) does not lead
+            n_rows = _rows(meta_features)
+            if n_rows is None or n_rows <= cfg.lead_defaults_min_rows:  # unknown size: no lead
                 return 0
         return cfg.lead_defaults
 
