@@ -6,6 +6,8 @@ results to the code, machine and meta-database that produced them.
 """
 
 from ._live import (
+    ANYTIME_SECONDS,
+    ANYTIME_TRIALS,
     CURVE_COLUMNS,
     FIRST_MODEL_MARGIN,
     FIRST_MODEL_METHODS,
@@ -15,6 +17,7 @@ from ._live import (
     WARM_METHODS,
     LiveBenchmarkConfig,
     LiveDataset,
+    anytime_comparison,
     best_so_far,
     complete_units,
     corpus_datasets,
@@ -86,6 +89,8 @@ __all__ = [
     "holm_by",
     "paired_test",
     "ABLATIONS",
+    "ANYTIME_SECONDS",
+    "ANYTIME_TRIALS",
     "BASELINES",
     "CURVE_COLUMNS",
     "FIRST_MODEL_MARGIN",
@@ -104,6 +109,7 @@ __all__ = [
     "NestedConfig",
     "NestedGrid",
     "PoolBenchmarkConfig",
+    "anytime_comparison",
     "best_so_far",
     "check_same_database",
     "choose_settings",

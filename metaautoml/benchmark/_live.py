@@ -45,7 +45,8 @@ validation folds of a seed, so their best-so-far CV curves are comparable trial 
 
 Results are appended to CSV files one unit -- ``(task, dataset, seed, method)`` -- at a time, so
 a run resumes where it stopped; :func:`summarize_live`, :func:`per_dataset_scores`,
-:func:`trials_to_match` and :func:`summarize_trials_to_match` turn them into tables.
+:func:`trials_to_match`, :func:`summarize_trials_to_match` and :func:`anytime_comparison` turn them
+into tables.
 """
 
 from __future__ import annotations
@@ -898,6 +899,60 @@ def trials_to_match(curves: pd.DataFrame, reference: str = "metaautoml_warm",
                              target=float(target), trials=trials, reached=reached,
                              ratio=trials / k_used))
     return pd.DataFrame(rows, columns=columns)
+
+
+#: Where :func:`anytime_comparison` reads the best-so-far curves: after these many trials and
+#: these many seconds from the start of ``fit``.
+ANYTIME_TRIALS = (1, 3, 5, 10, 20, 40)
+ANYTIME_SECONDS = (2.0, 5.0, 10.0, 20.0, 30.0)
+
+
+def anytime_comparison(curves: pd.DataFrame, method: str = "metaautoml_warm",
+                       peer: str = "metaautoml_cold", trials: Sequence[int] = ANYTIME_TRIALS,
+                       seconds: Sequence[float] = ANYTIME_SECONDS, seed: int = 0
+                       ) -> pd.DataFrame:
+    """``method``'s best CV score so far minus ``peer``'s, after a number of trials and after a
+    number of seconds: where in a search one searcher leads the other.
+
+    A search's best-so-far after ``k`` trials is its best CV score among trials 1-``k`` (all of
+    them when it ran fewer); after ``t`` seconds, among the trials finished by then, and a split
+    where either has finished none by ``t`` is left out of that row. Differences are averaged
+    over a dataset's seeds and tested over datasets, as :func:`live_paired_comparison` does;
+    Holm's correction runs over the task's rows. Both searchers score trials on the seed's same
+    folds, so their CV scores compare; the test score is :func:`live_paired_comparison`'s.
+
+    Returns
+    -------
+    DataFrame
+        ``task, at, datasets, difference, ci_low, ci_high, wins, ties, losses, p, p_holm``, with
+        ``at`` as ``"5 trials"`` or ``"10 s"``.
+    """
+    from ._stats import holm_by, paired_test
+
+    columns = ["task", "at", "datasets", "difference", "ci_low", "ci_high", "wins", "ties",
+               "losses", "p", "p_holm"]
+    part = curves[curves["method"].isin([method, peer])]
+    keys = ["task", "dataset", "seed", "method"]
+    cuts = ([(f"{k} trials", part["trial"] <= k) for k in trials]
+            + [(f"{t:g} s", part["elapsed"] <= t) for t in seconds])
+    rng = np.random.default_rng(seed)
+    rows = []
+    for task in part["task"].unique():
+        in_task = part["task"] == task
+        for label, mask in cuts:
+            best = part[in_task & mask].groupby(keys)["best_cv_score"].max().unstack("method")
+            if method not in best or peer not in best:
+                continue
+            diff = (best[method] - best[peer]).dropna().groupby(level="dataset").mean()
+            if diff.empty:
+                continue
+            test = paired_test(diff.to_numpy(), rng)
+            rows.append({"task": task, "at": label, "datasets": test.n, "difference": test.mean,
+                         "ci_low": test.ci_low, "ci_high": test.ci_high, "wins": test.wins,
+                         "ties": test.ties, "losses": test.losses, "p": test.p})
+    table = pd.DataFrame(rows, columns=columns[:-1])
+    table["p_holm"] = holm_by(table) if len(table) else pd.Series(dtype=float)
+    return table[columns]
 
 
 def summarize_trials_to_match(detail: pd.DataFrame) -> pd.DataFrame:

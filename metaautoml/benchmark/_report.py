@@ -351,6 +351,13 @@ def plot_live(curves: pd.DataFrame, directory: str | Path, stem: str = "live") -
     return paths
 
 
+def _p_cell(p: float) -> str:
+    """A table cell for a (Holm-corrected) p-value, saying when it is not significant."""
+    if np.isnan(p):
+        return "n/a (fewer than 5 datasets differ)"
+    return f"{p:.3g}" + ("" if p < 0.05 else ", not significant")
+
+
 def live_section(results: pd.DataFrame, curves: pd.DataFrame, figures: Sequence[Path],
                  page_dir: Path, stem: str = "live", heading: str = "###") -> str:
     """The live benchmark's part of the results page: per task, mean test score and rank per
@@ -358,6 +365,7 @@ def live_section(results: pd.DataFrame, curves: pd.DataFrame, figures: Sequence[
     from ._live import (
         FIRST_MODEL_MARGIN,
         LIVE_METHODS,
+        anytime_comparison,
         complete_units,
         first_model_summary,
         live_paired_comparison,
@@ -379,6 +387,10 @@ def live_section(results: pd.DataFrame, curves: pd.DataFrame, figures: Sequence[
     paired = live_paired_comparison(results)
     first_model = first_model_summary(complete_units(results))
     first_time = time_to_first_model(curves, results)
+    complete_curves = curves.merge(complete_units(results)[["task", "dataset", "seed"]]
+                                   .drop_duplicates(), on=["task", "dataset", "seed"])
+    anytime = {peer: anytime_comparison(complete_curves, peer=peer)
+               for peer in ("metaautoml_cold", "optuna_tpe")}
     for task, part in summary.groupby("task", sort=False):
         datasets = per_dataset[per_dataset["task"] == task]
         complete = complete_units(results)
@@ -400,9 +412,7 @@ def live_section(results: pd.DataFrame, curves: pd.DataFrame, figures: Sequence[
                 "warm - peer": [f"{r.difference:+.4f} [{r.ci_low:+.4f}, {r.ci_high:+.4f}]"
                                 for r in cells.itertuples()],
                 "wins/ties/losses": [f"{r.wins}/{r.ties}/{r.losses}" for r in cells.itertuples()],
-                "p (Holm)": ["n/a (fewer than 5 datasets differ)" if np.isnan(p)
-                             else f"{p:.3g}" + ("" if p < 0.05 else ", not significant")
-                             for p in cells["p_holm"]]}, index=cells.index)
+                "p (Holm)": [_p_cell(p) for p in cells["p_holm"]]}, index=cells.index)
             cells.index.name = "metaautoml_warm vs"
             out += ["metaautoml_warm's test score minus each peer's, dataset by dataset (mean "
                     "over seeds), with a bootstrap 95 % interval and the Wilcoxon signed-rank "
@@ -427,6 +437,22 @@ def live_section(results: pd.DataFrame, curves: pd.DataFrame, figures: Sequence[
                     "10 trials, divided by 10 (a searcher that never reaches it counts its last "
                     "trial + 1; `reached` is the share of splits where it did):\n",
                     markdown_table(ratio, "{:.3f}"), ""]
+        for peer, table in anytime.items():
+            rows = table[table["task"] == task]
+            if rows.empty:
+                continue
+            cells = pd.DataFrame({
+                "datasets": rows["datasets"].astype(int).to_numpy(),
+                "warm - peer": [f"{r.difference:+.4f} [{r.ci_low:+.4f}, {r.ci_high:+.4f}]"
+                                for r in rows.itertuples()],
+                "wins/ties/losses": [f"{r.wins}/{r.ties}/{r.losses}" for r in rows.itertuples()],
+                "p (Holm)": [_p_cell(p) for p in rows["p_holm"]]}, index=rows["at"].to_numpy())
+            cells.index.name = "after"
+            out += [f"Where in the search metaautoml_warm leads `{peer}`: its best CV score so "
+                    f"far minus the peer's, after a number of trials and of seconds from the "
+                    "start of `fit` (mean over seeds, tested over datasets; a split where "
+                    "either has no finished trial yet is left out; Holm over the rows):\n",
+                    markdown_table(cells, "{}"), ""]
         first = first_model[first_model["task"] == task].drop(columns="task")
         if len(first):
             first["datasets"] = first["datasets"].astype(int)

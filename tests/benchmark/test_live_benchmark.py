@@ -18,6 +18,7 @@ from metaautoml.benchmark import (
     WARM_METHODS,
     LiveBenchmarkConfig,
     LiveDataset,
+    anytime_comparison,
     default_dataset_names,
     first_model_summary,
     per_dataset_scores,
@@ -145,6 +146,36 @@ def test_trials_to_match_on_a_hand_made_curve():
     assert summary.loc["optuna_tpe", "reached"] == 0.0
     # k beyond the reference's trials is cut to them.
     assert trials_to_match(curves, k=10)["k"].eq(4).all()
+
+
+def test_anytime_comparison_reads_the_curves_after_trials_and_seconds():
+    def curve(method, scores, elapsed, dataset, seed=0):
+        return pd.DataFrame({"task": "regression", "dataset": dataset, "seed": seed,
+                             "method": method, "trial": range(1, len(scores) + 1),
+                             "best_cv_score": scores, "elapsed": elapsed})
+
+    parts = []
+    for i in range(6):
+        d = f"d{i}"
+        # Warm leads after 1 trial by 0.1 on every dataset; cold catches up by trial 3.
+        parts += [curve("metaautoml_warm", [0.8, 0.8, 0.8], [1.0, 2.0, 3.0], d),
+                  curve("metaautoml_cold", [0.7, 0.7, 0.8], [4.0, 5.0, 6.0], d)]
+    # A second seed of d0 where the warm start leads by 0.3: the dataset's mean is 0.2.
+    parts += [curve("metaautoml_warm", [1.0], [1.0], "d0", seed=1),
+              curve("metaautoml_cold", [0.7], [1.5], "d0", seed=1)]
+    table = anytime_comparison(pd.concat(parts), trials=(1, 3), seconds=(2.0, 5.0))
+    rows = table.set_index("at")
+    assert list(rows.index) == ["1 trials", "3 trials", "2 s", "5 s"]
+    assert rows.loc["1 trials", "difference"] == pytest.approx((0.2 + 5 * 0.1) / 6)
+    assert rows.loc["1 trials", "wins"] == 6 and rows.loc["1 trials", "p"] < 0.05
+    # After 3 trials only d0's second seed still differs.
+    assert rows.loc["3 trials", "difference"] == pytest.approx(0.15 / 6)
+    assert rows.loc["3 trials", "ties"] == 5
+    # After 2 s cold has a finished trial only in d0's second seed; the rest are left out.
+    assert rows.loc["2 s", "datasets"] == 1
+    assert rows.loc["2 s", "difference"] == pytest.approx(0.3)
+    assert (table["p_holm"].dropna() >= table["p"].dropna()).all()
+    assert anytime_comparison(pd.concat(parts), peer="optuna_tpe").empty
 
 
 def test_unknown_method_is_rejected():
