@@ -145,19 +145,30 @@ def judge(results: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFra
 
 
 def ensemble_rule(results: pd.DataFrame, budgets: list[str]) -> str:
-    """The rule fixed before live-v2 for the regressor's default ``ensemble_size``."""
+    """The rule fixed before live-v2 for the regressor's default ``ensemble_size``.
+
+    It is applied once every budget's run has finished the same dataset-seed splits (the budgets
+    run the same tables and seeds): a run in progress is a subset, and its mean is not the rule's.
+    """
+    rule = ("The rule for the regressor's default `ensemble_size` (50 if the ensemble's mean "
+            "gain on regression is >= 0 at every budget)")
+    regression = results[results["task"] == "regression"]
+    splits = {budget: set(map(tuple, complete_units(regression[regression["budget"] == budget])
+                              [["dataset", "seed"]].drop_duplicates().to_numpy()))
+              for budget in budgets}
+    every = set().union(*splits.values())
+    short = [f"{len(splits[b])} of {len(every)} splits complete at {b} s" for b in budgets
+             if not every or splits[b] != every]
+    if short:
+        return f"{rule} cannot be applied yet: " + ("no complete regression splits" if not every
+                                                     else "; ".join(short)) + "."
     gains = {}
     for budget in budgets:
-        complete = complete_units(results[(results["budget"] == budget)
-                                          & (results["task"] == "regression")])
+        complete = complete_units(regression[regression["budget"] == budget])
         wide = complete.groupby(["dataset", "method"])["test_score"].mean().unstack()
-        if ENSEMBLE in wide and WARM in wide:
-            gains[budget] = float((wide[ENSEMBLE] - wide[WARM]).mean())
-    if set(gains) != set(budgets):
-        missing = ", ".join(b for b in budgets if b not in gains)
-        return (f"The rule for the regressor's default `ensemble_size` (50 if the ensemble's mean "
-                f"gain on regression is >= 0 at every budget) cannot be applied yet: no complete "
-                f"regression splits at {missing} s.")
+        if ENSEMBLE not in wide or WARM not in wide:
+            return f"{rule} cannot be applied: the run at {budget} s lacks {ENSEMBLE} or {WARM}."
+        gains[budget] = float((wide[ENSEMBLE] - wide[WARM]).mean())
     verdict = all(gain >= 0 for gain in gains.values())
     said = ", ".join(f"{gain:+.4f} at {budget} s" for budget, gain in gains.items())
     return (f"The rule for the regressor's default `ensemble_size`: the ensemble's mean gain on "

@@ -57,7 +57,20 @@ def test_a_peer_that_beats_the_warm_start_on_regression_is_named(script, tmp_pat
     text = module.summarize(results, ["30", "120"])
     assert "| 30 | regression | no peer significantly better than warm | flaml_time | no |" in text
     assert "| 30 | regression | warm has the best mean rank | 2.00 vs best peer flaml_time 1.00 | no |" in text
-    assert "cannot be applied yet: no complete regression splits at 120 s" in text
+    assert "cannot be applied yet: 0 of 20 splits complete at 120 s." in text
+
+
+def test_the_ensemble_rule_waits_for_every_budget_to_finish_the_same_splits(script, tmp_path):
+    """A run in progress (here 120 s, 3 of 10 datasets done, the ensemble losing on them) must
+    not decide the rule: its mean over a few tables is not the rule's."""
+    module = script("live_verdict")
+    write_run(tmp_path / "30", "regression", METHODS)
+    write_run(tmp_path / "120", "regression", {**METHODS, "metaautoml_warm_ensemble": 0.0},
+              n_datasets=3)
+    results = module.read_runs([("30", tmp_path / "30"), ("120", tmp_path / "120")])
+    text = module.summarize(results, ["30", "120"])
+    assert "cannot be applied yet: 6 of 20 splits complete at 120 s." in text
+    assert "stays 0" not in text
 
 
 def test_a_run_without_the_ensemble_arm_states_no_ensemble_rule(script, tmp_path):
