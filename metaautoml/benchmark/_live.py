@@ -902,9 +902,9 @@ def trials_to_match(curves: pd.DataFrame, reference: str = "metaautoml_warm",
 
 
 #: Where :func:`anytime_comparison` reads the best-so-far curves: after these many trials and
-#: these many seconds from the start of ``fit``.
+#: these many seconds from the start of ``fit`` (those a run reached).
 ANYTIME_TRIALS = (1, 3, 5, 10, 20, 40)
-ANYTIME_SECONDS = (2.0, 5.0, 10.0, 20.0, 30.0)
+ANYTIME_SECONDS = (2.0, 5.0, 10.0, 20.0, 30.0, 60.0, 120.0, 300.0, 600.0)
 
 
 def anytime_comparison(curves: pd.DataFrame, method: str = "metaautoml_warm",
@@ -918,7 +918,8 @@ def anytime_comparison(curves: pd.DataFrame, method: str = "metaautoml_warm",
     them when it ran fewer); after ``t`` seconds, among the trials finished by then, and a split
     where either has finished none by ``t`` is left out of that row. Differences are averaged
     over a dataset's seeds and tested over datasets, as :func:`live_paired_comparison` does;
-    Holm's correction runs over the task's rows. Both searchers score trials on the seed's same
+    Holm's correction runs over the task's rows. Cuts in seconds beyond the searchers' last
+    finished trial (past the run's budget) are skipped. Both searchers score trials on the seed's same
     folds, so their CV scores compare; the test score is :func:`live_paired_comparison`'s.
 
     Returns
@@ -933,8 +934,10 @@ def anytime_comparison(curves: pd.DataFrame, method: str = "metaautoml_warm",
                "losses", "p", "p_holm"]
     part = curves[curves["method"].isin([method, peer])]
     keys = ["task", "dataset", "seed", "method"]
+    longest = part["elapsed"].max() if len(part) else 0.0
     cuts = ([(f"{k} trials", part["trial"] <= k) for k in trials]
-            + [(f"{t:g} s", part["elapsed"] <= t) for t in seconds])
+            + [(f"{t:g} s", part["elapsed"] <= t) for t in seconds
+               if t <= longest or t == min(seconds)])
     rng = np.random.default_rng(seed)
     rows = []
     for task in part["task"].unique():

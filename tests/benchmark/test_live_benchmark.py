@@ -176,6 +176,8 @@ def test_anytime_comparison_reads_the_curves_after_trials_and_seconds():
     assert rows.loc["2 s", "difference"] == pytest.approx(0.3)
     assert (table["p_holm"].dropna() >= table["p"].dropna()).all()
     assert anytime_comparison(pd.concat(parts), peer="optuna_tpe").empty
+    # By default the cuts in seconds stop at the run's length (6 s here).
+    assert list(anytime_comparison(pd.concat(parts), trials=())["at"]) == ["2 s", "5 s"]
 
 
 def test_unknown_method_is_rejected():
