@@ -16,6 +16,9 @@ Methods (:data:`LIVE_METHODS`):
 - ``metaautoml_warm_trial_order``: ``metaautoml_warm`` with ``MetaWarmStart(cost_order=False)``:
   under a time budget its proposals keep the order a trial limit gets, instead of gain per
   predicted second; against ``metaautoml_warm``, what the cost-aware order gives;
+- ``metaautoml_warm_no_lead``: ``metaautoml_warm`` with ``ProposerConfig.lead_defaults=0``:
+  no default leads on large tables; under a time budget, the proposals as they were before the
+  leading defaults led budgeted searches too; against ``metaautoml_warm``, what that lead gives;
 - ``metaautoml_warm_surrogate`` and ``metaautoml_warm_tpe``: ``metaautoml_warm`` with
   ``MetaWarmStart(sampler="surrogate")`` and ``MetaWarmStart(sampler="tpe")``: the same
   proposals, then the adapted surrogate or TPE, named so that a rerun measures the same arm
@@ -84,6 +87,7 @@ from ._pool import fit_proposer
 #: ``metaautoml_warm``'s wall time, so it comes after it).
 LIVE_METHODS = (
     "metaautoml_warm", "metaautoml_warm_ensemble", "metaautoml_warm_trial_order",
+    "metaautoml_warm_no_lead",
     "metaautoml_warm_surrogate", "metaautoml_warm_tpe", "metaautoml_cold", "optuna_tpe",
     "random_search", "flaml_trials", "flaml_time",
     "flaml_zeroshot", "metaautoml_first", "metaautoml_first_constrained",
@@ -93,6 +97,7 @@ LIVE_METHODS = (
 #: The methods that run the library's search with the run's budget; each has a best-so-far CV
 #: curve (``metaautoml_first`` has one too, of its one trial).
 SEARCH_METHODS = ("metaautoml_warm", "metaautoml_warm_ensemble", "metaautoml_warm_trial_order",
+                  "metaautoml_warm_no_lead",
                   "metaautoml_warm_surrogate", "metaautoml_warm_tpe", "metaautoml_cold",
                   "optuna_tpe", "random_search")
 #: The first model alone (``n_trials=1``) under each first-pick rule.
@@ -100,6 +105,7 @@ FIRST_MODEL_METHODS = ("metaautoml_first", "metaautoml_first_constrained",
                        "metaautoml_first_robust", "metaautoml_first_default")
 #: The methods whose warm start is meta-trained without the dataset's group.
 WARM_METHODS = ("metaautoml_warm", "metaautoml_warm_ensemble", "metaautoml_warm_trial_order",
+                "metaautoml_warm_no_lead",
                 "metaautoml_warm_surrogate", "metaautoml_warm_tpe", *FIRST_MODEL_METHODS)
 #: How far below default HistGradientBoosting the first model alone may score (the issue's
 #: "never a gamble": at most 2 points).
@@ -327,6 +333,7 @@ _STRATEGIES = {
     "metaautoml_warm": lambda proposer: MetaWarmStart(proposer),
     "metaautoml_warm_ensemble": lambda proposer: MetaWarmStart(proposer),
     "metaautoml_warm_trial_order": lambda proposer: MetaWarmStart(proposer, cost_order=False),
+    "metaautoml_warm_no_lead": lambda proposer: MetaWarmStart(_rebuilt(proposer, lead_defaults=0)),
     "metaautoml_warm_surrogate": lambda proposer: MetaWarmStart(proposer, sampler="surrogate"),
     "metaautoml_warm_tpe": lambda proposer: MetaWarmStart(proposer, sampler="tpe"),
     "metaautoml_first": lambda proposer: MetaWarmStart(proposer),
