@@ -34,8 +34,7 @@ class MetaAutoMLClassifier(ClassifierMixin, MetaAutoMLBase):
         ``refit_time_`` report both. With a budget, the search is cost-aware, using each
         configuration's time predicted by the shipped :class:`~metaautoml.cost.CostModel`:
         when the budget rather than ``n_trials`` ends the search, the meta-learned warm start
-        proposes by gain per predicted second (cheap strong configurations first,
-        after HistGradientBoosting's defaults on tables above 1,000 rows); proposals
+        proposes by gain per predicted second (cheap strong configurations first); proposals
         predicted not to finish within the budget are left out (``warm_start_left_out_``),
         and one whose turn comes with less time left than predicted is not started (its trial's
         ``state`` is ``"skipped"``); and the surrogate proposes only configurations predicted

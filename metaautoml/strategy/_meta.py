@@ -48,8 +48,7 @@ class MetaWarmStart(WarmStartStrategy):
     With a time budget (:meth:`plan_in_budget`) that binds -- no trial limit, or one whose
     proposals are predicted not to fit in the budget -- the proposals are ordered by gain per
     predicted second instead (``WarmStartProposer.propose``'s ``seconds``): cheap strong
-    configurations first, then the slower ones, as FLAML's cost-frugal search starts. On tables
-    above 1,000 rows HistGradientBoosting's defaults lead either way.
+    configurations first, then the slower ones, as FLAML's cost-frugal search starts.
 
     Parameters
     ----------
