@@ -17,8 +17,9 @@ Methods (:data:`LIVE_METHODS`):
   under a time budget its proposals keep the order a trial limit gets, instead of gain per
   predicted second; against ``metaautoml_warm``, what the cost-aware order gives;
 - ``metaautoml_warm_no_lead``: ``metaautoml_warm`` with ``ProposerConfig.lead_defaults=0``:
-  no default leads on large tables; under a time budget, the proposals as they were before the
-  leading defaults led budgeted searches too; against ``metaautoml_warm``, what that lead gives;
+  no default leads a trial-bound search on tables above 1,000 rows; against ``metaautoml_warm``,
+  what that lead gives (a budgeted search's proposals never lead with it, so there the two are
+  the same; ``make live-large-lead`` measured them at a commit where the lead led those too);
 - ``metaautoml_warm_surrogate`` and ``metaautoml_warm_tpe``: ``metaautoml_warm`` with
   ``MetaWarmStart(sampler="surrogate")`` and ``MetaWarmStart(sampler="tpe")``: the same
   proposals, then the adapted surrogate or TPE, named so that a rerun measures the same arm

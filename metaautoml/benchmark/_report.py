@@ -291,7 +291,7 @@ LIVE_METHOD_NOTES = {
     "metaautoml_warm_trial_order": "metaautoml_warm with its proposals in the order a trial "
                                    "limit gets, not by gain per predicted second",
     "metaautoml_warm_no_lead": "metaautoml_warm without the leading default on tables above "
-                               "1,000 rows, in a budgeted search as well",
+                               "1,000 rows",
     "metaautoml_warm_surrogate": "metaautoml_warm's proposals, then the adapted surrogate",
     "metaautoml_warm_tpe": "metaautoml_warm's proposals, then TPE",
     "metaautoml_cold": "metaautoml with warm_start=False: the 7 family defaults, then TPE",

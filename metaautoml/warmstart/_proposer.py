@@ -400,25 +400,24 @@ class WarmStartProposer:
         if predicted is not None:
             span = predicted.max() - predicted.min()
             prior = (predicted - predicted.min()) / (span if span > 0 else 1.0)
-        blocked = set(np.flatnonzero(exclude)) if exclude is not None else set()
-        # An excluded default (already tried, say) has served its purpose: it is not replaced.
-        lead = [i for i in self._defaults[:self._n_lead(meta_features)] if i not in blocked][:n]
         if seconds is not None:
-            # A search its seconds bound: the leading defaults, then one matched greedy by gain
-            # per predicted second. The hedged first pick and L1 neighbours' bests order a search
-            # its trials bound. The defaults lead here too: on tables above the row threshold
-            # the meta-database's cheap picks are evidence from smaller tables, and without the
-            # default first the budgeted search started behind the cold start and stayed there
-            # (live-large, classification: best CV -0.031 after one trial, -0.003 at 30 s).
+            # A search its seconds bound: one matched greedy by gain per predicted second. The
+            # leading defaults, hedged first pick and L1 neighbours' bests order a search its
+            # trials bound (they protect the first trials' scores, not the deadline's). Leading
+            # with the defaults here too was tested on fresh tables above 5,000 rows under a rule
+            # fixed beforehand (Makefile, live-large-lead) and not adopted: -0.0007 accuracy.
             seconds = np.asarray(seconds, dtype=np.float64)
             if seconds.shape != (self.training.n_configs,):
                 raise ValueError(f"seconds must hold one prediction per pool configuration "
                                  f"({self.training.n_configs}), got shape {seconds.shape}")
             chosen = greedy_portfolio(performance, n, weights=weights, prior=prior,
                                       prior_weight=cfg.surrogate_weight * trust, exclude=exclude,
-                                      prior_start=cfg.matched_first + len(lead), start=lead,
+                                      prior_start=cfg.matched_first,
                                       cost=np.clip(seconds, 1e-3, None))
-            return ProposalOrder(chosen, weights, distances, predicted, trust, reasons, {}, lead)
+            return ProposalOrder(chosen, weights, distances, predicted, trust, reasons, {}, [])
+        blocked = set(np.flatnonzero(exclude)) if exclude is not None else set()
+        # An excluded default (already tried, say) has served its purpose: it is not replaced.
+        lead = [i for i in self._defaults[:self._n_lead(meta_features)] if i not in blocked][:n]
         portfolio = {"prior": prior, "prior_weight": cfg.surrogate_weight * trust,
                      "exclude": exclude, "prior_start": cfg.matched_first + len(lead)}
         robust = self.robust_first
@@ -490,9 +489,9 @@ class WarmStartProposer:
             Each pool configuration's predicted seconds on the new dataset (a
             :class:`~metaautoml.cost.CostModel`'s), for a search a time budget bounds. The
             proposals are then the matched greedy portfolio by gain per predicted second
-            (``greedy_portfolio``'s ``cost``) after the leading defaults: cheap strong
-            configurations first, scaling up; no hedge or L1 neighbours' bests, which protect a
-            search's first trials rather than its deadline.
+            (``greedy_portfolio``'s ``cost``): cheap strong configurations first, scaling up;
+            no leading defaults, hedge or L1 neighbours' bests, which protect a search's first
+            trials rather than its deadline.
 
         Returns
         -------

@@ -249,13 +249,13 @@ def test_seconds_order_the_proposals_by_gain_per_second(proposer):
     training = proposer.training
     meta = training.meta_features.loc["A3"]
     families = np.array([c["family"] for c in training.configs])
-    plain = _with(proposer, neighbor_best=2).order(meta, 6)
+    plain = _with(proposer, lead_defaults=1, neighbor_best=2).order(meta, 6)
     slow = plain.chosen[0]
     # The plain first pick predicted 1,000 times slower than everything else.
     seconds = np.where(families == families[slow], 100.0, 0.1)
-    timed = _with(proposer, neighbor_best=2).order(meta, 6, seconds=seconds)
+    timed = _with(proposer, lead_defaults=1, neighbor_best=2).order(meta, 6, seconds=seconds)
     assert families[timed.chosen[0]] != families[slow]
-    # No L1 neighbours' bests: they order a search its trials bound.
+    # No leading defaults or L1 neighbours' bests: they order a search its trials bound.
     assert timed.defaults == [] and timed.best_on == {}
     # The matched objective itself: equal predicted seconds give its greedy order.
     weights = proposer.weights(meta)[0]
@@ -265,29 +265,6 @@ def test_seconds_order_the_proposals_by_gain_per_second(proposer):
     assert LEAD_DEFAULT_SOURCE not in set(warm.table["source"])
     with pytest.raises(ValueError, match="one prediction per pool configuration"):
         proposer.propose(meta, 3, seconds=np.ones(2))
-
-
-def test_leading_defaults_lead_a_budgeted_search_too(proposer):
-    """Above the row threshold the default leads however slow it is predicted to be (the budget
-    check drops it only if it cannot finish); the cost-ordered greedy continues from it."""
-    training = proposer.training
-    meta = training.meta_features.loc["A3"]
-    default = training.configs.index(get_space("classification").default_configs()[0])
-    families = np.array([c["family"] for c in training.configs])
-    seconds = np.where(families == families[default], 100.0, 0.1)
-    led = _with(proposer, lead_defaults=1, neighbor_best=2).order(meta, 6, seconds=seconds)
-    assert led.chosen[0] == default and led.defaults == [default] and led.best_on == {}
-    weights = proposer.weights(meta)[0]
-    free = _with(proposer, lead_defaults=1, surrogate_weight=0.0).order(meta, 4, seconds=seconds)
-    assert free.chosen == greedy_portfolio(proposer.performance, 4, weights=weights,
-                                           start=[default], cost=seconds)
-    warm = _with(proposer, lead_defaults=1).propose(meta, 3, seconds=seconds)
-    assert warm.table["source"].tolist()[0] == LEAD_DEFAULT_SOURCE
-    assert warm.proposals[0][1] == get_space("classification").default_configs(
-        n_rows=int(meta["n_rows"]))[0]
-    # At or below the row threshold nothing leads, as in a search its trials bound.
-    small = _with(proposer, lead_defaults=1, lead_defaults_min_rows=int(meta["n_rows"]))
-    assert small.order(meta, 3, seconds=seconds).defaults == []
 
 
 def test_lead_defaults_per_task_and_validated():
