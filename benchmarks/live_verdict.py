@@ -153,9 +153,10 @@ def ensemble_rule(results: pd.DataFrame, budgets: list[str]) -> str:
     rule = ("The rule for the regressor's default `ensemble_size` (50 if the ensemble's mean "
             "gain on regression is >= 0 at every budget)")
     regression = results[results["task"] == "regression"]
-    splits = {budget: set(map(tuple, complete_units(regression[regression["budget"] == budget])
-                              [["dataset", "seed"]].drop_duplicates().to_numpy()))
-              for budget in budgets}
+    complete = {budget: complete_units(regression[regression["budget"] == budget])
+                for budget in budgets}
+    splits = {budget: set(map(tuple, rows[["dataset", "seed"]].drop_duplicates().to_numpy()))
+              for budget, rows in complete.items()}
     every = set().union(*splits.values())
     short = [f"{len(splits[b])} of {len(every)} splits complete at {b} s" for b in budgets
              if not every or splits[b] != every]
@@ -164,8 +165,7 @@ def ensemble_rule(results: pd.DataFrame, budgets: list[str]) -> str:
                                                      else "; ".join(short)) + "."
     gains = {}
     for budget in budgets:
-        complete = complete_units(regression[regression["budget"] == budget])
-        wide = complete.groupby(["dataset", "method"])["test_score"].mean().unstack()
+        wide = complete[budget].groupby(["dataset", "method"])["test_score"].mean().unstack()
         if ENSEMBLE not in wide or WARM not in wide:
             return f"{rule} cannot be applied: the run at {budget} s lacks {ENSEMBLE} or {WARM}."
         gains[budget] = float((wide[ENSEMBLE] - wide[WARM]).mean())

@@ -927,8 +927,9 @@ def anytime_comparison(curves: pd.DataFrame, method: str = "metaautoml_warm",
     where either has finished none by ``t`` is left out of that row. Differences are averaged
     over a dataset's seeds and tested over datasets, as :func:`live_paired_comparison` does;
     Holm's correction runs over the task's rows. Cuts in seconds beyond the searchers' last
-    finished trial (past the run's budget) are skipped. Both searchers score trials on the seed's same
-    folds, so their CV scores compare; the test score is :func:`live_paired_comparison`'s.
+    finished trial (past the run's budget) are skipped. Both searchers score trials on the
+    seed's same folds, so their CV scores compare; the test score is
+    :func:`live_paired_comparison`'s.
 
     Returns
     -------

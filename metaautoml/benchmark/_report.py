@@ -360,6 +360,19 @@ def _p_cell(p: float) -> str:
     return f"{p:.3g}" + ("" if p < 0.05 else ", not significant")
 
 
+def _live_paired_cells(tests: pd.DataFrame, index, name: str) -> pd.DataFrame:
+    """Rows of paired tests (``datasets, difference, ci_low, ci_high, wins, ties, losses,
+    p_holm``) as the page's cells: the difference with its interval, the counts and the p."""
+    cells = pd.DataFrame({
+        "datasets": tests["datasets"].astype(int).to_numpy(),
+        "warm - peer": [f"{r.difference:+.4f} [{r.ci_low:+.4f}, {r.ci_high:+.4f}]"
+                        for r in tests.itertuples()],
+        "wins/ties/losses": [f"{r.wins}/{r.ties}/{r.losses}" for r in tests.itertuples()],
+        "p (Holm)": [_p_cell(p) for p in tests["p_holm"]]}, index=index)
+    cells.index.name = name
+    return cells
+
+
 def live_section(results: pd.DataFrame, curves: pd.DataFrame, figures: Sequence[Path],
                  page_dir: Path, stem: str = "live", heading: str = "###") -> str:
     """The live benchmark's part of the results page: per task, mean test score and rank per
@@ -384,18 +397,18 @@ def live_section(results: pd.DataFrame, curves: pd.DataFrame, figures: Sequence[
         if column in summary:
             summary[column] = summary[column].astype(int)
     # Splits where every method finished, as in the summary.
-    per_dataset = per_dataset_scores(complete_units(results))
+    complete = complete_units(results)
+    per_dataset = per_dataset_scores(complete)
     matched = summarize_trials_to_match(trials_to_match(curves))
     paired = live_paired_comparison(results)
-    first_model = first_model_summary(complete_units(results))
+    first_model = first_model_summary(complete)
     first_time = time_to_first_model(curves, results)
-    complete_curves = curves.merge(complete_units(results)[["task", "dataset", "seed"]]
-                                   .drop_duplicates(), on=["task", "dataset", "seed"])
+    complete_curves = curves.merge(complete[["task", "dataset", "seed"]].drop_duplicates(),
+                                   on=["task", "dataset", "seed"])
     anytime = {peer: anytime_comparison(complete_curves, peer=peer)
                for peer in ("metaautoml_cold", "optuna_tpe")}
     for task, part in summary.groupby("task", sort=False):
         datasets = per_dataset[per_dataset["task"] == task]
-        complete = complete_units(results)
         splits = complete[complete["task"] == task][["dataset", "seed"]].drop_duplicates()
         metric = results.loc[results["task"] == task, "metric"].iloc[0]
         out.append(f"{heading} {task} ({datasets['dataset'].nunique()} datasets, {len(splits)} "
@@ -408,14 +421,7 @@ def live_section(results: pd.DataFrame, curves: pd.DataFrame, figures: Sequence[
         out += ["Mean test score per dataset (over seeds):\n", markdown_table(wide, "{:.4f}"), ""]
         versus = paired[paired["task"] == task]
         if len(versus):
-            cells = versus.set_index("peer")
-            cells = pd.DataFrame({
-                "datasets": cells["datasets"].astype(int),
-                "warm - peer": [f"{r.difference:+.4f} [{r.ci_low:+.4f}, {r.ci_high:+.4f}]"
-                                for r in cells.itertuples()],
-                "wins/ties/losses": [f"{r.wins}/{r.ties}/{r.losses}" for r in cells.itertuples()],
-                "p (Holm)": [_p_cell(p) for p in cells["p_holm"]]}, index=cells.index)
-            cells.index.name = "metaautoml_warm vs"
+            cells = _live_paired_cells(versus, versus["peer"].to_numpy(), "metaautoml_warm vs")
             out += ["metaautoml_warm's test score minus each peer's, dataset by dataset (mean "
                     "over seeds), with a bootstrap 95 % interval and the Wilcoxon signed-rank "
                     "p-value, Holm-corrected over the peers:\n", markdown_table(cells, "{}"), ""]
@@ -443,13 +449,7 @@ def live_section(results: pd.DataFrame, curves: pd.DataFrame, figures: Sequence[
             rows = table[table["task"] == task]
             if rows.empty:
                 continue
-            cells = pd.DataFrame({
-                "datasets": rows["datasets"].astype(int).to_numpy(),
-                "warm - peer": [f"{r.difference:+.4f} [{r.ci_low:+.4f}, {r.ci_high:+.4f}]"
-                                for r in rows.itertuples()],
-                "wins/ties/losses": [f"{r.wins}/{r.ties}/{r.losses}" for r in rows.itertuples()],
-                "p (Holm)": [_p_cell(p) for p in rows["p_holm"]]}, index=rows["at"].to_numpy())
-            cells.index.name = "after"
+            cells = _live_paired_cells(rows, rows["at"].to_numpy(), "after")
             out += [f"Where in the search metaautoml_warm leads `{peer}`: its best CV score so "
                     f"far minus the peer's, after a number of trials and of seconds from the "
                     "start of `fit` (mean over seeds, tested over datasets; a split where "
