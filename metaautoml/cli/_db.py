@@ -92,6 +92,11 @@ def add_parser(subparsers, parents: list[argparse.ArgumentParser]) -> argparse.A
     build.add_argument("--fidelity-configs", type=_common.positive_int, default=None, metavar="K",
                        help="with --fidelity-rows, how many of the pool's first configurations "
                             "(default: 35, every family's default and 4 sampled of each)")
+    build.add_argument("--sized-defaults", action="store_true",
+                       help="instead of the base build, evaluate each pool default whose family "
+                            "has row-relative hyperparameters (HistGradientBoosting's leaf, "
+                            "k-NN's neighbours) as scikit-learn's default on each dataset's own "
+                            "rows, kept apart; the meta-learners then see the defaults users get")
     build.set_defaults(action_run=run_build)
 
     export = actions.add_parser("export", parents=parents, help="write a meta-database as Parquet",
@@ -138,6 +143,8 @@ def run_info(args: argparse.Namespace) -> int:
         datasets = db.datasets()
         directory = Path(db.path).parent
         summary["fidelities"] = db.fidelities()
+        summary["sized_defaults"] = {task: len(db.sized_default_pairs(task))
+                                     for task in ("classification", "regression")}
     summary["build"] = build
     summary["sources"] = {task: datasets.loc[datasets["task"] == task, "source"].value_counts().to_dict()
                           for task in ("classification", "regression")}
@@ -172,6 +179,10 @@ def run_info(args: argparse.Namespace) -> int:
     for rows, counts in summary["fidelities"].items():
         print(f"{rows:,}-row fidelity: {counts['evaluations']} evaluations of {counts['configurations']} "
               f"configurations on {counts['datasets']} datasets")
+    for task, count in summary["sized_defaults"].items():
+        if count:
+            print(f"{task} sized defaults: {count} evaluations of the pool's row-relative defaults "
+                  "on each dataset's own rows")
     lcdb = summary["lcdb"]
     if lcdb is None:
         print(f"LCDB import: none in {directory}")
@@ -204,7 +215,14 @@ def run_build(args: argparse.Namespace) -> int:
         entries_from_openml_task,
         load_manifest,
     )
-    from ..metadb import BUILD_DEFAULTS, DEFAULT_FIDELITY_CONFIGS, MetaDB, build, build_fidelity
+    from ..metadb import (
+        BUILD_DEFAULTS,
+        DEFAULT_FIDELITY_CONFIGS,
+        MetaDB,
+        build,
+        build_fidelity,
+        build_sized_defaults,
+    )
 
     if args.manifest is not None:
         _common.check_input_file(args.manifest, "corpus manifest")
@@ -236,6 +254,22 @@ def run_build(args: argparse.Namespace) -> int:
         raise _common.CLIError(f"directory of --db does not exist: {directory}")
     if args.fidelity_configs is not None and args.fidelity_rows is None:
         raise _common.CLIError("--fidelity-configs needs --fidelity-rows")
+    if args.sized_defaults:
+        if args.fidelity_rows is not None or protocol:
+            given = ["--fidelity-rows"] if args.fidelity_rows is not None else []
+            given += ["--" + k.replace("_", "-") for k in protocol]
+            raise _common.CLIError(f"--sized-defaults builds on the database's own protocol; drop "
+                                   f"{', '.join(given)}")
+        if not os.path.isfile(args.db):
+            raise _common.CLIError(f"--sized-defaults needs a built database: {args.db} does not exist")
+        with MetaDB(args.db) as db:
+            report = build_sized_defaults(
+                db, build_datasets(entries, corpus_dir=args.corpus_dir, weka_dir=args.weka_dir,
+                                   rdata_dir=args.rdata_dir),
+                n_jobs=args.n_jobs, backend=args.backend, scheduler=args.scheduler,
+                max_evaluations=args.max_evaluations, progress=_common.stderr_is_terminal())
+        print(f"{args.db} (sized defaults): {report}")
+        return 0
     if args.fidelity_rows is not None:
         if protocol:
             raise _common.CLIError(f"--fidelity-rows builds on the database's own protocol; drop "

@@ -323,6 +323,75 @@ def build_fidelity(db: MetaDB, datasets: Iterable[BuildDataset], *,
     return report
 
 
+def build_sized_defaults(db: MetaDB, datasets: Iterable[BuildDataset], *, n_jobs: int = 1,
+                         backend: str = "loky", scheduler: str | None = None,
+                         max_evaluations: int | None = None,
+                         progress: bool | None = None) -> BuildReport:
+    """Evaluate each pool default whose family has row-relative hyperparameters as what it stands
+    for on every dataset: scikit-learn's default on that dataset's own rows
+    (:meth:`~metaautoml.space.SearchSpace.sized_default`), recorded apart from the base matrix
+    (:meth:`MetaDB.record_sized_default_evaluations`).
+
+    The pool holds HistGradientBoosting's default as ``min_samples_leaf_fraction=0.01``, which is
+    scikit-learn's leaf of 20 at 2,000 rows but a leaf of 4 on a 600-row table; the default a
+    user's search starts from is scikit-learn's own. With these evaluations the meta-learners and
+    the benchmarks see the defaults users get (:meth:`MetaTrainingSet.from_metadb`).
+
+    The database's own protocol applies (its row cap, folds, seed and time limit); the datasets
+    must be in the database already, the others are skipped. Resumable like :func:`build`.
+
+    Returns
+    -------
+    BuildReport
+    """
+    start = time.perf_counter()
+    report = BuildReport()
+    stored = {key: db.get_meta(f"build.{key}") for key in ("max_rows", "cv", "time_limit")}
+    if None in stored.values():
+        raise ValueError(f"{db!r} has no build protocol yet; build it first")
+    max_rows, cv, time_limit = int(stored["max_rows"]), int(stored["cv"]), float(stored["time_limit"])
+    known = set(db.datasets().index)
+    prepared: dict[str, tuple[pd.DataFrame, np.ndarray, str]] = {}
+    for item in datasets:
+        if item.name not in known:
+            logger.warning("skipping dataset %s: not in the database", item.name)
+            report.skipped.append(item.name)
+            continue
+        try:
+            X, y = item.load()
+            X, y, _ = prepare_dataset(X, y, item.task, max_rows=max_rows, cv=cv)
+        except (OSError, ValueError, TypeError, ImportError) as exc:
+            logger.warning("skipping dataset %s: %s", item.name, exc)
+            report.skipped.append(item.name)
+            continue
+        prepared[item.name] = (X, y, item.task)
+    report.datasets = len(prepared)
+    defaults = {task: [(cid, config) for cid, config in db.configurations(task)["config"].items()
+                       if get_space(task).sized_default(config, None) is not None]
+                for task in {task for _, _, task in prepared.values()}}
+    done = db.sized_default_pairs()
+    todo, params = [], {}
+    for name, (_, y, task) in prepared.items():
+        chunk = []
+        for cid, config in defaults[task]:
+            sized = get_space(task).sized_default(config, len(y))
+            if sized != config and (name, cid) not in done:
+                chunk.append((cid, sized))
+                params[name, cid] = sized
+        if chunk:  # one chunk per dataset: each chunk starts an isolated trial process
+            todo.append((name, chunk))
+
+    def record(dataset: str, results: list[tuple[str, TrialResult]]) -> int:
+        return db.record_sized_default_evaluations(
+            dataset, [(cid, params[dataset, cid], result) for cid, result in results])
+
+    _run_chunks(todo, prepared, report, record, cv=cv, time_limit=time_limit, n_jobs=n_jobs,
+                backend=backend, scheduler=scheduler, max_evaluations=max_evaluations,
+                progress=progress)
+    report.seconds = time.perf_counter() - start
+    return report
+
+
 def _run_chunks(todo: list[tuple[str, list]], prepared: dict, report: BuildReport,
                 record: Callable[[str, list], int], *, cv: int, time_limit: float, n_jobs: int,
                 backend: str, scheduler: str | None, max_evaluations: int | None,

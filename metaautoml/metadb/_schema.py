@@ -70,7 +70,10 @@ CREATE INDEX IF NOT EXISTS scores_by_metric ON scores(metric);
 #: Tables added without a version bump: every writable database gets them when opened (older
 #: metaautoml versions ignore them), and readers treat a database without them as empty there.
 #: A second fidelity: the build's protocol on up to ``max_rows`` rows (more than the build's own
-#: cap) of the datasets that have them, for a subset of the pool.
+#: cap) of the datasets that have them, for a subset of the pool. Sized defaults: a pool default
+#: whose family has row-relative hyperparameters (HistGradientBoosting's leaf, k-NN's neighbours)
+#: stands for scikit-learn's absolute default, which is a different configuration on every
+#: dataset; ``params`` is the one evaluated on that dataset's own rows, under the build's protocol.
 ADDITIVE_DDL = """
 CREATE TABLE IF NOT EXISTS fidelity_evaluations (
     dataset   TEXT NOT NULL REFERENCES datasets(name) ON DELETE CASCADE,
@@ -91,6 +94,25 @@ CREATE TABLE IF NOT EXISTS fidelity_scores (
     PRIMARY KEY (dataset, config_id, max_rows, metric),
     FOREIGN KEY (dataset, config_id, max_rows)
         REFERENCES fidelity_evaluations(dataset, config_id, max_rows) ON DELETE CASCADE
+);
+CREATE TABLE IF NOT EXISTS sized_default_evaluations (
+    dataset   TEXT NOT NULL REFERENCES datasets(name) ON DELETE CASCADE,
+    config_id TEXT NOT NULL REFERENCES configurations(config_id),
+    params    TEXT NOT NULL,
+    state     TEXT NOT NULL CHECK (state IN ('complete', 'failed', 'timeout')),
+    fit_time  REAL,
+    duration  REAL,
+    error     TEXT,
+    PRIMARY KEY (dataset, config_id)
+);
+CREATE TABLE IF NOT EXISTS sized_default_scores (
+    dataset   TEXT NOT NULL,
+    config_id TEXT NOT NULL,
+    metric    TEXT NOT NULL,
+    value     REAL,
+    PRIMARY KEY (dataset, config_id, metric),
+    FOREIGN KEY (dataset, config_id)
+        REFERENCES sized_default_evaluations(dataset, config_id) ON DELETE CASCADE
 );
 """
 

@@ -24,9 +24,11 @@ from ._schema import ADDITIVE_DDL, APPLICATION_ID, DDL, SCHEMA_VERSION
 #: File name of the meta-database shipped inside the package.
 DEFAULT_DB_NAME = "metadb.sqlite"
 _PARQUET_TABLES = ("datasets", "meta_features", "configurations", "evaluations", "scores",
-                   "fidelity_evaluations", "fidelity_scores")
+                   "fidelity_evaluations", "fidelity_scores", "sized_default_evaluations",
+                   "sized_default_scores")
 #: The tables :data:`~metaautoml.metadb._schema.ADDITIVE_DDL` adds; absent from older files.
 _FIDELITY_TABLES = ("fidelity_evaluations", "fidelity_scores")
+_SIZED_TABLES = ("sized_default_evaluations", "sized_default_scores")
 
 
 class MetaDBError(ValueError):
@@ -128,10 +130,15 @@ class MetaDB:
             with self._conn:
                 self._conn.executescript(ADDITIVE_DDL)
 
+    def _has_tables(self, names: tuple[str, ...]) -> bool:
+        found = {r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        return set(names) <= found
+
     def _has_fidelity_tables(self) -> bool:
-        found = {r[0] for r in self._conn.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name LIKE 'fidelity_%'")}
-        return set(_FIDELITY_TABLES) <= found
+        return self._has_tables(_FIDELITY_TABLES)
+
+    def _has_sized_tables(self) -> bool:
+        return self._has_tables(_SIZED_TABLES)
 
     def close(self) -> None:
         self._conn.close()
@@ -286,6 +293,27 @@ class MetaDB:
                          for m, v in result.scores.items()])
         return added
 
+    def record_sized_default_evaluations(
+            self, dataset: str, results: Iterable[tuple[str, Mapping[str, Any], TrialResult]]) -> int:
+        """Store evaluations of sized defaults on ``dataset`` atomically: ``(config_id, params,
+        result)`` with ``config_id`` the pool default the evaluated ``params`` stand for (its
+        family's scikit-learn default on this dataset's rows). An existing one is left unchanged.
+        Returns how many were new."""
+        added = 0
+        with self._write() as conn:
+            for config_id, params, result in results:
+                cursor = conn.execute(
+                    "INSERT OR IGNORE INTO sized_default_evaluations VALUES (?,?,?,?,?,?,?)",
+                    (dataset, config_id, json.dumps(dict(params), sort_keys=True), result.state,
+                     result.fit_time, result.duration, result.error))
+                if cursor.rowcount:
+                    added += 1
+                    conn.executemany(
+                        "INSERT INTO sized_default_scores VALUES (?,?,?,?)",
+                        [(dataset, config_id, m, float(v) if np.isfinite(v) else None)
+                         for m, v in result.scores.items()])
+        return added
+
     # -- reading ----------------------------------------------------------------------------------
     def _frame(self, sql: str, params: tuple = ()) -> pd.DataFrame:
         return pd.read_sql_query(sql, self._conn, params=params)
@@ -374,6 +402,11 @@ class MetaDB:
                 f"SELECT t.* FROM fidelity_evaluations t {of_task} ORDER BY t.dataset, t.config_id, t.max_rows",
                 f"SELECT t.* FROM fidelity_scores t {of_task} "
                 "ORDER BY t.dataset, t.config_id, t.max_rows, t.metric"]
+        if self._has_sized_tables():
+            queries += [
+                f"SELECT t.* FROM sized_default_evaluations t {of_task} ORDER BY t.dataset, t.config_id",
+                f"SELECT t.* FROM sized_default_scores t {of_task} "
+                "ORDER BY t.dataset, t.config_id, t.metric"]
         digest = hashlib.sha256(task.encode())
         for table, sql in enumerate(queries):
             # Rows only, tagged by table: an empty table (the fidelity's, say) adds nothing.
@@ -421,6 +454,34 @@ class MetaDB:
         matrix = long.pivot(index="dataset", columns="config_id", values="value") if len(long) else pd.DataFrame()
         return matrix.reindex(index=sorted(set(evaluated["dataset"])), columns=order).astype(np.float64)
 
+    def sized_default_pairs(self, task: str | None = None) -> set[tuple[str, str]]:
+        """The (dataset, config_id) pairs whose sized default is recorded (any state)."""
+        if not self._has_sized_tables():
+            return set()
+        sql = ("SELECT e.dataset, e.config_id FROM sized_default_evaluations e JOIN datasets d "
+               "ON d.name=e.dataset" + (" WHERE d.task=?" if task else ""))
+        return set(self._conn.execute(sql, (task,) if task else ()).fetchall())
+
+    def sized_default_matrix(self, metric: str, task: str | None = None) -> pd.DataFrame:
+        """Like :meth:`performance_matrix` for the sized defaults: the datasets that have any
+        (the task's dataset order) x the pool defaults evaluated sized (pool order); NaN for
+        failed or missing runs."""
+        task = task or _task_of_metric(metric)
+        pairs = self.sized_default_pairs(task)
+        if not pairs:
+            return pd.DataFrame(dtype=np.float64)
+        long = self._frame(
+            "SELECT s.dataset, s.config_id, s.value FROM sized_default_scores s "
+            "JOIN sized_default_evaluations e ON e.dataset=s.dataset AND e.config_id=s.config_id "
+            "JOIN datasets d ON d.name=s.dataset WHERE s.metric=? AND d.task=? AND e.state='complete'",
+            (metric, task))
+        datasets = {d for d, _ in pairs}
+        columns = {c for _, c in pairs}
+        matrix = long.pivot(index="dataset", columns="config_id", values="value") if len(long) else pd.DataFrame()
+        return matrix.reindex(index=[d for d in self.datasets(task).index if d in datasets],
+                              columns=[c for c in self.configurations(task).index if c in columns]
+                              ).astype(np.float64)
+
     def evaluated_pairs(self, task: str | None = None) -> set[tuple[str, str]]:
         sql = ("SELECT e.dataset, e.config_id FROM evaluations e JOIN datasets d ON d.name=e.dataset"
                + (" WHERE d.task=?" if task else ""))
@@ -464,7 +525,8 @@ class MetaDB:
         target.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
             for table in _PARQUET_TABLES:
-                if table in _FIDELITY_TABLES and not self._has_fidelity_tables():
+                if ((table in _FIDELITY_TABLES and not self._has_fidelity_tables())
+                        or (table in _SIZED_TABLES and not self._has_sized_tables())):
                     continue
                 self._frame(f"SELECT * FROM {table}").to_parquet(Path(tmp) / f"{table}.parquet", index=False)
             meta = dict(self._conn.execute("SELECT key, value FROM meta").fetchall())
@@ -589,6 +651,7 @@ def _import_tables(db: MetaDB, tables: Mapping[str, pd.DataFrame]) -> None:
                 error=None if r.error is None or pd.isna(r.error) else str(r.error)))
             for r in group.itertuples(index=False)])
     _import_fidelity(db, tables, id_map, known)
+    _import_sized_defaults(db, tables, id_map, known)
     if "meta_features" in tables and len(tables["meta_features"]):
         frame = tables["meta_features"]
         if "view" not in frame.columns:
@@ -619,6 +682,32 @@ def _import_fidelity(db: MetaDB, tables: Mapping[str, pd.DataFrame], id_map: dic
         db.record_fidelity_evaluations(dataset, int(max_rows), [
             (id_map[r.config_id], TrialResult(
                 state=r.state, scores=by_key.get((dataset, r.config_id, int(max_rows)), {}),
+                fit_time=float(r.fit_time or 0.0), duration=float(r.duration or 0.0),
+                error=None if r.error is None or pd.isna(r.error) else str(r.error)))
+            for r in group.itertuples(index=False)])
+
+
+def _import_sized_defaults(db: MetaDB, tables: Mapping[str, pd.DataFrame],
+                           id_map: dict[str, str], known: set[str]) -> None:
+    evaluations = tables.get("sized_default_evaluations")
+    if evaluations is None or evaluations.empty:
+        return
+    unknown = sorted(set(evaluations["dataset"]) - known)
+    unknown_configs = sorted(set(evaluations["config_id"]) - set(id_map))
+    if unknown or unknown_configs:
+        raise MetaDBError(f"sized_default_evaluations.parquet names datasets or configurations "
+                          f"missing from datasets.parquet/configurations.parquet: "
+                          f"{(unknown + unknown_configs)[:5]}")
+    scores = tables.get("sized_default_scores", pd.DataFrame(
+        columns=["dataset", "config_id", "metric", "value"]))
+    by_pair: dict[tuple[str, str], dict[str, float]] = {}
+    for row in scores.itertuples(index=False):
+        by_pair.setdefault((row.dataset, row.config_id), {})[row.metric] = (
+            float("nan") if row.value is None or pd.isna(row.value) else float(row.value))
+    for dataset, group in evaluations.groupby("dataset"):
+        db.record_sized_default_evaluations(dataset, [
+            (id_map[r.config_id], json.loads(r.params), TrialResult(
+                state=r.state, scores=by_pair.get((dataset, r.config_id), {}),
                 fit_time=float(r.fit_time or 0.0), duration=float(r.duration or 0.0),
                 error=None if r.error is None or pd.isna(r.error) else str(r.error)))
             for r in group.itertuples(index=False)])

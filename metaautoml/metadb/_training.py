@@ -171,6 +171,12 @@ class MetaTrainingSet:
         Raw scores at the meta-database's larger fidelities, by their row cap: for each, the
         datasets evaluated there (a subset of ``datasets``) x the configurations evaluated there
         (a subset of ``config_ids``, pool order), NaN for failed runs. Empty without any.
+    sized_defaults : list of str
+        The pool defaults whose column holds their sized evaluations: on every dataset, the
+        score of scikit-learn's default on its own rows
+        (:meth:`~metaautoml.space.SearchSpace.sized_default`) rather than of the reference-size
+        configuration the pool holds. A proposer that picks one proposes it sized for the new
+        dataset. Empty for a database without them.
     """
 
     task: str
@@ -185,10 +191,11 @@ class MetaTrainingSet:
     scores: np.ndarray
     info: pd.DataFrame
     fidelity: dict[int, pd.DataFrame] = field(default_factory=dict)
+    sized_defaults: list[str] = field(default_factory=list)
 
     @classmethod
     def from_metadb(cls, db: MetaDB, task: str, metric: str | None = None, *,
-                    min_coverage: float = 0.5) -> MetaTrainingSet:
+                    min_coverage: float = 0.5, sized_defaults: bool = True) -> MetaTrainingSet:
         """Collect the training set: the largest complete sub-matrix of a build.
 
         A build in progress evaluates the pool in waves, so the datasets it reached last lack the
@@ -196,6 +203,11 @@ class MetaTrainingSet:
         ``t`` datasets, and the datasets that have all of them", for every ``t``, the one with the
         most cells is kept (more datasets on a tie); configurations evaluated on fewer than
         ``min_coverage`` of the datasets are never kept. A finished build keeps everything.
+
+        With ``sized_defaults`` (the default), a pool default whose sized evaluations
+        (:func:`~metaautoml.metadb.build_sized_defaults`) cover every kept dataset on which it
+        differs from the pool's configuration takes those scores in its column
+        (:attr:`sized_defaults` names them); a partial build of them changes nothing.
         """
         metric = resolve_metric(metric or None, task).name
         configs = db.configurations(task)
@@ -235,11 +247,13 @@ class MetaTrainingSet:
             scores = scores.loc[scores.index.isin(keep), scores.columns.isin(columns)]
             if scores.size:
                 fidelity[max_rows] = scores
+        scores = matrix.loc[keep, columns]
+        sized = _sized_columns(db, task, metric, scores, pool, info) if sized_defaults else []
         return cls(task=task, metric=metric, datasets=keep, groups=list(info["group"]),
                    meta_features=mf.loc[keep], views=views, configs=pool, config_ids=columns,
                    encodings=space.encode_many(pool).astype(np.float32),
-                   scores=matrix.loc[keep, columns].to_numpy(dtype=np.float64), info=info,
-                   fidelity=fidelity)
+                   scores=scores.to_numpy(dtype=np.float64), info=info, fidelity=fidelity,
+                   sized_defaults=sized)
 
     @property
     def n_datasets(self) -> int:
@@ -267,7 +281,8 @@ class MetaTrainingSet:
             configs=[self.configs[i] for i in index], config_ids=list(config_ids),
             encodings=self.encodings[index], scores=self.scores[:, index], info=self.info,
             fidelity={rows: scores.loc[:, scores.columns.isin(config_ids)]
-                      for rows, scores in self.fidelity.items()})
+                      for rows, scores in self.fidelity.items()},
+            sized_defaults=[c for c in self.sized_defaults if c in set(config_ids)])
 
     def subset(self, datasets: list[str]) -> MetaTrainingSet:
         """The same pool restricted to some datasets (e.g. all but a held-out one)."""
@@ -279,4 +294,29 @@ class MetaTrainingSet:
             config_ids=self.config_ids, encodings=self.encodings, scores=self.scores[index],
             info=self.info.loc[datasets],
             fidelity={rows: scores.loc[scores.index.isin(datasets)]
-                      for rows, scores in self.fidelity.items()})
+                      for rows, scores in self.fidelity.items()},
+            sized_defaults=list(self.sized_defaults))
+
+
+def _sized_columns(db: MetaDB, task: str, metric: str, scores: pd.DataFrame, pool: list[dict],
+                   info: pd.DataFrame) -> list[str]:
+    """Replace, in place, the columns of ``scores`` whose sized defaults cover every dataset that
+    needs one; return their ids (pool order)."""
+    sized = db.sized_default_matrix(metric, task)
+    if sized.empty:
+        return []
+    recorded = db.sized_default_pairs(task)
+    space = get_space(task)
+    replaced = []
+    for config_id, config in zip(scores.columns, pool, strict=True):
+        if config_id not in sized.columns:
+            continue
+        # A dataset on which the sized default is the pool's own configuration needs no record.
+        needed = [d for d in scores.index
+                  if space.sized_default(config, int(info.loc[d, "n_rows"])) != config]
+        if not needed or any((d, config_id) not in recorded for d in needed):
+            continue
+        values = sized[config_id].reindex(needed)
+        scores.loc[needed, config_id] = values.to_numpy(dtype=np.float64)
+        replaced.append(config_id)
+    return replaced

@@ -165,6 +165,27 @@ class SearchSpace:
         """Every family's :meth:`default_config`, in registration order."""
         return [self.default_config(f.name, n_rows) for f in self.families]
 
+    def sized_default(self, config: Config, n_rows: int | None) -> Config | None:
+        """What ``config`` stands for on a dataset of ``n_rows`` rows, when it is its family's
+        default at the reference size: the family's :meth:`default_config` on those rows, with
+        ``config``'s task-level values (a regression target transform) as it has them. It equals
+        ``config`` for a family without row-relative hyperparameters. None for any other
+        configuration (it means the same on every dataset).
+
+        The meta-database's pool holds each default at the reference size; where a relative
+        hyperparameter stands for an absolute scikit-learn default, the default a user's search
+        starts from is this one.
+        """
+        family = config[FAMILY]
+        task_level = {hp.name for hp in self.task_hyperparameters}
+        reference = self.default_config(family)
+        if any(config.get(k) != v for k, v in reference.items() if k not in task_level):
+            return None
+        # Task-level values as ``config`` has them (one written before they existed lacks them).
+        sized = {k: v for k, v in self.default_config(family, n_rows).items() if k not in task_level}
+        sized.update({k: config[k] for k in task_level if k in config})
+        return sized
+
     def validate(self, config: Config) -> Config:
         """Check a configuration is complete and in range; return it with canonical types.
 

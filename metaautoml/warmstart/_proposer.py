@@ -327,6 +327,8 @@ class WarmStartProposer:
         columns = {config_id: i for i, config_id in enumerate(training.config_ids)}
         self._defaults = [columns[config_id] for config_id in map(space.config_id, space.default_configs())
                           if config_id in columns]
+        self._sized = {columns[config_id] for config_id in training.sized_defaults
+                       if config_id in columns}
         reference = columns.get(space.config_id(space.default_configs()[0]))
         self.robust_first = (robust_first_pick(training, reference)
                              if self.config.first_pick != "matched" and reference is not None else None)
@@ -541,6 +543,9 @@ class WarmStartProposer:
                 # The pool holds the default at its reference size; the new dataset gets
                 # scikit-learn's default on its own rows (its absolute min_samples_leaf=20).
                 config = self._space.default_config(config[FAMILY], _rows(meta_features))
+            elif index in self._sized:
+                # Its column scored the default sized for each dataset: so is the proposal.
+                config = self._space.sized_default(config, _rows(meta_features)) or config
             proposals.append((source, config))
             prefix = f"{config[FAMILY]}__"
             rows.append({"rank": rank + 1, "source": source, "family": config[FAMILY],

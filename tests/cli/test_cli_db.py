@@ -122,3 +122,28 @@ def test_build_with_fidelity_rows_builds_the_second_fidelity_on_the_database_pro
     assert names == ["toy-uci"] and (kwargs["max_rows"], kwargs["n_configs"]) == (5000, 14)
     assert recorded_build == []  # not the base build
     assert "(5000-row fidelity)" in capsys.readouterr().out
+
+
+def test_build_with_sized_defaults_builds_them_on_the_database_protocol(
+        corpus, recorded_build, tmp_path, monkeypatch, capsys):
+    corpus_dir, weka_dir, manifest = corpus
+    calls = []
+
+    def fake_sized(db, datasets, **kwargs):
+        calls.append([d.name for d in datasets])
+        return "0 datasets"
+
+    monkeypatch.setattr(metaautoml.metadb, "build_sized_defaults", fake_sized)
+    db_path = tmp_path / "m.sqlite"
+    base = ["db", "build", "--db", str(db_path), "--manifest", str(manifest),
+            "--corpus-dir", str(corpus_dir), "--datasets", "toy-uci", "--sized-defaults"]
+    assert main(base) == 1
+    assert "--sized-defaults needs a built database" in capsys.readouterr().err
+    metaautoml.metadb.MetaDB(db_path, create=True).close()
+    assert main([*base, "--max-rows", "500"]) == 1
+    assert "builds on the database's own protocol; drop --max-rows" in capsys.readouterr().err
+    assert main([*base, "--fidelity-rows", "5000"]) == 1
+    assert "drop --fidelity-rows" in capsys.readouterr().err
+    assert main(base) == 0
+    assert calls == [["toy-uci"]] and recorded_build == []  # not the base build
+    assert "(sized defaults)" in capsys.readouterr().out

@@ -11,6 +11,7 @@ build but not in another.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -36,12 +37,14 @@ from metaautoml.metadb import (
     BuildDataset,
     MetaDB,
     MetaDBError,
+    MetaTrainingSet,
     build,
     build_fidelity,
+    build_sized_defaults,
     configuration_pool,
 )
 from metaautoml.metafeatures import METAFEATURES_VERSION
-from metaautoml.space import families_for
+from metaautoml.space import families_for, get_space
 
 #: The build protocol of every build here.
 PROTOCOL = {"n_per_family": 1, "max_rows": 40, "cv": 2, "time_limit": 120.0}
@@ -483,6 +486,46 @@ def test_a_second_fidelity_needs_a_base_build(tmp_path):
     with MetaDB(tmp_path / "empty.sqlite", create=True) as db, \
             pytest.raises(ValueError, match="no build protocol yet"):
         build_fidelity(db, [IRIS])
+
+
+def test_sized_defaults_evaluate_each_row_relative_default_on_the_datasets_own_rows(reference_copy):
+    unknown = BuildDataset("wine", "classification", "sklearn", load=_load_wine)
+    with MetaDB(reference_copy) as db:
+        base = outcomes(reference_copy)
+        report = build_sized_defaults(db, [IRIS, DIABETES, unknown], n_jobs=2)
+        # HistGradientBoosting's and k-NN's defaults: once on iris, with each of the three
+        # target transforms on diabetes; the other families' defaults mean the same everywhere.
+        assert (report.datasets, report.evaluated, report.remaining) == (2, 8, 0)
+        assert report.skipped == ["wine"]
+        for task, name, n_columns in (("classification", "iris", 2), ("regression", "diabetes", 6)):
+            space, configs = get_space(task), db.configurations(task)["config"]
+            n_rows = int(db.datasets().loc[name, "n_rows"])  # as prepared: at most 40
+            matrix = db.sized_default_matrix("accuracy" if task == "classification" else "r2", task)
+            assert list(matrix.index) == [name] and matrix.shape[1] == n_columns
+            assert matrix.notna().all(axis=None)
+            for config_id in matrix.columns:
+                assert space.sized_default(configs[config_id], n_rows) != configs[config_id]
+            stored = dict(db._conn.execute(
+                "SELECT config_id, params FROM sized_default_evaluations WHERE dataset=?", (name,)))
+            assert {c: json.loads(p) for c, p in stored.items()} == {
+                c: space.sized_default(configs[c], n_rows) for c in matrix.columns}
+            # The training set's default columns hold them; the pool's scores without.
+            sized = MetaTrainingSet.from_metadb(db, task)
+            plain = MetaTrainingSet.from_metadb(db, task, sized_defaults=False)
+            assert sized.sized_defaults == list(matrix.columns) and plain.sized_defaults == []
+            for j, config_id in enumerate(sized.config_ids):
+                expected = (matrix.loc[name, config_id] if config_id in sized.sized_defaults
+                            else plain.scores[0, j])
+                assert sized.scores[0, j] == expected
+        # Resumable, and the base matrix untouched.
+        assert build_sized_defaults(db, [IRIS, DIABETES]).evaluated == 0
+        pd.testing.assert_frame_equal(outcomes(reference_copy), base)
+
+
+def test_sized_defaults_need_a_base_build(tmp_path):
+    with MetaDB(tmp_path / "empty.sqlite", create=True) as db, \
+            pytest.raises(ValueError, match="no build protocol yet"):
+        build_sized_defaults(db, [IRIS])
 
 
 def test_chunks_a_lost_worker_left_run_again(reference, tmp_path, monkeypatch, caplog):

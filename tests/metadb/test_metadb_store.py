@@ -22,7 +22,7 @@ import pytest
 from metaautoml.evaluation import TrialResult
 from metaautoml.metadb import SCHEMA_VERSION, MetaDB, MetaDBError, configuration_pool
 from metaautoml.metadb._schema import APPLICATION_ID
-from metaautoml.space import families_for
+from metaautoml.space import families_for, get_space
 from metaautoml.task import TASKS
 
 # The tables every export writes, with their primary keys (rows are compared in key order:
@@ -35,6 +35,8 @@ TABLE_KEYS = {
     "scores": ["dataset", "config_id", "metric"],
     "fidelity_evaluations": ["dataset", "config_id", "max_rows"],
     "fidelity_scores": ["dataset", "config_id", "max_rows", "metric"],
+    "sized_default_evaluations": ["dataset", "config_id"],
+    "sized_default_scores": ["dataset", "config_id", "metric"],
 }
 CLASSIFICATION_POOL = configuration_pool("classification", n_per_family=1)
 REGRESSION_POOL = configuration_pool("regression", n_per_family=1)
@@ -86,6 +88,10 @@ def filled(tmp_path) -> tuple[MetaDB, dict]:
         (c[0], complete(accuracy=0.95, balanced_accuracy=0.9, log_loss=-0.2, roc_auc=0.97)),
         (c[1], TrialResult("timeout", error="exceeded the per-trial time limit", duration=200.0)),
     ])
+    # HistGradientBoosting's default sized for alpha's 80 rows (a leaf fraction of 20/80, clipped).
+    db.record_sized_default_evaluations("alpha", [
+        (c[0], get_space("classification").sized_default(CLASSIFICATION_POOL[0], 80),
+         complete(accuracy=0.92, balanced_accuracy=0.88, log_loss=-0.25, roc_auc=0.9))])
     # Names deliberately not in alphabetical order: the store keeps the extractor's order.
     db.set_meta_features("alpha", [pd.Series({"n_rows": 80.0, "entropy": 1.5, "skew": np.nan}),
                                    pd.Series({"n_rows": 50.0, "entropy": 1.4, "skew": 0.1}),
@@ -636,6 +642,40 @@ def test_a_second_fidelity_is_kept_apart_from_the_base_matrix(filled):
     assert db.fidelities() == {}
 
 
+def test_sized_defaults_are_kept_apart_from_the_base_matrix(filled):
+    db, ids = filled
+    c = ids["classification"]
+    assert db.sized_default_pairs() == {("alpha", c[0])} == db.sized_default_pairs("classification")
+    assert db.sized_default_pairs("regression") == set()
+    matrix = db.sized_default_matrix("accuracy")
+    assert list(matrix.index) == ["alpha"] and list(matrix.columns) == [c[0]]
+    assert matrix.loc["alpha", c[0]] == 0.92
+    assert db.sized_default_matrix("r2").empty
+    stored = json.loads(db._conn.execute("SELECT params FROM sized_default_evaluations").fetchone()[0])
+    assert stored["hist_gradient_boosting__min_samples_leaf_fraction"] == 0.1  # 20/80, clipped
+    # The base matrix is untouched, and recording again never duplicates.
+    assert db.performance_matrix("accuracy").loc["alpha", c[0]] == 0.9
+    assert db.record_sized_default_evaluations("alpha", [(c[0], {}, complete(accuracy=0.1))]) == 0
+    assert db.sized_default_matrix("accuracy").loc["alpha", c[0]] == 0.92
+    db.remove_datasets(["alpha"])
+    assert db.sized_default_pairs() == set() and db.sized_default_matrix("accuracy").empty
+
+
+def test_a_database_written_before_sized_defaults_existed_reads_as_having_none(tmp_path):
+    path = tmp_path / "old.sqlite"
+    MetaDB(path, create=True).close()
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("DROP TABLE sized_default_scores")
+        conn.execute("DROP TABLE sized_default_evaluations")
+        conn.commit()
+    with MetaDB(path, readonly=True) as old:
+        assert old.sized_default_pairs() == set() and old.sized_default_matrix("accuracy").empty
+        assert sorted(p.name for p in old.export(tmp_path / "out").iterdir()) == sorted(
+            [f"{t}.parquet" for t in TABLE_KEYS if not t.startswith("sized")] + ["meta.json"])
+    with MetaDB(path) as upgraded:  # opened for writing, it gains the tables
+        assert upgraded._has_sized_tables()
+
+
 def test_a_database_written_before_fidelities_existed_reads_as_having_none(tmp_path):
     path = tmp_path / "old.sqlite"
     MetaDB(path, create=True).close()
@@ -664,15 +704,19 @@ def test_a_task_content_fingerprint_moves_with_that_task_only(filled):
     assert after["regression"] != before["regression"]
     db.record_fidelity_evaluations("beta", 5000, [(ids["classification"][0], complete(accuracy=0.6))])
     assert db.content_fingerprint("classification") != before["classification"]
+    fidelity = db.content_fingerprint("classification")
+    db.record_sized_default_evaluations("beta", [(ids["classification"][0], {}, complete(accuracy=0.6))])
+    assert db.content_fingerprint("classification") != fidelity
     with pytest.raises(ValueError, match="task must be"):
         db.content_fingerprint("ranking")
 
 
-def test_empty_fidelity_tables_do_not_change_a_fingerprint(tmp_path):
+def test_empty_additive_tables_do_not_change_a_fingerprint(tmp_path):
     db = MetaDB(tmp_path / "plain.sqlite", create=True)
     add_dataset(db, "alpha")
     plain = db.content_fingerprint("classification")
     with db._conn:
-        db._conn.execute("DROP TABLE fidelity_scores")
-        db._conn.execute("DROP TABLE fidelity_evaluations")
+        for table in ("fidelity_scores", "fidelity_evaluations", "sized_default_scores",
+                      "sized_default_evaluations"):
+            db._conn.execute(f"DROP TABLE {table}")
     assert db.content_fingerprint("classification") == plain

@@ -379,3 +379,24 @@ def test_defaults_on_a_datasets_rows_are_scikit_learns_absolute_ones(task, n_row
     config = space.default_config("hist_gradient_boosting", n_rows=n_rows)
     assert space.default_configs(n_rows=n_rows)[0] == config
     assert space.validate(config) == config
+
+
+def test_a_sized_default_stands_for_a_reference_default_only():
+    space = get_space("regression")
+    for family in space.family_names:
+        reference = space.default_config(family)
+        assert space.sized_default(reference, 300) == space.default_config(family, 300)
+        # The task-level values are the configuration's, including their absence (a pool
+        # configuration written before they existed).
+        transformed = {**reference, "target_transform": "log1p"}
+        assert space.sized_default(transformed, 300) == {**space.default_config(family, 300),
+                                                          "target_transform": "log1p"}
+        bare = {k: v for k, v in reference.items() if k != "target_transform"}
+        assert "target_transform" not in space.sized_default(bare, 300)
+    # A family without row-relative hyperparameters means the same on every dataset.
+    assert space.sized_default(space.default_config("linear"), 300) == space.default_config("linear")
+    assert space.sized_default(space.default_config("hist_gradient_boosting"), 300) != \
+        space.default_config("hist_gradient_boosting")
+    # Any other configuration stands for itself alone.
+    for config in space.sample(5, seed=0):
+        assert space.sized_default(config, 300) is None

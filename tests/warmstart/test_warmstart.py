@@ -291,6 +291,25 @@ def test_the_defaults_lead_only_above_the_row_threshold(proposer):
         assert (led.order(meta, 3).chosen[0] == default) == leads, rows
 
 
+def test_a_sized_default_column_is_proposed_sized_for_the_new_dataset():
+    """A column that scored each dataset's own sized default proposes the new dataset's."""
+    training = synthetic_training_set()
+    space = get_space("classification")
+    knn = space.default_config("knn")
+    meta = training.meta_features.loc["A3"].copy()
+    meta["n_rows"] = 250.0
+    config = ProposerConfig.for_task("classification", lead_defaults=0)
+    as_pool = WarmStartProposer(training, config=config).propose(meta, len(training.configs))
+    sized = WarmStartProposer(MetaTrainingSet(**{**training.__dict__,
+                                                 "sized_defaults": [space.config_id(knn)]}),
+                              config=config).propose(meta, len(training.configs))
+    rank = [c for _, c in as_pool.proposals].index(knn)  # every configuration, the order kept
+    assert [c for _, c in sized.proposals][rank] == space.sized_default(knn, 250) != knn
+    assert sized.table["config_id"][rank] == space.config_id(space.sized_default(knn, 250))
+    assert [c for i, (_, c) in enumerate(sized.proposals) if i != rank] == [
+        c for i, (_, c) in enumerate(as_pool.proposals) if i != rank]
+
+
 def test_proposer_config_rejects_values_out_of_range():
     with pytest.raises(ValueError, match="first_pick_hedge must lie in"):
         ProposerConfig(first_pick_hedge=1.5)
