@@ -44,6 +44,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +57,7 @@ from resumable_runs import write_summary  # noqa: E402
 from metaautoml.benchmark import fit_proposer, group_folds, holm, paired_test  # noqa: E402
 from metaautoml.metadb import MetaDB, MetaTrainingSet  # noqa: E402
 from metaautoml.space import get_space  # noqa: E402
+from metaautoml.warmstart import WarmStartProposer  # noqa: E402
 
 MARGIN = 0.02
 N_FOLDS = 5
@@ -70,15 +72,23 @@ def _filled(scores: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(scores), worst, scores)
 
 
-def run_task(db: MetaDB, task: str) -> pd.DataFrame:
-    """One row per held-out dataset, method and k: the best score after k picks."""
+def training_sets(db: MetaDB, task: str) -> tuple[MetaTrainingSet, MetaTrainingSet]:
+    """The task's training sets without and with the sized defaults."""
     plain = MetaTrainingSet.from_metadb(db, task, sized_defaults=False)
     sized = MetaTrainingSet.from_metadb(db, task)
     if not sized.sized_defaults:
         raise SystemExit(f"{db.path} holds no complete sized defaults for {task}; run "
                          "`make metadb-sized-defaults` first")
+    return plain, sized
+
+
+def run_task(plain: MetaTrainingSet, sized: MetaTrainingSet,
+             fit: Callable[[MetaTrainingSet], WarmStartProposer] = fit_proposer) -> pd.DataFrame:
+    """One row per held-out dataset, method and k: the best score after k picks (``fit``
+    meta-trains a warm start on the training folds)."""
     if plain.datasets != sized.datasets or plain.config_ids != sized.config_ids:
-        raise SystemExit("the plain and sized training sets differ in datasets or configurations")
+        raise ValueError("the plain and sized training sets differ in datasets or configurations")
+    task = sized.task
     space = get_space(task)
     truth = {"plain": _filled(plain.scores), "sized": _filled(sized.scores)}
     columns = {config_id: j for j, config_id in enumerate(sized.config_ids)}
@@ -89,7 +99,7 @@ def run_task(db: MetaDB, task: str) -> pd.DataFrame:
         train = [sized.datasets[i] for i in np.setdiff1d(np.arange(sized.n_datasets), test)]
         orders = {"cold": {i: (cold, set(cold)) for i in test}}
         for variant, data in (("plain", plain), ("sized", sized)):
-            proposer = fit_proposer(data.subset(train))
+            proposer = fit(data.subset(train))
             orders[variant] = {}
             for i in test:
                 order = proposer.order(data.meta_features.iloc[i], max(KS))
@@ -153,7 +163,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--db {args.db} not found; run `make metadb-sized-defaults` first")
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     with MetaDB(args.db, readonly=True) as db:
-        results = pd.concat([run_task(db, task) for task in args.task or ("classification", "regression")],
+        results = pd.concat([run_task(*training_sets(db, task))
+                             for task in args.task or ("classification", "regression")],
                             ignore_index=True)
     args.output.mkdir(parents=True, exist_ok=True)
     results.to_csv(args.output / "picks.csv", index=False)
