@@ -81,7 +81,7 @@ metadb-v2-fidelity: $(VENV)/.installed-dev meta_db/build/weka meta_db/build/rdat
 ## (HistGradientBoosting's leaf fraction 0.01, k-NN's neighbour exponent) evaluated as what the
 ## search starts from, scikit-learn's default on each dataset's own rows, kept apart in a copy
 ## of the shipped database (METADB_SIZED) so the shipped one stays as live-v2 measures it.
-## 1,540 evaluations, about 30 min on 2 cores; resumable.
+## 1,540 evaluations, about 7 min on 2 cores; resumable.
 METADB_SIZED := build/metadb-sized.sqlite
 metadb-sized-defaults: $(VENV)/.installed-dev meta_db/build/weka meta_db/build/rdata
 	@mkdir -p build; if [ ! -f $(METADB_SIZED) ]; then cp $(METADB_SHIPPED) $(METADB_SIZED); fi
@@ -287,6 +287,10 @@ benchmarks: $(VENV)/.installed-dev $(METADB_V1_FIRST) $(METADB_V1)
 	$(BIN)/python benchmarks/selection_optimism.py --output benchmarks/results/selection-optimism
 	# First-pick rules against HGB's defaults: the share within 0.02 (issue 24) and the mean (~15 min).
 	$(BIN)/python benchmarks/first_pick_risk.py --output benchmarks/results/first-pick-risk
+	# The warm start trained on the sized defaults against the pool's and the cold start (~7 min
+	# to evaluate the sized defaults, ~30 min to compare).
+	$(MAKE) metadb-sized-defaults
+	$(BIN)/python benchmarks/sized_defaults.py --db $(METADB_SIZED) --output benchmarks/results/sized-defaults
 	# Portfolio orderings replayed at equal recorded seconds: gain per second against the plain order (~10 s).
 	$(BIN)/python benchmarks/cost_ordered_portfolio.py --output benchmarks/results/cost-ordered-portfolio
 	# The shipped warm start's two orders on a later build's datasets the shipped models never saw
@@ -307,6 +311,7 @@ benchmarks: $(VENV)/.installed-dev $(METADB_V1_FIRST) $(METADB_V1)
 		--pool benchmarks/results/pool-v2-classification \
 		--versions benchmarks/results/metadb-versions \
 		--diagnosis benchmarks/results/selection-optimism --diagnosis benchmarks/results/first-pick-risk \
+		--diagnosis benchmarks/results/sized-defaults \
 		--live benchmarks/results/live --live benchmarks/results/live-warm-start-rerun \
 		--live benchmarks/results/live-time-30 --live benchmarks/results/live-cost-order-30 \
 		--live benchmarks/results/live-v2-30-classification --live benchmarks/results/live-v2-30-regression \

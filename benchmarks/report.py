@@ -132,7 +132,12 @@ def build_page(pool_dirs: list[Path], live_dirs: list[Path], output: Path, figur
                      "rules (the shipped matched pick, a robust pick constrained to stay within "
                      "0.02 of HistGradientBoosting's defaults on most datasets, and the matched pick "
                      "under that constraint) by how often they stay within 0.02 of those defaults "
-                     "(issue 24's criterion) and what they gain on average.",
+                     "(issue 24's criterion) and what they gain on average. `sized_defaults.py` "
+                     "measures the warm start meta-trained on the sized defaults (each "
+                     "row-relative default evaluated as scikit-learn's default on the dataset's "
+                     "own rows, what a search starts from) against the one trained on the pool's "
+                     "reference-size defaults and against the cold start: the first pick against "
+                     "the real HistGradientBoosting default, and the best score after k picks.",
                      "", *_summary_runs(diagnosis_dirs, diagnosis_notes)]
     if versions_dirs:
         sections += ["## Meta-database versions: the same methods on a larger database", "",

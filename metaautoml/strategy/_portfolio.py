@@ -47,5 +47,7 @@ class PortfolioWarmStart(WarmStartStrategy):
         allowed = set(space.family_names)
         chosen = greedy_portfolio(proposer.performance, int(n_proposals),
                                   exclude=np.array([c[FAMILY] not in allowed for c in configs]))
-        return SearchPlan([(PORTFOLIO_SOURCE, dict(configs[i])) for i in chosen],
+        # As the proposer proposes them: a sized default sized for these rows.
+        return SearchPlan([(PORTFOLIO_SOURCE, dict(proposer.pool_config(i, len(frame))))
+                           for i in chosen],
                           default_sampler(seed))

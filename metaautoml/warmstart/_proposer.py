@@ -543,9 +543,8 @@ class WarmStartProposer:
                 # The pool holds the default at its reference size; the new dataset gets
                 # scikit-learn's default on its own rows (its absolute min_samples_leaf=20).
                 config = self._space.default_config(config[FAMILY], _rows(meta_features))
-            elif index in self._sized:
-                # Its column scored the default sized for each dataset: so is the proposal.
-                config = self._space.sized_default(config, _rows(meta_features)) or config
+            else:
+                config = self.pool_config(index, _rows(meta_features))
             proposals.append((source, config))
             prefix = f"{config[FAMILY]}__"
             rows.append({"rank": rank + 1, "source": source, "family": config[FAMILY],
@@ -557,6 +556,15 @@ class WarmStartProposer:
                          "config_id": self._space.config_id(config)})
         return WarmStart(proposals=proposals, table=pd.DataFrame(rows), neighbors=neighbors,
                          trust=trust, reasons=reasons)
+
+    def pool_config(self, index: int, n_rows: int | None) -> Config:
+        """Pool column ``index`` as proposed for a dataset of ``n_rows`` rows: a column that
+        scored each meta-training dataset's sized default (``training.sized_defaults``) is
+        that default sized for these rows; any other is the pool's configuration."""
+        config = self.training.configs[index]
+        if index in self._sized:
+            return self._space.sized_default(config, n_rows) or config
+        return config
 
     def save_config(self, path: str | Path) -> None:
         Path(path).write_text(json.dumps(asdict(self.config), indent=1))

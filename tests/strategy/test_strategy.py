@@ -109,6 +109,24 @@ def test_portfolio_warm_start_is_the_same_for_every_dataset(iris):
         assert space.validate(config) == config
 
 
+def test_portfolio_warm_start_proposes_a_sized_default_sized_for_the_rows(iris):
+    from _meta_fixtures import synthetic_training_set
+
+    from metaautoml.metadb import MetaTrainingSet
+
+    space = get_space("classification")
+    training = synthetic_training_set()
+    knn = space.default_config("knn")
+    scores = training.scores.copy()
+    scores[:, training.config_ids.index(space.config_id(knn))] += 1.0  # first everywhere
+    sized = MetaTrainingSet(**{**training.__dict__, "scores": scores,
+                               "sized_defaults": [space.config_id(knn)]})
+    X, y = iris
+    plan = PortfolioWarmStart(WarmStartProposer(sized)).plan(space, X, y, "accuracy", 0, 2)
+    assert plan.enqueue[0] == (PORTFOLIO_SOURCE, space.sized_default(knn, len(X)))
+    assert plan.enqueue[0][1] != knn
+
+
 @pytest.mark.parametrize("strategy", [PortfolioWarmStart, MetaWarmStart])
 def test_a_metric_the_meta_database_never_scored_proposes_by_the_default_metric(iris, strategy):
     # f1_macro is a metric the search can maximize but no meta-database evaluation stored: its
