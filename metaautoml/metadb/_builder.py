@@ -290,24 +290,9 @@ def build_fidelity(db: MetaDB, datasets: Iterable[BuildDataset], *,
         raise ValueError(f"{db!r} holds the {max_rows}-row fidelity of {db.get_meta(key)} "
                          f"configurations; this build asks for {n_configs}")
     time_limit = float(stored["time_limit"]) * max_rows / base_rows
-    known = set(db.datasets().index)
-    prepared: dict[str, tuple[pd.DataFrame, np.ndarray, str]] = {}
-    for item in datasets:
-        if item.name not in known:
-            logger.warning("skipping dataset %s: not in the database at its base size", item.name)
-            report.skipped.append(item.name)
-            continue
-        try:
-            X, y = item.load()
-            X, y, n_original = prepare_dataset(X, y, item.task, max_rows=max_rows, cv=cv)
-        except (OSError, ValueError, TypeError, ImportError) as exc:
-            logger.warning("skipping dataset %s: %s", item.name, exc)
-            report.skipped.append(item.name)
-            continue
-        if n_original < max_rows:
-            continue  # smaller tables have no second fidelity (a stratified cap may keep a few less)
-        prepared[item.name] = (X, y, item.task)
-    report.datasets = len(prepared)
+    # Smaller tables have no second fidelity (a stratified cap may keep a few rows less).
+    prepared = _prepare_stored(db, datasets, report, max_rows=max_rows, cv=cv, min_rows=max_rows,
+                               missing="not in the database at its base size")
     pools = {task: list(db.configurations(task)["config"].items())[:n_configs]
              for task in {task for _, _, task in prepared.values()}}
     done = db.fidelity_pairs(max_rows)
@@ -350,22 +335,7 @@ def build_sized_defaults(db: MetaDB, datasets: Iterable[BuildDataset], *, n_jobs
     if None in stored.values():
         raise ValueError(f"{db!r} has no build protocol yet; build it first")
     max_rows, cv, time_limit = int(stored["max_rows"]), int(stored["cv"]), float(stored["time_limit"])
-    known = set(db.datasets().index)
-    prepared: dict[str, tuple[pd.DataFrame, np.ndarray, str]] = {}
-    for item in datasets:
-        if item.name not in known:
-            logger.warning("skipping dataset %s: not in the database", item.name)
-            report.skipped.append(item.name)
-            continue
-        try:
-            X, y = item.load()
-            X, y, _ = prepare_dataset(X, y, item.task, max_rows=max_rows, cv=cv)
-        except (OSError, ValueError, TypeError, ImportError) as exc:
-            logger.warning("skipping dataset %s: %s", item.name, exc)
-            report.skipped.append(item.name)
-            continue
-        prepared[item.name] = (X, y, item.task)
-    report.datasets = len(prepared)
+    prepared = _prepare_stored(db, datasets, report, max_rows=max_rows, cv=cv)
     defaults = {task: [(cid, config) for cid, config in db.configurations(task)["config"].items()
                        if get_space(task).sized_default(config, None) is not None]
                 for task in {task for _, _, task in prepared.values()}}
@@ -390,6 +360,31 @@ def build_sized_defaults(db: MetaDB, datasets: Iterable[BuildDataset], *, n_jobs
                 progress=progress)
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _prepare_stored(db: MetaDB, datasets: Iterable[BuildDataset], report: BuildReport, *,
+                    max_rows: int, cv: int, min_rows: int = 0,
+                    missing: str = "not in the database") -> dict[str, tuple[pd.DataFrame, np.ndarray, str]]:
+    """The datasets already in ``db``, loaded and prepared on up to ``max_rows`` rows (those with
+    fewer than ``min_rows`` originally left out); the others are skipped into ``report``."""
+    known = set(db.datasets().index)
+    prepared: dict[str, tuple[pd.DataFrame, np.ndarray, str]] = {}
+    for item in datasets:
+        if item.name not in known:
+            logger.warning("skipping dataset %s: %s", item.name, missing)
+            report.skipped.append(item.name)
+            continue
+        try:
+            X, y = item.load()
+            X, y, n_original = prepare_dataset(X, y, item.task, max_rows=max_rows, cv=cv)
+        except (OSError, ValueError, TypeError, ImportError) as exc:
+            logger.warning("skipping dataset %s: %s", item.name, exc)
+            report.skipped.append(item.name)
+            continue
+        if n_original >= min_rows:
+            prepared[item.name] = (X, y, item.task)
+    report.datasets = len(prepared)
+    return prepared
 
 
 def _run_chunks(todo: list[tuple[str, list]], prepared: dict, report: BuildReport,

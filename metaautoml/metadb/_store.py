@@ -662,28 +662,40 @@ def _import_tables(db: MetaDB, tables: Mapping[str, pd.DataFrame]) -> None:
             db.set_meta_features(dataset, views, str(group["version"].iloc[0]))
 
 
+def _check_references(table: str, evaluations: pd.DataFrame, known: set[str],
+                      id_map: dict[str, str]) -> None:
+    unknown = sorted(set(evaluations["dataset"]) - known)
+    unknown_configs = sorted(set(evaluations["config_id"]) - set(id_map))
+    if unknown or unknown_configs:
+        raise MetaDBError(f"{table}.parquet names datasets or configurations missing from "
+                          f"datasets.parquet/configurations.parquet: {(unknown + unknown_configs)[:5]}")
+
+
+def _scores_by(scores: pd.DataFrame | None, keys: list[str]) -> dict[tuple, dict[str, float]]:
+    """Each evaluation's ``{metric: value}`` from a long scores table, by its ``keys`` columns."""
+    by_key: dict[tuple, dict[str, float]] = {}
+    for row in ([] if scores is None else scores.to_dict("records")):
+        by_key.setdefault(tuple(row[k] for k in keys), {})[row["metric"]] = (
+            float("nan") if row["value"] is None or pd.isna(row["value"]) else float(row["value"]))
+    return by_key
+
+
+def _trial_result(row, scores: dict[str, float]) -> TrialResult:
+    return TrialResult(state=row.state, scores=scores, fit_time=float(row.fit_time or 0.0),
+                       duration=float(row.duration or 0.0),
+                       error=None if row.error is None or pd.isna(row.error) else str(row.error))
+
+
 def _import_fidelity(db: MetaDB, tables: Mapping[str, pd.DataFrame], id_map: dict[str, str],
                      known: set[str]) -> None:
     evaluations = tables.get("fidelity_evaluations")
     if evaluations is None or evaluations.empty:
         return
-    unknown = sorted(set(evaluations["dataset"]) - known)
-    unknown_configs = sorted(set(evaluations["config_id"]) - set(id_map))
-    if unknown or unknown_configs:
-        raise MetaDBError(f"fidelity_evaluations.parquet names datasets or configurations missing from "
-                          f"datasets.parquet/configurations.parquet: {(unknown + unknown_configs)[:5]}")
-    scores = tables.get("fidelity_scores", pd.DataFrame(
-        columns=["dataset", "config_id", "max_rows", "metric", "value"]))
-    by_key: dict[tuple[str, str, int], dict[str, float]] = {}
-    for row in scores.itertuples(index=False):
-        by_key.setdefault((row.dataset, row.config_id, int(row.max_rows)), {})[row.metric] = (
-            float("nan") if row.value is None or pd.isna(row.value) else float(row.value))
+    _check_references("fidelity_evaluations", evaluations, known, id_map)
+    by_key = _scores_by(tables.get("fidelity_scores"), ["dataset", "config_id", "max_rows"])
     for (dataset, max_rows), group in evaluations.groupby(["dataset", "max_rows"]):
         db.record_fidelity_evaluations(dataset, int(max_rows), [
-            (id_map[r.config_id], TrialResult(
-                state=r.state, scores=by_key.get((dataset, r.config_id, int(max_rows)), {}),
-                fit_time=float(r.fit_time or 0.0), duration=float(r.duration or 0.0),
-                error=None if r.error is None or pd.isna(r.error) else str(r.error)))
+            (id_map[r.config_id], _trial_result(r, by_key.get((dataset, r.config_id, max_rows), {})))
             for r in group.itertuples(index=False)])
 
 
@@ -692,24 +704,12 @@ def _import_sized_defaults(db: MetaDB, tables: Mapping[str, pd.DataFrame],
     evaluations = tables.get("sized_default_evaluations")
     if evaluations is None or evaluations.empty:
         return
-    unknown = sorted(set(evaluations["dataset"]) - known)
-    unknown_configs = sorted(set(evaluations["config_id"]) - set(id_map))
-    if unknown or unknown_configs:
-        raise MetaDBError(f"sized_default_evaluations.parquet names datasets or configurations "
-                          f"missing from datasets.parquet/configurations.parquet: "
-                          f"{(unknown + unknown_configs)[:5]}")
-    scores = tables.get("sized_default_scores", pd.DataFrame(
-        columns=["dataset", "config_id", "metric", "value"]))
-    by_pair: dict[tuple[str, str], dict[str, float]] = {}
-    for row in scores.itertuples(index=False):
-        by_pair.setdefault((row.dataset, row.config_id), {})[row.metric] = (
-            float("nan") if row.value is None or pd.isna(row.value) else float(row.value))
+    _check_references("sized_default_evaluations", evaluations, known, id_map)
+    by_pair = _scores_by(tables.get("sized_default_scores"), ["dataset", "config_id"])
     for dataset, group in evaluations.groupby("dataset"):
         db.record_sized_default_evaluations(dataset, [
-            (id_map[r.config_id], json.loads(r.params), TrialResult(
-                state=r.state, scores=by_pair.get((dataset, r.config_id), {}),
-                fit_time=float(r.fit_time or 0.0), duration=float(r.duration or 0.0),
-                error=None if r.error is None or pd.isna(r.error) else str(r.error)))
+            (id_map[r.config_id], json.loads(r.params),
+             _trial_result(r, by_pair.get((dataset, r.config_id), {})))
             for r in group.itertuples(index=False)])
 
 
