@@ -61,10 +61,11 @@ def run_datasets(datasets: Sequence, methods: Sequence[str], run_one: Callable[.
 
 def run_live_study(script: str, argv: Sequence[str] | None, names: Sequence[str], config,
                    output: Path, *, proposer_cache: str, force: bool = False,
-                   settings: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                   settings: dict | None = None, db_path: Path | None = None
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The live benchmark's ``config`` on the corpus tables ``names`` against the shipped
-    meta-database, resumed from ``output`` (``force``: started afresh), with the run's notes;
-    returns its results and curves."""
+    meta-database (or the one at ``db_path``), resumed from ``output`` (``force``: started
+    afresh), with the run's notes; returns its results and curves."""
     from metaautoml.benchmark import (
         corpus_datasets,
         database_notes,
@@ -74,10 +75,11 @@ def run_live_study(script: str, argv: Sequence[str] | None, names: Sequence[str]
     from metaautoml.corpus import load_manifest
     from metaautoml.metadb import MetaDB
 
-    db = MetaDB.default()
+    db = MetaDB.default() if db_path is None else MetaDB(db_path, readonly=True)
     datasets = corpus_datasets(names, entries=load_manifest())
     database = database_notes(db, sorted({d.task for d in datasets}), output, check=not force,
-                              label="shipped (metaautoml/data/metadb.sqlite)")
+                              label="shipped (metaautoml/data/metadb.sqlite)" if db_path is None
+                              else str(db_path))
     if force:
         for name in ("raw.csv", "curves.csv"):
             (output / name).unlink(missing_ok=True)

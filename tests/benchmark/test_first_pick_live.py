@@ -81,3 +81,53 @@ def test_a_live_study_runs_resumes_and_records_its_settings(script, tmp_path):
                                  "datasets": "wine-sklearn"}
     module.run_live_study(*args, proposer_cache=str(tmp_path / "cache"))
     assert len(pd.read_csv(tmp_path / "raw.csv")) == 1  # resumed: the unit was not fitted again
+
+
+def test_fresh_2_tables_avoid_both_tasks_fresh_tables(script):
+    from metaautoml.corpus import load_manifest
+
+    module = script("first_pick_live")
+    entries = load_manifest()
+    group = {e.name: e.group for e in entries}
+    fresh = {group[n] for t in ("classification", "regression")
+             for n in module.fresh_tables(t, entries)}
+    for task in ("classification", "regression"):
+        second = module.fresh2_tables(task, entries)
+        assert second and not fresh & {group[n] for n in second}
+        assert set(second) <= set(module.fresh_tables(task, entries, n=len(entries)))
+
+
+def test_the_sized_candidate_is_adopted_only_if_it_is_safe_and_not_worse(script):
+    module = script("first_pick_live")
+    n = 10
+    plain = results_of({"metaautoml_first": [0.05] * 8 + [-0.1] * 2, "hgb_default": [0.0] * n})
+    sized = results_of({"metaautoml_first": [0.05] * n,
+                        "metaautoml_first_constrained": [0.01] * n,   # safe, far below shipped
+                        "metaautoml_first_robust": [0.02] * 8 + [-0.05] * 2,
+                        "hgb_default": [0.0] * n})
+    table = module.compare_sized(plain, sized).set_index("rule")
+    assert table.loc["shipped_first", "within 0.02"] == 0.8
+    assert table.loc["metaautoml_first (sized)", "within 0.02"] == 1.0
+    assert table.loc["metaautoml_first (sized)", "mean vs shipped"] > 0
+    decision = module.adopt_sized(table.reset_index(), {"classification": "matched"})
+    assert decision == {"classification": 'adopt the sized defaults with first_pick="matched"'}
+    assert module.adopt_sized(table.reset_index(), {"classification": "robust"}) == {
+        "classification": "not adopted (80% within 0.02)"}
+    # Safe, but below a shipped pick that was safe too on every table: not adopted.
+    plain = results_of({"metaautoml_first": [0.05] * n, "hgb_default": [0.0] * n})
+    table = module.compare_sized(plain, sized)
+    assert module.adopt_sized(table, {"classification": "constrained"}) == {
+        "classification": "not adopted (100% within 0.02, significantly below the shipped pick)"}
+
+
+def test_bad_arguments_are_one_line_errors(script, tmp_path, capsys):
+    import pytest
+
+    module = script("first_pick_live")
+    for argv, message in ((["--methods", "metaautoml_first"], "--methods must name hgb_default"),
+                          (["--db", str(tmp_path / "none.sqlite")], "no such file"),
+                          (["--candidate", "classification=best"], "expected TASK=RULE")):
+        with pytest.raises(SystemExit):
+            module.main([*argv, "--output", str(tmp_path / "out")])
+        assert message in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from _meta_fixtures import A_FAMILIES, synthetic_training_set
 
 
@@ -31,3 +32,20 @@ def test_the_summary_reports_the_share_within_the_margin_and_the_mean(script):
     share = (results[results["method"] == "static_mean"]["difference"] >= -0.02).mean()
     assert f"| static_mean | 20 | {share:.4f} |" in text
     assert np.isfinite(results["difference"]).all()
+
+
+def test_the_summary_names_the_reference_it_was_measured_against(script):
+    module = script("first_pick_risk")
+    results = module.run_task(synthetic_training_set(n_per_cluster=10), ("hgb_default",))
+    assert "each dataset's own rows (the sized default)" in module.summarize(results, sized=True)
+    assert "at the reference size" in module.summarize(results)
+
+
+def test_a_missing_database_is_a_one_line_error(script, tmp_path, capsys):
+    module = script("first_pick_risk")
+    missing = tmp_path / "nowhere.sqlite"
+    with pytest.raises(SystemExit) as raised:
+        module.main(["--db", str(missing), "--output", str(tmp_path / "out")])
+    assert raised.value.code == 2
+    assert f"--db {missing}: no such file" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
