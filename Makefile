@@ -83,6 +83,10 @@ metadb-v2-fidelity: $(VENV)/.installed-dev meta_db/build/weka meta_db/build/rdat
 ## of the shipped database (METADB_SIZED) so the shipped one stays as live-v2 measures it.
 ## 1,540 evaluations, about 7 min on 2 cores; resumable.
 METADB_SIZED := build/metadb-sized.sqlite
+## The offline candidate of first_pick_risk.py's sized run (its summary), which the fresh-2 check
+## tests: "robust" on both tasks (on regression "robust" and "constrained" chose the same
+## configuration on every dataset; the tie goes to the rule that does not depend on the matcher).
+FIRST_PICK_SIZED_CANDIDATES := --candidate classification=robust --candidate regression=robust
 metadb-sized-defaults: $(VENV)/.installed-dev meta_db/build/weka meta_db/build/rdata
 	@mkdir -p build; if [ ! -f $(METADB_SIZED) ]; then cp $(METADB_SHIPPED) $(METADB_SIZED); fi
 	$(BIN)/python meta_db/select_shipped.py --output meta_db/build/datasets-v2.txt
@@ -291,6 +295,16 @@ benchmarks: $(VENV)/.installed-dev $(METADB_V1_FIRST) $(METADB_V1)
 	# to evaluate the sized defaults, ~30 min to compare).
 	$(MAKE) metadb-sized-defaults
 	$(BIN)/python benchmarks/sized_defaults.py --db $(METADB_SIZED) --output benchmarks/results/sized-defaults
+	# First-pick rules against the sized (real) default, offline (~15 min), then at test time on
+	# the fresh-2 tables, the shipped database against the sized one (~30 min), the rule deciding.
+	$(BIN)/python benchmarks/first_pick_risk.py --db $(METADB_SIZED) --output benchmarks/results/first-pick-risk-sized
+	$(BIN)/python benchmarks/first_pick_live.py --tables fresh-2 --methods metaautoml_first,hgb_default \
+		--output benchmarks/results/first-pick-fresh2-plain
+	$(BIN)/python benchmarks/first_pick_live.py --tables fresh-2 --db $(METADB_SIZED) \
+		--proposer-cache build/first-pick-sized-proposers --output benchmarks/results/first-pick-fresh2-sized
+	$(BIN)/python benchmarks/first_pick_live.py --output benchmarks/results/first-pick-fresh2 \
+		--compare benchmarks/results/first-pick-fresh2-plain benchmarks/results/first-pick-fresh2-sized \
+		$(FIRST_PICK_SIZED_CANDIDATES)
 	# Portfolio orderings replayed at equal recorded seconds: gain per second against the plain order (~10 s).
 	$(BIN)/python benchmarks/cost_ordered_portfolio.py --output benchmarks/results/cost-ordered-portfolio
 	# The shipped warm start's two orders on a later build's datasets the shipped models never saw

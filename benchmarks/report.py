@@ -320,7 +320,10 @@ def _heldout_part(directories: list[Path], notes: list[dict]) -> list[str]:
                 "leading default enqueue scikit-learn's defaults on the dataset's rows; "
                 "`first_pick_live.py` measures the first model alone under each first-pick rule "
                 "on 20 fresh held-out tables per task of 300-1,000 rows, which decide the default "
-                "by a rule fixed before the run, and on live-v2's tables.", ""]
+                "by a rule fixed before the run, and on live-v2's tables; its `fresh-2` run "
+                "(`first-pick-fresh2`) is the test-time check of the first-pick rules meta-trained "
+                "on the sized defaults (`first_pick_risk.py --db`), on the tables of that size "
+                "outside every earlier first-pick run's groups.", ""]
     return sections + _summary_runs(directories, notes)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from _meta_fixtures import A_FAMILIES, synthetic_training_set
 
@@ -49,3 +50,25 @@ def test_a_missing_database_is_a_one_line_error(script, tmp_path, capsys):
     assert raised.value.code == 2
     assert f"--db {missing}: no such file" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_the_sized_candidate_is_the_safe_rule_with_the_best_mean(script):
+    module = script("first_pick_risk")
+
+    def rows(task, method, differences):
+        return [{"task": task, "dataset": f"d{i}", "method": method, "difference": d}
+                for i, d in enumerate(differences)]
+
+    frame = pd.DataFrame(
+        rows("classification", "shipped", [0.1] * 8 + [-0.1] * 2)          # best mean, 80 %
+        + rows("classification", "shipped_constrained", [0.02] * 10)       # safe, the better mean
+        + rows("classification", "risk_constrained", [0.01] * 10)
+        + rows("regression", "shipped", [0.1] * 8 + [-0.1] * 2)
+        + rows("regression", "shipped_constrained", [0.03] * 10)           # a tie: the earlier,
+        + rows("regression", "risk_constrained", [0.03] * 10)              # robust, wins
+        + rows("classification", "hgb_default", [0.0] * 10))
+    assert module.sized_candidate(frame) == {"classification": "constrained",
+                                             "regression": "robust"}
+    unsafe = frame[frame["method"] == "shipped"]
+    assert module.sized_candidate(unsafe) == {"classification": "default",
+                                              "regression": "default"}
