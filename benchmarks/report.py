@@ -137,7 +137,10 @@ def build_page(pool_dirs: list[Path], live_dirs: list[Path], output: Path, figur
                      "row-relative default evaluated as scikit-learn's default on the dataset's "
                      "own rows, what a search starts from) against the one trained on the pool's "
                      "reference-size defaults and against the cold start: the first pick against "
-                     "the real HistGradientBoosting default, and the best score after k picks.",
+                     "the real HistGradientBoosting default, and the best score after k picks. "
+                     "`first-pick-risk-sized` is `first_pick_risk.py` on the sized defaults: the "
+                     "rules against the default users get, which names the candidate the fresh-2 "
+                     "check tests (below, under held-out tables).",
                      "", *_summary_runs(diagnosis_dirs, diagnosis_notes)]
     if versions_dirs:
         sections += ["## Meta-database versions: the same methods on a larger database", "",
