@@ -147,19 +147,25 @@ def rule_table(results: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
     """Per task and rule: the share of tables within the margin of :data:`REFERENCE`, the mean
     difference to it (bootstrap 95 % CI, Wilcoxon p) and to the shipped pick, Holm within a
     task's rows for each comparison."""
+    return _rules_against(per_dataset_scores(complete_units(results)), FIRST_MODEL_METHODS,
+                          shipped="metaautoml_first", seed=seed)
+
+
+def _rules_against(scores: pd.DataFrame, methods, shipped: str, seed: int = 0,
+                   label=lambda method: method) -> pd.DataFrame:
+    """Each of ``methods`` per task (rows labelled ``label(method)``) against :data:`REFERENCE`
+    and against the ``shipped`` method, on the tables both have; Holm within a task's rows."""
     rng = np.random.default_rng(seed)
-    scores = per_dataset_scores(complete_units(results))
     rows = []
     for task, part in scores.groupby("task", sort=False):
         wide = part.pivot(index="dataset", columns="method", values="test_score")
-        for method in FIRST_MODEL_METHODS:
-            if method not in wide or REFERENCE not in wide:
+        for method in methods:
+            if method not in wide or REFERENCE not in wide or shipped not in wide:
                 continue
             diff = (wide[method] - wide[REFERENCE]).dropna()
             vs_ref = paired_test(diff.to_numpy(), rng)
-            vs_shipped = paired_test((wide[method] - wide["metaautoml_first"]).dropna().to_numpy(),
-                                     rng)
-            rows.append({"task": task, "rule": method, "datasets": vs_ref.n,
+            vs_shipped = paired_test((wide[method] - wide[shipped]).dropna().to_numpy(), rng)
+            rows.append({"task": task, "rule": label(method), "datasets": vs_ref.n,
                          "within 0.02": float((diff >= -FIRST_MODEL_MARGIN).mean()),
                          "mean vs hgb_default": vs_ref.mean, "ci_low": vs_ref.ci_low,
                          "ci_high": vs_ref.ci_high, "p": vs_ref.p,
@@ -211,29 +217,8 @@ def compare_sized(plain: pd.DataFrame, sized: pd.DataFrame, seed: int = 0) -> pd
     shipped = per_dataset_scores(complete_units(plain))
     shipped = shipped[shipped["method"] == "metaautoml_first"].assign(method="shipped_first")
     scores = pd.concat([per_dataset_scores(complete_units(sized)), shipped], ignore_index=True)
-    rng = np.random.default_rng(seed)
-    rows = []
-    for task, part in scores.groupby("task", sort=False):
-        wide = part.pivot(index="dataset", columns="method", values="test_score")
-        for method in ("shipped_first", *FIRST_MODEL_METHODS):
-            if method not in wide or REFERENCE not in wide or "shipped_first" not in wide:
-                continue
-            diff = (wide[method] - wide[REFERENCE]).dropna()
-            vs_ref = paired_test(diff.to_numpy(), rng)
-            vs_shipped = paired_test((wide[method] - wide["shipped_first"]).dropna().to_numpy(),
-                                     rng)
-            rows.append({"task": task, "rule": method if method == "shipped_first"
-                         else f"{method} (sized)", "datasets": vs_ref.n,
-                         "within 0.02": float((diff >= -FIRST_MODEL_MARGIN).mean()),
-                         "mean vs hgb_default": vs_ref.mean, "ci_low": vs_ref.ci_low,
-                         "ci_high": vs_ref.ci_high, "p": vs_ref.p,
-                         "worst": float(diff.min()), "worst dataset": diff.idxmin(),
-                         "mean vs shipped": vs_shipped.mean, "p_shipped": vs_shipped.p})
-    table = pd.DataFrame(rows)
-    if len(table):
-        table["p"] = holm_by(table)
-        table["p_shipped"] = holm_by(table, column="p_shipped")
-    return table
+    return _rules_against(scores, ("shipped_first", *FIRST_MODEL_METHODS), shipped="shipped_first",
+                          seed=seed, label=lambda m: m if m == "shipped_first" else f"{m} (sized)")
 
 
 def adopt_sized(table: pd.DataFrame, candidates: dict[str, str]) -> dict[str, str]:
