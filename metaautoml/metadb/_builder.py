@@ -171,6 +171,18 @@ class BuildDataset:
     citation: str | None = None
 
 
+def _load_prepared(item: BuildDataset, max_rows: int, cv: int, report: BuildReport):
+    """``item``'s rows as the protocol evaluates them, ``(X, y, n_original)``; None (the dataset
+    logged and recorded as skipped) when it cannot be loaded or prepared."""
+    try:
+        X, y = item.load()
+        return prepare_dataset(X, y, item.task, max_rows=max_rows, cv=cv)
+    except (OSError, ValueError, TypeError, ImportError) as exc:
+        logger.warning("skipping dataset %s: %s", item.name, exc)
+        report.skipped.append(item.name)
+        return None
+
+
 def build(db: MetaDB, datasets: Iterable[BuildDataset], *, n_per_family: int = DEFAULT_N_PER_FAMILY,
           max_rows: int = DEFAULT_MAX_ROWS, cv: int = DEFAULT_CV,
           time_limit: float = DEFAULT_TIME_LIMIT, n_jobs: int = 1, backend: str = "loky",
@@ -217,13 +229,10 @@ def build(db: MetaDB, datasets: Iterable[BuildDataset], *, n_per_family: int = D
     pools = {}
     prepared: dict[str, tuple[pd.DataFrame, np.ndarray, str]] = {}
     for item in datasets:
-        try:
-            X, y = item.load()
-            X, y, n_original = prepare_dataset(X, y, item.task, max_rows=max_rows, cv=cv)
-        except (OSError, ValueError, TypeError, ImportError) as exc:
-            logger.warning("skipping dataset %s: %s", item.name, exc)
-            report.skipped.append(item.name)
+        loaded = _load_prepared(item, max_rows, cv, report)
+        if loaded is None:
             continue
+        X, y, n_original = loaded
         db.add_dataset(item.name, task=item.task, source=item.source, group=item.group,
                        openml_id=item.openml_id, licence=item.licence, citation=item.citation,
                        n_rows_original=n_original, n_rows=len(y), n_features=X.shape[1],
@@ -374,13 +383,10 @@ def _prepare_stored(db: MetaDB, datasets: Iterable[BuildDataset], report: BuildR
             logger.warning("skipping dataset %s: %s", item.name, missing)
             report.skipped.append(item.name)
             continue
-        try:
-            X, y = item.load()
-            X, y, n_original = prepare_dataset(X, y, item.task, max_rows=max_rows, cv=cv)
-        except (OSError, ValueError, TypeError, ImportError) as exc:
-            logger.warning("skipping dataset %s: %s", item.name, exc)
-            report.skipped.append(item.name)
+        loaded = _load_prepared(item, max_rows, cv, report)
+        if loaded is None:
             continue
+        X, y, n_original = loaded
         if n_original >= min_rows:
             prepared[item.name] = (X, y, item.task)
     report.datasets = len(prepared)
